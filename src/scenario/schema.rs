@@ -1,0 +1,500 @@
+//! The scenario file format: serde types read from RON.
+//!
+//! These types are the single source of truth for what a scenario may say.
+//! They are deliberately plain data: ids are strings, numbers are `f64`, and
+//! every cross-reference is checked by [`crate::scenario::validate`] before the
+//! engine ever sees a scenario. `docs/SCENARIOS.md` documents each field.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A map from party id to a number (utilities, shifts). Missing parties count 0.
+pub type PartyValues = BTreeMap<String, f64>;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub metrics: Vec<Metric>,
+    pub parties: Vec<Party>,
+    /// AI negotiator personalities that parties can use.
+    #[serde(default)]
+    pub personalities: Vec<Personality>,
+    pub clauses: Vec<Clause>,
+    /// Interaction terms: extra utility and effects when a condition on the
+    /// draft holds (e.g. a NATO renunciation beside an Article-5-like guarantee).
+    #[serde(default)]
+    pub combinations: Vec<Combination>,
+    #[serde(default)]
+    pub events: Vec<EventCard>,
+    /// Diplomatic moves a party may take once per turn beside its stances.
+    #[serde(default)]
+    pub actions: Vec<ActionDef>,
+    pub rules: Rules,
+}
+
+/// Who wrote the scenario, about what, and from which sources.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The date the scenario is set on, free text (e.g. "2025-11-21").
+    pub date: String,
+    pub version: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Free-form notes for teachers (calibration remarks, caveats).
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A tracked quantity of the world.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub min: f64,
+    pub max: f64,
+    /// The starting value; for a derived metric it is only shown before the
+    /// first computation.
+    pub initial: f64,
+    #[serde(default)]
+    pub kind: MetricKind,
+    /// Cohesion-style penalty: the metric falls by `divergence × mean |a_p − a_q|`
+    /// over allied pairs, where `a` is acceptance probability (0..1).
+    #[serde(default)]
+    pub divergence: f64,
+}
+
+/// How a metric gets its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum MetricKind {
+    /// initial + draft effects + event and action deltas, clamped to the range.
+    #[default]
+    Stock,
+    /// `max × Π a_p`: the probability that every signatory signs, on the metric's scale.
+    DealLikelihood,
+}
+
+/// A seat at the table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    /// Two- to four-letter label for narrow screens (e.g. "UA").
+    pub short: String,
+    /// A colour name ("blue", "yellow", …) or "#rrggbb".
+    pub colour: String,
+    /// What everyone knows about this party.
+    pub description: String,
+    /// What only this party's player sees.
+    pub brief: String,
+    #[serde(default)]
+    pub goals: Vec<String>,
+    #[serde(default)]
+    pub red_lines: Vec<RedLine>,
+    /// Utility of no deal (R_p). Required; `None` is reported by validation.
+    #[serde(default)]
+    pub reservation: Option<f64>,
+    /// τ_p in the acceptance logistic: larger is more flexible. Must be > 0.
+    pub flexibility: f64,
+    /// Utility per point of each metric above its initial value.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub allies: Vec<String>,
+    #[serde(default)]
+    pub ai: PartyAi,
+}
+
+/// A party's default AI seat.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyAi {
+    /// Personality id; empty means the scenario's first personality.
+    #[serde(default)]
+    pub personality: String,
+}
+
+/// Something a party will not sign.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedLine {
+    pub id: String,
+    /// Plain words, shown to the party (and in reports).
+    pub text: String,
+    /// Crossed when this condition on the draft holds.
+    pub crossed_if: Condition,
+}
+
+/// A condition on the draft and the metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Condition {
+    /// Clause (by id) currently has this variant (by id).
+    Variant(String, String),
+    /// Clause is struck from the draft.
+    Struck(String),
+    /// Clause is in the draft (any variant).
+    Present(String),
+    /// Clause has been agreed at the table.
+    Agreed(String),
+    /// Metric value is below the number.
+    MetricBelow(String, f64),
+    /// Metric value is above the number.
+    MetricAbove(String, f64),
+    AllOf(Vec<Condition>),
+    AnyOf(Vec<Condition>),
+    Not(Box<Condition>),
+    Always,
+}
+
+/// A named AI negotiating style.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Personality {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Accepts a clause when its own utility for it is within this much of its best option.
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// How much the party lowers its demands (utility) per round as the deadline nears.
+    #[serde(default)]
+    pub concession: f64,
+    /// Weight 0..1 it gives to others' acceptance when choosing what to propose.
+    #[serde(default = "default_half")]
+    pub cooperation: f64,
+    /// Probability 0..1 of taking a diplomatic action on a turn.
+    #[serde(default = "default_half")]
+    pub activity: f64,
+    /// Walks out when its acceptance probability stays below this (0 = never).
+    #[serde(default)]
+    pub walkout_below: f64,
+    /// Calls a vote when deal likelihood is at least this (0..1).
+    #[serde(default = "default_vote")]
+    pub vote_at: f64,
+    /// Random jitter on its evaluations (utility points).
+    #[serde(default)]
+    pub noise: f64,
+}
+
+fn default_tolerance() -> f64 {
+    1.0
+}
+fn default_half() -> f64 {
+    0.5
+}
+fn default_vote() -> f64 {
+    0.5
+}
+
+/// One point of the draft.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub id: String,
+    /// The point's number in the draft as published.
+    pub number: u32,
+    pub title: String,
+    /// The full text as it stands in the draft (the first variant's text may
+    /// repeat it; this is what the clause is about).
+    pub text: String,
+    pub category: Category,
+    /// The drafted wording first, then alternatives a party can propose.
+    pub variants: Vec<Variant>,
+    /// Which variant the draft starts with; empty means the first.
+    #[serde(default)]
+    pub initial: String,
+    /// Whether a party may propose to strike the clause.
+    #[serde(default = "default_true")]
+    pub strikable: bool,
+    /// What striking the clause does (default: no effects, utility 0 for all).
+    #[serde(default)]
+    pub strike: StrikeTerms,
+    /// This clause can stand only while these hold (refs: "clause" or "clause/variant").
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// This clause cannot stand beside these.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The topic of a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Category {
+    Territory,
+    Security,
+    Military,
+    Economy,
+    Sanctions,
+    Humanitarian,
+    Governance,
+    Process,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Territory => "territory",
+            Category::Security => "security",
+            Category::Military => "military",
+            Category::Economy => "economy",
+            Category::Sanctions => "sanctions",
+            Category::Humanitarian => "humanitarian",
+            Category::Governance => "governance",
+            Category::Process => "process",
+        }
+    }
+}
+
+/// One wording of a clause.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub id: String,
+    /// A short label for lists ("600k cap").
+    pub label: String,
+    pub text: String,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Utility of this wording for each party (relative to striking the clause).
+    #[serde(default)]
+    pub utility: PartyValues,
+    /// Parties on record as backing this wording (informational, for AI and UI).
+    #[serde(default)]
+    pub backed_by: Vec<String>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// Which region outlines in the map this wording concerns, and how.
+    #[serde(default)]
+    pub regions: Vec<RegionStatus>,
+}
+
+/// What striking a clause does.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrikeTerms {
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    #[serde(default)]
+    pub utility: PartyValues,
+    #[serde(default)]
+    pub regions: Vec<RegionStatus>,
+}
+
+/// A change to a metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effect {
+    pub metric: String,
+    pub delta: f64,
+}
+
+/// What a wording says about a map region (for the map screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionStatus {
+    /// Region id as in `assets/map.ron` (e.g. "crimea", "donetsk").
+    pub region: String,
+    pub status: RegionControl,
+}
+
+/// How the draft treats a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegionControl {
+    /// Recognised as Russian (de jure or de facto).
+    Recognised,
+    /// Frozen on the line of contact.
+    Frozen,
+    /// Demilitarised buffer zone.
+    Demilitarised,
+    /// Returned to or kept by Ukraine.
+    Ukrainian,
+    /// Left to later talks.
+    Deferred,
+}
+
+/// An interaction term between clauses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Combination {
+    pub id: String,
+    pub description: String,
+    /// Must only mention clauses (Variant, Struck, Present), not metrics, so
+    /// that the deal space stays analysable.
+    pub when: Condition,
+    #[serde(default)]
+    pub utility: PartyValues,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+}
+
+/// A news shock or scheduled moment, drawn at the start of a round.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCard {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    /// The real date, if the card is historical.
+    #[serde(default)]
+    pub date: String,
+    pub trigger: Trigger,
+    /// Chance 0..1 that it fires when its trigger holds.
+    #[serde(default = "default_one")]
+    pub probability: f64,
+    /// Fires at most once per game (default) or every time its trigger holds.
+    #[serde(default = "default_true")]
+    pub once: bool,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Changes to parties' reservation values.
+    #[serde(default)]
+    pub reservation: PartyValues,
+    /// Rounds added to (or taken from) the deadline.
+    #[serde(default)]
+    pub deadline: i32,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+fn default_one() -> f64 {
+    1.0
+}
+
+/// When an event card may fire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// At the start of exactly this round.
+    Round(u32),
+    /// At the start of this round or any later one.
+    FromRound(u32),
+    /// At the start of a round in which the condition holds.
+    When(Condition),
+    /// Only when a facilitator injects it.
+    Manual,
+}
+
+/// A diplomatic move beside clause stances.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDef {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Which parties may take it; empty means all.
+    #[serde(default)]
+    pub parties: Vec<String>,
+    /// Earliest round it can be taken.
+    #[serde(default = "default_one_u32")]
+    pub from_round: u32,
+    /// How often one party may take it in a game (0 = unlimited).
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Reservation changes, by whom they fall on.
+    #[serde(default)]
+    pub shifts: Vec<Shift>,
+}
+
+fn default_one_u32() -> u32 {
+    1
+}
+
+/// A change to some parties' reservation values caused by an action.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    pub target: Target,
+    pub reservation: f64,
+}
+
+/// Whom an action's shift falls on, relative to the party taking it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Target {
+    Actor,
+    Allies,
+    Others,
+    All,
+    Party(String),
+}
+
+/// How the negotiation runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Party ids in the order they take turns; every party exactly once.
+    pub turn_order: Vec<String>,
+    /// The seat that revises proposals into the draft (its utility breaks ties).
+    #[serde(default)]
+    pub mediator: Option<String>,
+    /// Number of rounds before the deadline passes.
+    pub rounds: u32,
+    /// Parties whose signature makes a deal; empty means all.
+    #[serde(default)]
+    pub signatories: Vec<String>,
+    /// How many signing votes one party may call in a game.
+    #[serde(default = "default_votes")]
+    pub votes_per_party: u32,
+    /// The mediator adopts a proposal only if it raises deal likelihood (0..1
+    /// scale, log-odds are not used) by more than this.
+    #[serde(default)]
+    pub revision_threshold: f64,
+    #[serde(default)]
+    pub walkout: Walkout,
+    /// The talks collapse at the end of a round when any of these holds.
+    #[serde(default)]
+    pub collapse: Vec<Collapse>,
+    /// Utility change for the party that walks out (on top of its reservation).
+    #[serde(default)]
+    pub walkout_penalty: f64,
+}
+
+fn default_votes() -> u32 {
+    2
+}
+
+/// Whether and when a party may walk out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Walkout {
+    #[serde(default = "default_true")]
+    pub allowed: bool,
+    #[serde(default = "default_one_u32")]
+    pub from_round: u32,
+}
+
+impl Default for Walkout {
+    fn default() -> Self {
+        Walkout {
+            allowed: true,
+            from_round: 1,
+        }
+    }
+}
+
+/// A collapse condition, checked at round end.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collapse {
+    /// Plain words for the end screen.
+    pub text: String,
+    pub when: Condition,
+    /// How many consecutive round ends the condition must hold.
+    #[serde(default = "default_one_u32")]
+    pub rounds: u32,
+}
