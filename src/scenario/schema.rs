@@ -450,8 +450,8 @@ pub struct Rules {
     /// How many signing votes one party may call in a game.
     #[serde(default = "default_votes")]
     pub votes_per_party: u32,
-    /// The mediator adopts a proposal only if it raises deal likelihood (0..1
-    /// scale, log-odds are not used) by more than this.
+    /// The mediator adopts a proposal only if it raises the table's support
+    /// score (docs/MODEL.md, in nats) by more than this.
     #[serde(default)]
     pub revision_threshold: f64,
     #[serde(default)]

@@ -1,0 +1,128 @@
+//! The command-line shell: parses arguments, calls the library, reports
+//! errors once, at the edge, with the exit status the spec asks for
+//! (0 success, 2 bad input, 1 other failure).
+
+pub mod analyze;
+pub mod check;
+pub mod generate;
+pub mod play;
+pub mod report;
+pub mod run;
+pub mod scenarios;
+pub mod sweep;
+
+use clap::{Parser, Subcommand};
+use std::fmt;
+
+/// backchannel — a terminal negotiation simulator.
+#[derive(Debug, Parser)]
+#[command(name = "backchannel", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Play a scenario in the terminal.
+    Play(play::PlayArgs),
+    /// Continue a saved game.
+    Resume(play::ResumeArgs),
+    /// List the bundled scenarios.
+    Scenarios(scenarios::ScenariosArgs),
+    /// Validate scenario files.
+    Check(check::CheckArgs),
+    /// Run one game headless (AI, scripted or bot seats) and print its transcript.
+    Run(run::RunArgs),
+    /// Run many seeded games and print statistics.
+    Sweep(sweep::SweepArgs),
+    /// Explore the deal space: ZOPA, Pareto frontier, Nash and Kalai–Smorodinsky packages.
+    Analyze(analyze::AnalyzeArgs),
+    /// Write the debrief report of saved games.
+    Report(report::ReportArgs),
+    /// Write a synthetic scenario to stdout.
+    Generate(generate::GenerateArgs),
+}
+
+/// An error reported at the binary's edge.
+#[derive(Debug)]
+pub struct CliError {
+    /// 2 for bad input, 1 for other failures.
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad input: a file, flag or value the user can fix (exit status 2).
+    pub fn input(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Any other failure (exit status 1).
+    pub fn other(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<crate::scenario::LoadError> for CliError {
+    fn from(e: crate::scenario::LoadError) -> Self {
+        match e {
+            crate::scenario::LoadError::Io { .. } => CliError::input(e.to_string()),
+            _ => CliError::input(e.to_string()),
+        }
+    }
+}
+
+/// Write to stdout, treating a closed pipe as success.
+pub fn print_out(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::other(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Parse the arguments, run the command, and return the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        None => play::execute_default(),
+        Some(Command::Play(a)) => play::execute(a),
+        Some(Command::Resume(a)) => play::resume(a),
+        Some(Command::Scenarios(a)) => scenarios::execute(a),
+        Some(Command::Check(a)) => check::execute(a),
+        Some(Command::Run(a)) => run::execute(a),
+        Some(Command::Sweep(a)) => sweep::execute(a),
+        Some(Command::Analyze(a)) => analyze::execute(a),
+        Some(Command::Report(a)) => report::execute(a),
+        Some(Command::Generate(a)) => generate::execute(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("backchannel: {}", e.message.replace('\n', "\nbackchannel: "));
+            e.code
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! What players do, what happens as a result, and why an action can be refused.
+
+use serde::{Deserialize, Serialize};
+
+/// A party's position on one open clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stance {
+    Accept,
+    Reject,
+    /// Propose this variant (an index into the clause's variants).
+    Propose(usize),
+    /// Propose to strike the clause.
+    Strike,
+}
+
+/// One entry of the action log. The game is a function of the scenario, the
+/// seed and the sequence of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Set (or change) a stance on an open clause during one's turn.
+    Stance { party: usize, clause: usize, stance: Stance },
+    /// Take a diplomatic action (at most one per turn).
+    Diplomacy { party: usize, action: usize },
+    /// Call a signing vote (ends nothing by itself: every signatory then votes).
+    CallVote { party: usize },
+    /// Sign or refuse during a vote.
+    Vote { party: usize, sign: bool },
+    /// Leave the table: the talks end.
+    WalkOut { party: usize },
+    /// Finish one's turn.
+    EndTurn { party: usize },
+    /// Facilitator: fire an event card now.
+    Inject { event: usize },
+    /// Facilitator: move the deadline by this many rounds.
+    MoveDeadline { rounds: i32 },
+}
+
+impl Action {
+    /// The party that takes the action (None for facilitator moves).
+    pub fn party(&self) -> Option<usize> {
+        match *self {
+            Action::Stance { party, .. }
+            | Action::Diplomacy { party, .. }
+            | Action::CallVote { party }
+            | Action::Vote { party, .. }
+            | Action::WalkOut { party }
+            | Action::EndTurn { party } => Some(party),
+            Action::Inject { .. } | Action::MoveDeadline { .. } => None,
+        }
+    }
+}
+
+/// How the talks ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ending {
+    /// Every signatory signed.
+    Deal,
+    /// The last round ended without a deal.
+    DeadlinePassed,
+    /// A party left the table.
+    WalkOut { party: usize },
+    /// A collapse condition held (index into the rules' collapse list).
+    Collapse { condition: usize },
+}
+
+impl Ending {
+    /// A stable lower-case name for reports and JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ending::Deal => "deal",
+            Ending::DeadlinePassed => "deadline",
+            Ending::WalkOut { .. } => "walkout",
+            Ending::Collapse { .. } => "collapse",
+        }
+    }
+}
+
+/// What happened, in order. The journal of a game is a list of these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    RoundStarted { round: u32 },
+    /// An event card fired (`injected` when a facilitator forced it).
+    CardFired { event: usize, injected: bool },
+    Stance { party: usize, clause: usize, stance: Stance },
+    Diplomacy { party: usize, action: usize },
+    TurnEnded { party: usize },
+    ClauseAgreed { clause: usize },
+    /// The mediator rewrote a clause; `support` is the model's support score
+    /// (docs/MODEL.md) before and after.
+    ClauseRevised { clause: usize, from: usize, to: usize, support_before: f64, support_after: f64 },
+    RoundEnded { round: u32 },
+    VoteCalled { party: Option<usize> },
+    Voted { party: usize, sign: bool },
+    /// A vote failed; talks go on.
+    VoteFailed,
+    DeadlineMoved { deadline: u32 },
+    Ended { ending: Ending, round: u32 },
+}
+
+/// Why an action was refused. Nothing is applied when one is returned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ActionError {
+    #[error("the talks are over")]
+    GameOver,
+    #[error("there is no party number {0}")]
+    NoSuchParty(usize),
+    #[error("there is no clause number {0}")]
+    NoSuchClause(usize),
+    #[error("clause has no variant number {0}")]
+    NoSuchVariant(usize),
+    #[error("there is no event card number {0}")]
+    NoSuchEvent(usize),
+    #[error("there is no diplomatic action number {0}")]
+    NoSuchAction(usize),
+    #[error("it is not {party}'s turn (it is {turn}'s)")]
+    NotYourTurn { party: String, turn: String },
+    #[error("a vote is under way: {0} must vote first")]
+    VoteUnderWay(String),
+    #[error("no vote is under way")]
+    NoVote,
+    #[error("clause {0} is not open")]
+    ClauseClosed(String),
+    #[error("that wording is already the draft's; accept it instead")]
+    AlreadyDrafted,
+    #[error("clause {0} cannot be struck")]
+    NotStrikable(String),
+    #[error("linkage: {0}")]
+    Linkage(String),
+    #[error("{0} has already taken a diplomatic action this turn")]
+    ActionTaken(String),
+    #[error("{party} cannot take '{action}': {why}")]
+    ActionUnavailable { party: String, action: String, why: String },
+    #[error("{0} has called all the votes it may")]
+    NoVotesLeft(String),
+    #[error("{party} cannot sign: red line '{line}' is crossed")]
+    RedLine { party: String, line: String },
+    #[error("walking out is not allowed {0}")]
+    WalkoutNotAllowed(String),
+    #[error("the deadline cannot move before the current round")]
+    DeadlineTooEarly,
+}

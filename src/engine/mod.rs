@@ -1,0 +1,15 @@
+//! The engine: pure and deterministic. No terminal, no files, no clock.
+//!
+//! State = replay(scenario, seed, action log). [`Game::apply`] is the only way
+//! to change a game; it refuses illegal actions with an [`ActionError`] and
+//! leaves the state untouched.
+
+pub mod action;
+pub mod explain;
+pub mod game;
+pub mod score;
+
+pub use action::{Action, ActionError, Ending, Event, Stance};
+pub use explain::{Breakdown, Term};
+pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
+pub use score::{Evaluation, Package, Status};

@@ -1,0 +1,9 @@
+//! backchannel: a terminal negotiation simulator.
+//!
+//! - [`scenario`]: the RON schema, loading and validation.
+//! - [`engine`]: the pure, deterministic game.
+//! - [`cli`]: the command-line shell.
+
+pub mod cli;
+pub mod engine;
+pub mod scenario;

@@ -1,0 +1,52 @@
+//! Scenarios compiled into the binary, so it runs from any folder.
+
+use super::load::{LoadError, load_str};
+use super::model::Model;
+use std::path::Path;
+
+/// A scenario that ships inside the binary.
+pub struct Bundled {
+    pub id: &'static str,
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every bundled scenario, the flagship first.
+pub const BUNDLED: &[Bundled] = &[
+    Bundled {
+        id: "plan28",
+        file: "scenarios/plan28.ron",
+        text: include_str!("../../scenarios/plan28.ron"),
+    },
+    Bundled {
+        id: "tutorial",
+        file: "scenarios/tutorial.ron",
+        text: include_str!("../../scenarios/tutorial.ron"),
+    },
+    Bundled {
+        id: "minsk2",
+        file: "scenarios/minsk2.ron",
+        text: include_str!("../../scenarios/minsk2.ron"),
+    },
+    Bundled {
+        id: "istanbul2022",
+        file: "scenarios/istanbul2022.ron",
+        text: include_str!("../../scenarios/istanbul2022.ron"),
+    },
+];
+
+/// The scenario `cargo run` opens.
+pub const FLAGSHIP: &str = "plan28";
+
+/// Find a bundled scenario by id.
+pub fn bundled(id: &str) -> Option<&'static Bundled> {
+    BUNDLED.iter().find(|b| b.id == id)
+}
+
+/// Open a scenario named on the command line: a bundled id, or a path to a file.
+pub fn open(name: &str) -> Result<Model, LoadError> {
+    match bundled(name) {
+        Some(b) if !Path::new(name).exists() => load_str(b.file, b.text),
+        _ => super::load::load_file(Path::new(name)),
+    }
+}

@@ -1,0 +1,244 @@
+//! The compiled scenario: ids resolved to indices, ready for the engine.
+//!
+//! A [`Model`] exists only for a scenario that passed validation, so the engine
+//! never meets a dangling id. The original [`Scenario`] is kept beside the
+//! indices for everything that is text (titles, briefs, reasons).
+
+use super::schema::{MetricKind, Scenario};
+
+/// Most parties a scenario may have (a validation limit, also sizes the engine's arrays).
+pub const MAX_PARTIES: usize = 12;
+/// Most metrics a scenario may have.
+pub const MAX_METRICS: usize = 16;
+/// Most clauses a scenario may have.
+pub const MAX_CLAUSES: usize = 256;
+/// Most variants one clause may have.
+pub const MAX_VARIANTS: usize = 16;
+/// Largest scenario file read, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A validated, index-resolved scenario.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The scenario as written (all text lives here).
+    pub scenario: Scenario,
+    /// Hex SHA-256 of the file's bytes (first 16 characters), printed on reports.
+    pub checksum: String,
+    pub metrics: Vec<MetricModel>,
+    pub parties: Vec<PartyModel>,
+    pub clauses: Vec<ClauseModel>,
+    pub combinations: Vec<CombinationModel>,
+    pub events: Vec<EventModel>,
+    pub actions: Vec<ActionModel>,
+    pub rules: RulesModel,
+    /// Index of the deal-likelihood metric, if the scenario shows one.
+    pub deal_metric: Option<usize>,
+}
+
+/// A metric with its range.
+#[derive(Debug, Clone)]
+pub struct MetricModel {
+    pub min: f64,
+    pub max: f64,
+    pub initial: f64,
+    pub kind: MetricKind,
+    pub divergence: f64,
+}
+
+/// A party's numbers.
+#[derive(Debug, Clone)]
+pub struct PartyModel {
+    pub reservation: f64,
+    pub flexibility: f64,
+    /// Weight per metric (dense, 0 where unset).
+    pub weights: Vec<f64>,
+    /// Allies, as party indices.
+    pub allies: Vec<usize>,
+    pub red_lines: Vec<Cond>,
+    /// Index into `scenario.personalities` (None when the scenario has none).
+    pub personality: Option<usize>,
+}
+
+/// A clause's options: its variants, then "struck" at index `variants`.
+#[derive(Debug, Clone)]
+pub struct ClauseModel {
+    pub variants: usize,
+    pub options: Vec<OptionModel>,
+    pub strikable: bool,
+    pub initial: usize,
+}
+
+impl ClauseModel {
+    /// The option index meaning "struck from the draft".
+    pub fn struck(&self) -> usize {
+        self.variants
+    }
+}
+
+/// One option of a clause: a variant or the strike.
+#[derive(Debug, Clone)]
+pub struct OptionModel {
+    /// Utility per party (dense).
+    pub utility: Vec<f64>,
+    /// (metric index, delta) pairs.
+    pub effects: Vec<(usize, f64)>,
+    /// Conditions on the rest of the draft for this option to stand.
+    pub requires: Vec<Link>,
+    pub excludes: Vec<Link>,
+}
+
+/// A linkage reference: a clause present, or a clause at a given variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub clause: usize,
+    pub variant: Option<usize>,
+}
+
+/// An interaction term.
+#[derive(Debug, Clone)]
+pub struct CombinationModel {
+    pub when: Cond,
+    pub utility: Vec<f64>,
+    pub effects: Vec<(usize, f64)>,
+}
+
+/// An event card's mechanics.
+#[derive(Debug, Clone)]
+pub struct EventModel {
+    pub trigger: TriggerModel,
+    pub probability: f64,
+    pub once: bool,
+    pub effects: Vec<(usize, f64)>,
+    /// (party, reservation delta).
+    pub reservation: Vec<(usize, f64)>,
+    pub deadline: i32,
+}
+
+/// When an event card may fire.
+#[derive(Debug, Clone)]
+pub enum TriggerModel {
+    Round(u32),
+    FromRound(u32),
+    When(Cond),
+    Manual,
+}
+
+/// A diplomatic action's mechanics.
+#[derive(Debug, Clone)]
+pub struct ActionModel {
+    /// Which parties may take it (all when the scenario lists none).
+    pub parties: Vec<bool>,
+    pub from_round: u32,
+    pub limit: u32,
+    pub effects: Vec<(usize, f64)>,
+    pub shifts: Vec<(TargetModel, f64)>,
+}
+
+/// Whom a shift falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetModel {
+    Actor,
+    Allies,
+    Others,
+    All,
+    Party(usize),
+}
+
+/// The rules with parties as indices.
+#[derive(Debug, Clone)]
+pub struct RulesModel {
+    pub turn_order: Vec<usize>,
+    pub mediator: Option<usize>,
+    pub rounds: u32,
+    /// Whose signature a deal needs (all parties when the scenario lists none).
+    pub signatories: Vec<usize>,
+    pub votes_per_party: u32,
+    pub revision_threshold: f64,
+    pub walkout_allowed: bool,
+    pub walkout_from_round: u32,
+    pub walkout_penalty: f64,
+    pub collapse: Vec<(Cond, u32)>,
+}
+
+/// A compiled [`super::schema::Condition`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Option(usize, usize),
+    Struck(usize),
+    Present(usize),
+    Agreed(usize),
+    MetricBelow(usize, f64),
+    MetricAbove(usize, f64),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    Always,
+}
+
+impl Model {
+    pub fn party_count(&self) -> usize {
+        self.parties.len()
+    }
+
+    /// The index of a party id.
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.scenario.parties.iter().position(|p| p.id == id)
+    }
+
+    /// The index of a clause id.
+    pub fn clause_index(&self, id: &str) -> Option<usize> {
+        self.scenario.clauses.iter().position(|c| c.id == id)
+    }
+
+    /// The index of a metric id.
+    pub fn metric_index(&self, id: &str) -> Option<usize> {
+        self.scenario.metrics.iter().position(|m| m.id == id)
+    }
+
+    /// The index of an event card id.
+    pub fn event_index(&self, id: &str) -> Option<usize> {
+        self.scenario.events.iter().position(|e| e.id == id)
+    }
+
+    /// The index of a diplomatic action id.
+    pub fn action_index(&self, id: &str) -> Option<usize> {
+        self.scenario.actions.iter().position(|a| a.id == id)
+    }
+
+    /// The option index of a variant id within a clause; "struck" is the strike option.
+    pub fn option_index(&self, clause: usize, id: &str) -> Option<usize> {
+        if id == "struck" {
+            return Some(self.clauses[clause].struck());
+        }
+        self.scenario.clauses[clause]
+            .variants
+            .iter()
+            .position(|v| v.id == id)
+    }
+
+    /// The id of an option ("struck" for the strike).
+    pub fn option_id(&self, clause: usize, option: usize) -> &str {
+        self.scenario.clauses[clause]
+            .variants
+            .get(option)
+            .map_or("struck", |v| v.id.as_str())
+    }
+
+    /// A short label for an option ("struck" for the strike).
+    pub fn option_label(&self, clause: usize, option: usize) -> &str {
+        self.scenario.clauses[clause]
+            .variants
+            .get(option)
+            .map_or("struck", |v| v.label.as_str())
+    }
+
+    /// A party's short name.
+    pub fn party_short(&self, party: usize) -> &str {
+        &self.scenario.parties[party].short
+    }
+
+    /// A party's name.
+    pub fn party_name(&self, party: usize) -> &str {
+        &self.scenario.parties[party].name
+    }
+}
