@@ -6,4 +6,5 @@
 
 pub mod cli;
 pub mod engine;
+pub mod save;
 pub mod scenario;

@@ -282,6 +282,31 @@ impl Game {
         (0..self.status.len()).filter(|&c| self.status[c] == Status::Open)
     }
 
+    /// Every action the party to move may take now (facilitator moves aside).
+    pub fn legal_actions(&self) -> Vec<Action> {
+        let Some(party) = self.to_move() else {
+            return Vec::new();
+        };
+        let m = &*self.model;
+        let mut all = Vec::new();
+        if let Phase::Vote { .. } = self.phase {
+            all.push(Action::Vote { party, sign: true });
+            all.push(Action::Vote { party, sign: false });
+        } else {
+            for clause in self.open_clauses() {
+                let mut stances = vec![Stance::Accept, Stance::Reject, Stance::Strike];
+                stances.extend((0..m.clauses[clause].variants).map(Stance::Propose));
+                all.extend(stances.into_iter().map(|stance| Action::Stance { party, clause, stance }));
+            }
+            all.extend((0..m.actions.len()).map(|action| Action::Diplomacy { party, action }));
+            all.push(Action::CallVote { party });
+            all.push(Action::WalkOut { party });
+            all.push(Action::EndTurn { party });
+        }
+        all.retain(|a| self.check(a).is_ok());
+        all
+    }
+
     // ----- changing the state ------------------------------------------------
 
     /// Apply one action. On success, the events it caused (a slice of the

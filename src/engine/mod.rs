@@ -7,9 +7,11 @@
 pub mod action;
 pub mod explain;
 pub mod game;
+pub mod named;
 pub mod score;
 
 pub use action::{Action, ActionError, Ending, Event, Stance};
 pub use explain::{Breakdown, Term};
+pub use named::NamedAction;
 pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
 pub use score::{Evaluation, Package, Status};

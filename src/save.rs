@@ -1,0 +1,173 @@
+//! Saved games: the scenario's checksum, the seed, the seats and the action
+//! log — never the state, which is always replayed from the log.
+//!
+//! Writes are atomic: a temporary file in the same folder, flushed, then
+//! renamed over the target, so a killed process leaves the old save or the new
+//! one, never half of either.
+
+use crate::engine::{Action, Game, NamedAction};
+use crate::scenario::{LoadError, Model, parse_ron};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The version of the save format this build writes.
+pub const SAVE_FORMAT: u32 = 1;
+
+/// A saved game.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Save {
+    pub format: u32,
+    /// The scenario's id.
+    pub scenario: String,
+    /// Where the scenario came from: a bundled id or a file path.
+    pub source: String,
+    /// The checksum of the scenario the game was played on.
+    pub checksum: String,
+    pub seed: u64,
+    /// Seat policies by party id ("human", "ai:hardliner", "script", …).
+    pub seats: Vec<(String, String)>,
+    /// When the game was started and last saved (RFC 3339, from the shell's clock).
+    #[serde(default)]
+    pub started: String,
+    #[serde(default)]
+    pub saved: String,
+    /// The action log.
+    pub actions: Vec<NamedAction>,
+}
+
+/// Why a save could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    #[error("{file}: save format {found} is not one this build reads (it reads {SAVE_FORMAT})")]
+    Format { file: String, found: u32 },
+    #[error(
+        "{file}: this game was played on scenario '{scenario}' with checksum {saved}, but the scenario now has checksum {current}; the scenario has changed since, so the game cannot be replayed"
+    )]
+    Checksum {
+        file: String,
+        scenario: String,
+        saved: String,
+        current: String,
+    },
+    #[error("{file}: actions[{index}]: {message}")]
+    Action { file: String, index: usize, message: String },
+    #[error("{file}: cannot write: {source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Save {
+    /// A save of a game in progress.
+    pub fn of(game: &Game, source: &str, seats: Vec<(String, String)>) -> Save {
+        let model = game.model();
+        Save {
+            format: SAVE_FORMAT,
+            scenario: model.scenario.meta.id.clone(),
+            source: source.into(),
+            checksum: model.checksum.clone(),
+            seed: game.seed(),
+            seats,
+            started: String::new(),
+            saved: String::new(),
+            actions: game.log().iter().map(|a| a.to_named(model)).collect(),
+        }
+    }
+
+    /// Read a save file (not yet replayed).
+    pub fn read(path: &Path) -> Result<Save, SaveError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Save::parse(&file, &bytes)
+    }
+
+    /// Parse save text; `file` names it in errors.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<Save, SaveError> {
+        let save: Save = parse_ron(file, bytes)?;
+        if save.format != SAVE_FORMAT {
+            return Err(SaveError::Format {
+                file: file.into(),
+                found: save.format,
+            });
+        }
+        Ok(save)
+    }
+
+    /// Replay the log on `model`, which must be the scenario it was saved from.
+    pub fn replay(&self, file: &str, model: Arc<Model>) -> Result<Game, SaveError> {
+        if model.checksum != self.checksum {
+            return Err(SaveError::Checksum {
+                file: file.into(),
+                scenario: self.scenario.clone(),
+                saved: self.checksum.clone(),
+                current: model.checksum.clone(),
+            });
+        }
+        let mut actions: Vec<Action> = Vec::with_capacity(self.actions.len());
+        for (index, a) in self.actions.iter().enumerate() {
+            actions.push(a.resolve(&model).map_err(|message| SaveError::Action {
+                file: file.into(),
+                index,
+                message,
+            })?);
+        }
+        Game::replay(model, self.seed, &actions).map_err(|(index, e)| SaveError::Action {
+            file: file.into(),
+            index,
+            message: format!("illegal at this point of the game: {e}"),
+        })
+    }
+
+    /// The save as RON text.
+    pub fn to_text(&self) -> String {
+        let config = ron::ser::PrettyConfig::new().depth_limit(2);
+        // Serialising plain data cannot fail.
+        ron::ser::to_string_pretty(self, config).unwrap_or_default() + "\n"
+    }
+
+    /// Write atomically: temporary file, flush and sync, then rename.
+    pub fn write(&self, path: &Path) -> Result<(), SaveError> {
+        write_atomic(path, self.to_text().as_bytes())
+    }
+}
+
+/// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let file = path.display().to_string();
+    let err = |source| SaveError::Write {
+        file: file.clone(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(err)?;
+    let name = path.file_name().map_or("save".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// The folder saves go in by default (the platform's data folder).
+pub fn save_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "backchannel").map(|d| d.data_dir().join("saves"))
+}
