@@ -53,7 +53,9 @@ fn model() -> Model {
 }
 
 fn party(model: &Model, id: &str) -> usize {
-    model.party_index(id).unwrap_or_else(|| panic!("no party '{id}'"))
+    model
+        .party_index(id)
+        .unwrap_or_else(|| panic!("no party '{id}'"))
 }
 
 /// One line per party, printed on failure (and with `--nocapture`).
@@ -95,17 +97,35 @@ fn the_draft_as_written_suits_washington_and_moscow_only() {
     let why = report(&m, "drafted", &pkg);
     println!("{why}");
 
-    assert!(m.would_sign(&pkg, party(&m, "us")), "the US should sign its own draft\n{why}");
+    assert!(
+        m.would_sign(&pkg, party(&m, "us")),
+        "the US should sign its own draft\n{why}"
+    );
     let ru = party(&m, "ru");
-    assert!(ev.crossed[ru].is_none(), "the draft crosses no Russian red line\n{why}");
-    assert!(m.would_sign(&pkg, ru), "Russia should sign the draft\n{why}");
+    assert!(
+        ev.crossed[ru].is_none(),
+        "the draft crosses no Russian red line\n{why}"
+    );
+    assert!(
+        m.would_sign(&pkg, ru),
+        "Russia should sign the draft\n{why}"
+    );
 
     for id in ["ua", "eu"] {
         let p = party(&m, id);
-        assert!(!m.would_sign(&pkg, p), "{id} should refuse the draft\n{why}");
-        assert!(ev.crossed[p].is_some(), "the draft should cross a red line of {id}\n{why}");
+        assert!(
+            !m.would_sign(&pkg, p),
+            "{id} should refuse the draft\n{why}"
+        );
+        assert!(
+            ev.crossed[p].is_some(),
+            "the draft should cross a red line of {id}\n{why}"
+        );
     }
-    assert!(ev.likelihood <= 0.05, "the drafted text should have 0-5% deal likelihood\n{why}");
+    assert!(
+        ev.likelihood <= 0.05,
+        "the drafted text should have 0-5% deal likelihood\n{why}"
+    );
 }
 
 #[test]
@@ -117,10 +137,22 @@ fn the_european_counter_text_is_unacceptable_to_russia() {
     println!("{why}");
 
     let ru = party(&m, "ru");
-    assert!(!m.would_sign(&pkg, ru), "Russia should refuse the E3 text\n{why}");
-    assert!(ev.crossed[ru].is_some(), "the E3 text should cross a Russian red line\n{why}");
-    assert!(m.would_sign(&pkg, party(&m, "ua")), "Ukraine backs the E3 text\n{why}");
-    assert!(m.would_sign(&pkg, party(&m, "eu")), "Europe backs its own text\n{why}");
+    assert!(
+        !m.would_sign(&pkg, ru),
+        "Russia should refuse the E3 text\n{why}"
+    );
+    assert!(
+        ev.crossed[ru].is_some(),
+        "the E3 text should cross a Russian red line\n{why}"
+    );
+    assert!(
+        m.would_sign(&pkg, party(&m, "ua")),
+        "Ukraine backs the E3 text\n{why}"
+    );
+    assert!(
+        m.would_sign(&pkg, party(&m, "eu")),
+        "Europe backs its own text\n{why}"
+    );
     assert!(ev.likelihood < 0.01, "{why}");
 }
 
@@ -135,10 +167,19 @@ fn a_compromise_exists_that_all_four_would_sign() {
     assert!(m.linkage_problem(&pkg.options).is_none(), "{why}");
     for id in PARTIES {
         let p = party(&m, id);
-        assert!(ev.crossed[p].is_none(), "the compromise crosses a red line of {id}\n{why}");
-        assert!(m.would_sign(&pkg, p), "{id} should sign the compromise\n{why}");
+        assert!(
+            ev.crossed[p].is_none(),
+            "the compromise crosses a red line of {id}\n{why}"
+        );
+        assert!(
+            m.would_sign(&pkg, p),
+            "{id} should sign the compromise\n{why}"
+        );
     }
-    assert!(ev.likelihood >= 0.30, "the compromise should be at least 30% likely\n{why}");
+    assert!(
+        ev.likelihood >= 0.30,
+        "the compromise should be at least 30% likely\n{why}"
+    );
 }
 
 #[test]
@@ -156,7 +197,11 @@ fn each_pillar_of_the_compromise_matters() {
         ("p26", "drafted", "ua"),
     ];
     for &(clause, variant, refuser) in swaps {
-        let mut changes: Vec<(&str, &str)> = COMPROMISE.iter().copied().filter(|(c, _)| *c != clause).collect();
+        let mut changes: Vec<(&str, &str)> = COMPROMISE
+            .iter()
+            .copied()
+            .filter(|(c, _)| *c != clause)
+            .collect();
         changes.push((clause, variant));
         let pkg = m.package(&changes).expect("variant package");
         let p = party(&m, refuser);
