@@ -207,3 +207,27 @@ proptest! {
         }
     }
 }
+
+/// The SPEC §9 bar: 0 panics over ≥ 100,000 fuzzed scenario inputs. Run with
+/// `cargo test --release --test scenario_errors -- --ignored`.
+#[test]
+#[ignore]
+fn fuzz_100k_scenarios() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2025);
+    let texts = [PLAN28, ORCHARD, BUNDLED[1].text, BUNDLED[2].text, BUNDLED[3].text];
+    let mut errors = 0;
+    for _ in 0..100_000 {
+        let t = texts[rng.random_range(0..texts.len())];
+        let mut bytes = t.as_bytes().to_vec();
+        for _ in 0..rng.random_range(1..4) {
+            let s = String::from_utf8_lossy(&bytes).into_owned();
+            bytes = mutate(&s, rng.random(), rng.random(), rng.random_range(0..64), rng.random());
+        }
+        if load_bytes("f.ron", &bytes).is_err() {
+            errors += 1;
+        }
+    }
+    println!("100000 fuzzed scenarios: {errors} refused with a message, 0 panics");
+    assert!(errors > 50_000);
+}
