@@ -54,21 +54,36 @@ fn assert_invariants(game: &Game) {
         assert!((0.0..=1.0).contains(&ev.acceptance[p]));
         assert!(ev.utility[p].is_finite());
         if ev.crossed[p].is_some() {
-            assert_eq!(ev.acceptance[p], 0.0, "a crossed red line means no signature");
+            assert_eq!(
+                ev.acceptance[p], 0.0,
+                "a crossed red line means no signature"
+            );
         }
     }
     assert!((0.0..=1.0).contains(&ev.likelihood));
     assert!(game.round() >= 1);
     if game.ending().is_none() {
-        assert!(game.round() <= game.deadline(), "round {} past deadline {}", game.round(), game.deadline());
+        assert!(
+            game.round() <= game.deadline(),
+            "round {} past deadline {}",
+            game.round(),
+            game.deadline()
+        );
     }
     // A struck clause's option is the strike; an open or agreed one is a variant... unless
     // the scenario's initial text already left it struck (never: initial is a variant).
     for (c, s) in game.status().iter().enumerate() {
         let struck = game.options()[c] == model.clauses[c].struck();
-        assert_eq!(*s == Status::Struck, struck, "clause {c} status {s:?} vs option");
+        assert_eq!(
+            *s == Status::Struck,
+            struck,
+            "clause {c} status {s:?} vs option"
+        );
     }
-    assert!(model.linkage_problem(game.options()).is_none(), "the draft breaks linkage");
+    assert!(
+        model.linkage_problem(game.options()).is_none(),
+        "the draft breaks linkage"
+    );
 }
 
 proptest! {
@@ -132,7 +147,10 @@ fn seeds_decide_the_event_draws() {
         let end_turns = |g: &mut Game| {
             while let Some(p) = g.to_move() {
                 let a = match g.phase() {
-                    Phase::Vote { .. } => Action::Vote { party: p, sign: false },
+                    Phase::Vote { .. } => Action::Vote {
+                        party: p,
+                        sign: false,
+                    },
                     _ => Action::EndTurn { party: p },
                 };
                 g.apply(a).unwrap();

@@ -25,10 +25,17 @@ fn every_bundled_scenario_is_valid() {
 
 #[test]
 fn parse_errors_name_line_and_column() {
-    let text = ORCHARD.replacen("min: 0, max: 100, initial: 50", "min: 0, max: \"high\", initial: 50", 1);
+    let text = ORCHARD.replacen(
+        "min: 0, max: 100, initial: 50",
+        "min: 0, max: \"high\", initial: 50",
+        1,
+    );
     let e = err(&text);
     assert!(e.starts_with("x.ron:14:22: "), "{e}");
-    assert!(e.contains("float") || e.contains("number") || e.contains("Expected"), "{e}");
+    assert!(
+        e.contains("float") || e.contains("number") || e.contains("Expected"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -54,9 +61,18 @@ fn semantic_errors_name_the_field_path_and_all_are_reported() {
     let lines: Vec<&str> = e.lines().collect();
     assert!(lines.len() >= 3, "{e}");
     assert!(lines.iter().all(|l| l.starts_with("x.ron: ")), "{e}");
-    assert!(e.contains("unknown party 'rx'; expected one of: us, ua, ru, eu"), "{e}");
-    assert!(e.contains("].probability: ") && e.contains("out of range; expected 0 to 1"), "{e}");
-    assert!(e.contains("parties[0].flexibility: ") && e.contains("must be above 0"), "{e}");
+    assert!(
+        e.contains("unknown party 'rx'; expected one of: us, ua, ru, eu"),
+        "{e}"
+    );
+    assert!(
+        e.contains("].probability: ") && e.contains("out of range; expected 0 to 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("parties[0].flexibility: ") && e.contains("must be above 0"),
+        "{e}"
+    );
     assert!(e.contains(".utility.rx"), "{e}");
 }
 
@@ -64,11 +80,21 @@ fn semantic_errors_name_the_field_path_and_all_are_reported() {
 fn duplicate_ids_unknown_references_and_missing_reservation() {
     let dup = ORCHARD.replacen("id: \"pickers\"", "id: \"split\"", 1);
     let e = err(&dup);
-    assert!(e.contains("clauses[1].id: duplicate id 'split' (first used by clauses[0])"), "{e}");
+    assert!(
+        e.contains("clauses[1].id: duplicate id 'split' (first used by clauses[0])"),
+        "{e}"
+    );
 
-    let unknown = ORCHARD.replacen("Variant(\"split\", \"equal\")", "Variant(\"split\", \"thirds\")", 1);
+    let unknown = ORCHARD.replacen(
+        "Variant(\"split\", \"equal\")",
+        "Variant(\"split\", \"thirds\")",
+        1,
+    );
     let e = err(&unknown);
-    assert!(e.contains("parties[0].red_lines[0].crossed_if: clause 'split' has no variant 'thirds'"), "{e}");
+    assert!(
+        e.contains("parties[0].red_lines[0].crossed_if: clause 'split' has no variant 'thirds'"),
+        "{e}"
+    );
 
     let missing = ORCHARD.replacen("reservation: 1, ", "", 1);
     let e = err(&missing);
@@ -86,16 +112,26 @@ fn duplicate_ids_unknown_references_and_missing_reservation() {
 
 #[test]
 fn cyclic_requirements_are_reported() {
-    let text = ORCHARD.replacen("strikable: false),", "strikable: false, requires: [\"fee\"]),", 1);
+    let text = ORCHARD.replacen(
+        "strikable: false),",
+        "strikable: false, requires: [\"fee\"]),",
+        1,
+    );
     let e = err(&text);
     assert!(e.contains("cyclic requirement"), "{e}");
-    assert!(e.contains("split → fee → split") || e.contains("fee → split → fee"), "{e}");
+    assert!(
+        e.contains("split → fee → split") || e.contains("fee → split → fee"),
+        "{e}"
+    );
 }
 
 #[test]
 fn out_of_range_values() {
     let e = err(&ORCHARD.replacen("initial: 50", "initial: 150", 1));
-    assert!(e.contains("metrics[0].initial: 150 is out of range; expected 0 to 100"), "{e}");
+    assert!(
+        e.contains("metrics[0].initial: 150 is out of range; expected 0 to 100"),
+        "{e}"
+    );
     let e = err(&ORCHARD.replacen("rounds: 4", "rounds: 0", 1));
     assert!(e.contains("rules.rounds: 0; expected 1 to 1000"), "{e}");
 }
@@ -103,7 +139,10 @@ fn out_of_range_values() {
 #[test]
 fn unknown_fields_are_refused_with_the_expected_ones() {
     let e = err(&ORCHARD.replacen("summary:", "sumary:", 1));
-    assert!(e.contains("unknown field 'sumary'") && e.contains("summary"), "{e}");
+    assert!(
+        e.contains("unknown field 'sumary'") && e.contains("summary"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -126,8 +165,20 @@ fn check_command_exit_status() {
     let big = dir.join("big.ron");
     std::fs::write(&big, vec![b'('; 10 * 1024 * 1024]).unwrap();
 
-    let ok = Command::new(bin).args(["check", "scenarios/plan28.ron", "examples/scenarios/orchard.ron"]).output().unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = Command::new(bin)
+        .args([
+            "check",
+            "scenarios/plan28.ron",
+            "examples/scenarios/orchard.ron",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
 
     for f in [&bad, &big] {
         let out = Command::new(bin).arg("check").arg(f).output().unwrap();
@@ -137,16 +188,25 @@ fn check_command_exit_status() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 
-    let json = Command::new(bin).args(["check", "--json", "scenarios/plan28.ron"]).output().unwrap();
+    let json = Command::new(bin)
+        .args(["check", "--json", "scenarios/plan28.ron"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["id"], "plan28");
     assert_eq!(v["clauses"], 28);
     assert_eq!(v["parties"], serde_json::json!(["us", "ua", "ru", "eu"]));
     assert_eq!(v["checksum"].as_str().unwrap().len(), 16);
 
-    let missing = Command::new(bin).args(["check", "no/such/file.ron"]).output().unwrap();
+    let missing = Command::new(bin)
+        .args(["check", "no/such/file.ron"])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    let flag = Command::new(bin).args(["check", "--frobnicate"]).output().unwrap();
+    let flag = Command::new(bin)
+        .args(["check", "--frobnicate"])
+        .output()
+        .unwrap();
     assert_eq!(flag.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -175,7 +235,14 @@ fn mutate(text: &str, kind: u8, at: usize, len: usize, byte: u8) -> Vec<u8> {
             // Replace the next number with an extreme one.
             let s = String::from_utf8_lossy(&b[at..]).into_owned();
             if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
-                let extreme = ["-1e308", "1e999", "NaN", "-0", "99999999999999999999", "inf"][usize::from(byte) % 6];
+                let extreme = [
+                    "-1e308",
+                    "1e999",
+                    "NaN",
+                    "-0",
+                    "99999999999999999999",
+                    "inf",
+                ][usize::from(byte) % 6];
                 b.splice(at + i..at + i + 1, extreme.bytes());
             }
         }
@@ -215,14 +282,26 @@ proptest! {
 fn fuzz_100k_scenarios() {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2025);
-    let texts = [PLAN28, ORCHARD, BUNDLED[1].text, BUNDLED[2].text, BUNDLED[3].text];
+    let texts = [
+        PLAN28,
+        ORCHARD,
+        BUNDLED[1].text,
+        BUNDLED[2].text,
+        BUNDLED[3].text,
+    ];
     let mut errors = 0;
     for _ in 0..100_000 {
         let t = texts[rng.random_range(0..texts.len())];
         let mut bytes = t.as_bytes().to_vec();
         for _ in 0..rng.random_range(1..4) {
             let s = String::from_utf8_lossy(&bytes).into_owned();
-            bytes = mutate(&s, rng.random(), rng.random(), rng.random_range(0..64), rng.random());
+            bytes = mutate(
+                &s,
+                rng.random(),
+                rng.random(),
+                rng.random_range(0..64),
+                rng.random(),
+            );
         }
         if load_bytes("f.ron", &bytes).is_err() {
             errors += 1;
