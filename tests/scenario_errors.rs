@@ -298,7 +298,7 @@ fn fuzz_100k_scenarios() {
             bytes = mutate(
                 &s,
                 rng.random(),
-                rng.random(),
+                rng.random::<u32>() as usize,
                 rng.random_range(0..64),
                 rng.random(),
             );
