@@ -233,8 +233,7 @@ fn mutate(text: &str, kind: u8, at: usize, len: usize, byte: u8) -> Vec<u8> {
         }
         5 => {
             // Replace the next number with an extreme one.
-            let s = String::from_utf8_lossy(&b[at..]).into_owned();
-            if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
+            if let Some(i) = b[at..].iter().position(|c| c.is_ascii_digit()) {
                 let extreme = [
                     "-1e308",
                     "1e999",
@@ -247,9 +246,8 @@ fn mutate(text: &str, kind: u8, at: usize, len: usize, byte: u8) -> Vec<u8> {
             }
         }
         _ => {
-            // Swap an id-like string for another one from the text.
-            let s = String::from_utf8_lossy(&b).into_owned();
-            if let Some(i) = s[at.min(s.len())..].find("\"") {
+            // Rename the next quoted string, breaking an id or a reference.
+            if let Some(i) = b[at..].iter().position(|&c| c == b'"') {
                 let j = at + i;
                 b.splice(j..j + 1, "\"zz".bytes());
             }
