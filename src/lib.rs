@@ -4,7 +4,9 @@
 //! - [`engine`]: the pure, deterministic game.
 //! - [`cli`]: the command-line shell.
 
+pub mod ai;
 pub mod cli;
 pub mod engine;
+pub mod runner;
 pub mod save;
 pub mod scenario;
