@@ -4,6 +4,7 @@
 //! - [`engine`]: the pure, deterministic game.
 //! - [`cli`]: the command-line shell.
 
+pub mod analysis;
 pub mod cli;
 pub mod engine;
 pub mod save;
