@@ -203,16 +203,26 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
     let current = options[clause];
     let n = if cm.strikable { cm.options.len() } else { cm.variants };
     let guarded = brain.guarded(clause);
-    let mine = |o: usize| brain.crosses(model, party, clause, o, options, metrics);
-    let crossed_now = if guarded { mine(current) } else { None };
+    // Which options cross one of its red lines. When every option does, the
+    // line is held by other clauses too: blame only this clause's own atoms.
+    let mut cross = [None; crate::scenario::model::MAX_VARIANTS + 1];
+    if guarded {
+        for (o, x) in cross.iter_mut().enumerate().take(n) {
+            *x = brain.crosses(model, party, clause, o, options, metrics);
+        }
+        if cross[..n].iter().all(Option::is_some) {
+            for (o, x) in cross.iter_mut().enumerate().take(n) {
+                *x = brain.culprit(model, party, clause, o);
+            }
+        }
+    }
+    let mine = |o: usize| cross[o];
+    let crossed_now = mine(current);
 
     // The party's own best wording that crosses none of its red lines.
     let mut best_own = f64::NEG_INFINITY;
     for o in 0..n {
-        if guarded && o != current && mine(o).is_some() {
-            continue;
-        }
-        if guarded && o == current && crossed_now.is_some() {
+        if mine(o).is_some() {
             continue;
         }
         best_own = best_own.max(brain.value(party, clause, o));
@@ -249,7 +259,7 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
     let score = |o: usize| (1.0 - coop) * brain.value(party, clause, o) + coop * others_mean(o);
     let mut best: Option<(usize, f64)> = None;
     for o in 0..n {
-        if o == current || (guarded && mine(o).is_some()) {
+        if o == current || mine(o).is_some() {
             continue;
         }
         if brain.value(party, clause, o) <= here && crossed_now.is_none() {
@@ -266,7 +276,7 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
     if let Some((o, _)) = best {
         let stance = if o == cm.struck() { Stance::Strike } else { Stance::Propose(o) };
         let action = Action::Stance { party, clause, stance };
-        if game.check(&action).is_ok() {
+        if game.stance(party, clause) == Some(stance) || !brain.linked(clause) || game.check(&action).is_ok() {
             let reason = match crossed_now {
                 Some(line) => Reason::RedLine { clause, line },
                 None => Reason::Gain {
@@ -400,10 +410,17 @@ pub fn vote(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {
             reason: Reason::Crossed { line },
         };
     }
-    let margin = eval.utility[party] - eval.reservation[party] + slack(game, &seat.params) + jitter(rng, seat.params.noise);
-    let sign = margin >= 0.0;
+    // The model's acceptance is the chance it signs (its concessions were made
+    // at the table, in its stances), and a draw decides.
+    let margin = eval.utility[party] - eval.reservation[party] + jitter(rng, seat.params.noise);
+    let chance = crate::engine::score::logistic(margin / game.model().parties[party].flexibility);
+    let sign = rng.random::<f64>() < chance;
     Decision {
         action: Action::Vote { party, sign },
-        reason: if sign { Reason::Sign { margin } } else { Reason::Short { margin } },
+        reason: if sign {
+            Reason::Sign { margin, chance }
+        } else {
+            Reason::Short { margin, chance }
+        },
     }
 }

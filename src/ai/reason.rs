@@ -22,10 +22,12 @@ pub enum Reason {
     Diplomacy { value: f64 },
     /// Deal likelihood at `likelihood`, at or above the party's `vote_at`.
     Likely { likelihood: f64, vote_at: f64 },
-    /// Signs: utility `margin` above its (conceded) reservation.
-    Sign { margin: f64 },
-    /// Refuses: utility `margin` (negative) against its reservation.
-    Short { margin: f64 },
+    /// Signs: utility `margin` against its (conceded) reservation, which made
+    /// signing this likely.
+    Sign { margin: f64, chance: f64 },
+    /// Refuses: utility `margin` against its reservation; it would have signed
+    /// with probability `chance`.
+    Short { margin: f64, chance: f64 },
     /// Refuses: the draft crosses red line `line`.
     Crossed { line: usize },
     /// Its acceptance stayed below `below` (now `acceptance`).
@@ -109,8 +111,14 @@ pub fn why(model: &Model, action: &Action, reason: &Reason) -> String {
             100.0 * likelihood,
             100.0 * vote_at
         ),
-        Reason::Sign { margin } => format!("the draft is worth {margin:+.1} against what it can accept"),
-        Reason::Short { margin } => format!("the draft falls {:.1} short of what it can accept", -margin),
+        Reason::Sign { margin, chance } => format!(
+            "the draft is worth {margin:+.1} against what it can accept ({:.0}% ready to sign)",
+            100.0 * chance
+        ),
+        Reason::Short { margin, chance } => format!(
+            "the draft is worth {margin:+.1} against what it can accept (only {:.0}% ready to sign)",
+            100.0 * chance
+        ),
         Reason::Crossed { line: l } => format!("the draft crosses its red line \"{}\"", line(*l)),
         Reason::Hopeless { acceptance, below } => format!(
             "its acceptance has stayed below {:.0}% (now {:.1}%)",
