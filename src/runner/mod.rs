@@ -167,6 +167,7 @@ impl<'a> Table<'a> {
             self.transcript.lines.extend(start);
         }
         while let Some(party) = game.to_move() {
+            self.spent += 1;
             if self.spent > ACTION_BUDGET {
                 return Err(RunError::Stuck);
             }
@@ -200,7 +201,6 @@ impl<'a> Table<'a> {
         };
         let why = if self.record { ai::reason::why(game.model(), &action, reason) } else { String::new() };
         let events = game.apply(action)?;
-        self.spent += 1;
         if let Some(text) = text {
             let mut first = true;
             for e in events {
@@ -259,30 +259,18 @@ impl<'a> Table<'a> {
     }
 
     fn turn(&mut self, game: &mut Game, party: usize) -> Result<(), RunError> {
+        let before = game.log().len();
         let mut buf = std::mem::take(&mut self.buf);
         let result = self.turn_with(game, party, &mut buf);
         self.buf = buf;
         result?;
-        // A seat that left its turn open (a bot that sent no end_turn): end it.
-        if game.to_move() == Some(party) && matches!(game.phase(), Phase::Turns) && !self.paused_for_vote(game, party) {
+        // A seat that left its turn open (a script's last move, a bot that sent
+        // no end_turn, a seat with nothing more to say after its vote): end it.
+        let called = game.log()[before..].iter().any(|a| matches!(a, Action::CallVote { .. }));
+        if game.to_move() == Some(party) && matches!(game.phase(), Phase::Turns) && !called {
             let _ = self.apply(game, Action::EndTurn { party }, &Reason::Done);
         }
         Ok(())
-    }
-
-    /// Whether the party's last move was a vote it called that has now ended
-    /// (it gets to carry on with its turn).
-    fn paused_for_vote(&self, game: &Game, party: usize) -> bool {
-        matches!(game.log().last(), Some(Action::Vote { .. }))
-            && game
-                .journal()
-                .iter()
-                .rev()
-                .find_map(|e| match e {
-                    Event::VoteCalled { party: p } => Some(*p == Some(party)),
-                    _ => None,
-                })
-                .unwrap_or(false)
     }
 
     fn turn_with(&mut self, game: &mut Game, party: usize, buf: &mut Vec<Decision>) -> Result<(), RunError> {
