@@ -17,6 +17,7 @@ pub struct Brain {
     /// `lines[c]`: (party, red line) pairs whose condition mentions clause c.
     lines: Vec<Vec<(usize, usize)>>,
     total: usize,
+    linked: Vec<bool>,
 }
 
 impl Brain {
@@ -51,7 +52,17 @@ impl Brain {
                 }
             }
         }
+        let mut linked = vec![false; model.clauses.len()];
+        for (c, clause) in model.clauses.iter().enumerate() {
+            for opt in &clause.options {
+                for l in opt.requires.iter().chain(&opt.excludes) {
+                    linked[c] = true;
+                    linked[l.clause] = true;
+                }
+            }
+        }
         Brain {
+            linked,
             parties: np,
             offset,
             value,
@@ -124,6 +135,22 @@ impl Brain {
             .copied()
     }
 
+    /// Whether party p's red line `line` is held by clause c at option o alone
+    /// (atoms about other clauses read as false): the clause is a culprit.
+    pub fn culprit(&self, model: &Model, p: usize, c: usize, o: usize) -> Option<usize> {
+        self.lines[c]
+            .iter()
+            .filter(|&&(q, _)| q == p)
+            .find(|&&(_, l)| local(model, &model.parties[p].red_lines[l], c, o))
+            .map(|&(_, l)| l)
+    }
+
+    /// Whether clause c's options take part in any linkage rule.
+    #[inline]
+    pub fn linked(&self, c: usize) -> bool {
+        self.linked[c]
+    }
+
     /// Whether any red line mentions clause c.
     #[inline]
     pub fn guarded(&self, c: usize) -> bool {
@@ -163,5 +190,19 @@ fn holds_with(
         Cond::Not(c) => !holds_with(model, c, options, sc, so, metrics),
         // Agreement is about the table, metrics about the world: read as they are now.
         other => holds(model, other, options, None, metrics),
+    }
+}
+
+/// A condition with only clause `sc`'s atoms read (as option `so`); atoms about
+/// anything else read as false.
+fn local(model: &Model, cond: &Cond, sc: usize, so: usize) -> bool {
+    match cond {
+        Cond::Option(c, o) => *c == sc && so == *o,
+        Cond::Struck(c) => *c == sc && so == model.clauses[*c].struck(),
+        Cond::Present(c) => *c == sc && so != model.clauses[*c].struck(),
+        Cond::All(cs) => cs.iter().all(|c| local(model, c, sc, so)),
+        Cond::Any(cs) => cs.iter().any(|c| local(model, c, sc, so)),
+        Cond::Not(c) => !local(model, c, sc, so),
+        _ => false,
     }
 }

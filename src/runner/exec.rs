@@ -8,7 +8,7 @@ use crate::engine::{Action, Game, NamedAction, Phase, Status};
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::Duration;
 
 /// The protocol's version, sent in the hello message.
@@ -44,9 +44,12 @@ impl Bot {
             timeout,
             gone: None,
         };
-        let spawned = Command::new("sh")
-            .arg("-c")
-            .arg(command)
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(command);
+        // Its own process group, so stopping it stops whatever it started too.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let spawned = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -54,7 +57,8 @@ impl Bot {
         match spawned {
             Err(e) => bot.gone = Some(format!("could not be started ({e})")),
             Ok(mut child) => {
-                let (tx, rx) = channel();
+                // Bounded: a bot that floods its output blocks instead of filling memory.
+                let (tx, rx) = sync_channel(16);
                 if let Some(out) = child.stdout.take() {
                     std::thread::spawn(move || {
                         let mut reader = BufReader::new(out);
@@ -110,9 +114,8 @@ impl Bot {
             self.gone = Some(why);
         }
         self.stdin = None;
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(child) = self.child.take() {
+            kill(child);
         }
     }
 
@@ -252,19 +255,32 @@ impl Bot {
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            let _ = child.kill();
-            let _ = child.wait();
+            kill(child);
         }
     }
 }
 
 impl Drop for Bot {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(child) = self.child.take() {
+            kill(child);
         }
     }
+}
+
+/// Stop a bot and everything in its process group.
+fn kill(mut child: Child) {
+    #[cfg(unix)]
+    {
+        // `kill` is a shell builtin on some systems, not a program.
+        let _ = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -KILL -{} 2>/dev/null", child.id()))
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn clip(text: &str) -> String {

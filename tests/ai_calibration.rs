@@ -1,0 +1,55 @@
+//! The AI negotiators on the flagship: a deal is neither certain nor hopeless,
+//! and personalities move the deal rate the way a reader would expect.
+
+use backchannel::runner::sweep;
+use backchannel::scenario::{Model, open};
+use std::sync::Arc;
+
+const GAMES: u64 = 300;
+
+fn deal_rate(model: &Arc<Model>, seats: &[(&str, &str)]) -> f64 {
+    let named: Vec<(usize, Option<String>)> = seats
+        .iter()
+        .map(|(p, n)| (model.party_index(p).unwrap(), Some(n.to_string())))
+        .collect();
+    let seats = sweep::seats(model, &named).unwrap();
+    let results = sweep::run(model, &seats, GAMES, 2025, |_| {});
+    sweep::Summary::of(model, &seats, 2025, &results).deal_rate
+}
+
+#[test]
+fn flagship_deal_rate_is_uncertain_and_follows_personalities() {
+    let model = Arc::new(open("plan28").unwrap());
+    let default = deal_rate(&model, &[]);
+    let soft_russia = deal_rate(&model, &[("ru", "pragmatist")]);
+    let hard_ukraine = deal_rate(&model, &[("ua", "hardliner")]);
+    eprintln!("deal rate: default {default:.3}, ru pragmatist {soft_russia:.3}, ua hardliner {hard_ukraine:.3}");
+    assert!((0.10..=0.65).contains(&default), "default deal rate {default}");
+    assert!(soft_russia > default + 0.03, "a pragmatic Russia should deal more: {soft_russia} vs {default}");
+    assert!(hard_ukraine < default - 0.05, "a hardline Ukraine should deal less: {hard_ukraine} vs {default}");
+}
+
+#[test]
+fn ai_games_are_deterministic() {
+    let model = Arc::new(open("plan28").unwrap());
+    let seats = sweep::seats(&model, &[]).unwrap();
+    let a = sweep::run(&model, &seats, 20, 7, |_| {});
+    let b = sweep::run(&model, &seats, 20, 7, |_| {});
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_decision_takes_well_under_a_millisecond() {
+    // Not a benchmark: a guard against an accidental blow-up (debug builds are slow).
+    let model = Arc::new(open("plan28").unwrap());
+    let seats = sweep::seats(&model, &[]).unwrap();
+    let game = backchannel::engine::Game::new(Arc::clone(&model), 1);
+    let party = game.to_move().unwrap();
+    let mut rng = backchannel::ai::seat_rng(1, &model, party);
+    let started = std::time::Instant::now();
+    for _ in 0..100 {
+        let plan = backchannel::ai::plan_turn(&game, &seats[party], &mut rng);
+        assert!(!plan.is_empty());
+    }
+    assert!(started.elapsed().as_secs_f64() / 100.0 < 0.005);
+}
