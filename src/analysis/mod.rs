@@ -36,6 +36,8 @@ pub struct Limits<'a> {
     pub pareto_cap: usize,
     /// Progress reporting (stderr bar in the CLI).
     pub progress: Option<&'a dyn Progress>,
+    /// Largest tail table (tests use small ones to exercise the search).
+    pub tail_max: usize,
 }
 
 impl Default for Limits<'_> {
@@ -44,6 +46,7 @@ impl Default for Limits<'_> {
             budget: 1 << 22,
             pareto_cap: 1000,
             progress: None,
+            tail_max: space::TAIL_MAX,
         }
     }
 }
@@ -99,7 +102,7 @@ pub struct Analysis {
 
 /// Analyse a model's deal space around a draft.
 pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
-    let space = Space::new(model);
+    let space = Space::with_tail_max(model, limits.tail_max);
     let pass = space.search(zopa::ZopaPass::new, limits.budget, limits.progress);
     let zp = pass.visitor;
     let np = model.parties.len();

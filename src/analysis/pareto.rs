@@ -29,6 +29,9 @@ pub struct Frontier {
     pub exact: bool,
 }
 
+/// Differences below this are rounding, not dominance.
+pub const TOL: f64 = 1e-9;
+
 /// Indices of the points not dominated: no other point is ≥ on every
 /// coordinate and > on one of the first `strict` coordinates.
 pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
@@ -41,7 +44,7 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
         let x = &points[i * dim..(i + 1) * dim];
         let dominated = front.iter().any(|&j| {
             let y = &points[j * dim..(j + 1) * dim];
-            y.iter().zip(x).all(|(a, b)| a >= b) && y[..strict].iter().zip(&x[..strict]).any(|(a, b)| a > b)
+            y.iter().zip(x).all(|(a, b)| *a >= b - TOL) && y[..strict].iter().zip(&x[..strict]).any(|(a, b)| *a > b + TOL)
         });
         if !dominated {
             front.push(i);

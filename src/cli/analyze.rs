@@ -59,6 +59,7 @@ pub fn execute(args: AnalyzeArgs) -> Result<(), CliError> {
         budget: args.budget.max(1),
         pareto_cap: args.pareto_cap,
         progress: bar.as_ref().map(|b| b as &dyn Progress),
+        ..Limits::default()
     };
     let a = analysis::analyze(&model, &draft, limits);
     if let Some(b) = &bar {
@@ -89,7 +90,7 @@ fn utilities(model: &Model, s: &Scored) -> String {
     s.utility
         .iter()
         .enumerate()
-        .map(|(p, u)| format!("{} {:.1} (R {:.1})", model.party_short(p), u, model.parties[p].reservation))
+        .map(|(p, u)| format!("{} {:.1} (R {:.1})", model.party_short(p), u + 0.0, model.parties[p].reservation + 0.0))
         .collect::<Vec<_>>()
         .join(", ")
 }
