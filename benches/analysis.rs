@@ -13,7 +13,11 @@ use std::time::Instant;
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -27,7 +31,11 @@ fn run(name: &str, model: &Model) {
     let z = pass.visitor;
     let ideal = z.ideal[..space.np].to_vec();
     let t = Instant::now();
-    let ks = space.search(|| bargaining::KsPass::new(&space, &ideal), Limits::default().budget, None);
+    let ks = space.search(
+        || bargaining::KsPass::new(&space, &ideal),
+        Limits::default().budget,
+        None,
+    );
     let t_ks = t.elapsed();
     let t = Instant::now();
     let front = pareto::frontier(&space, Limits::default());
@@ -56,7 +64,10 @@ fn run(name: &str, model: &Model) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     if let Some(child) = args.iter().position(|a| a == "child") {
         let what = &args[child + 1];
         if what == "plan28" {
@@ -70,13 +81,22 @@ fn main() {
         }
         return;
     }
-    let mut sizes: Vec<String> = args.into_iter().filter(|a| a.parse::<usize>().is_ok() || a == "plan28").collect();
+    let mut sizes: Vec<String> = args
+        .into_iter()
+        .filter(|a| a.parse::<usize>().is_ok() || a == "plan28")
+        .collect();
     if sizes.is_empty() {
-        sizes = ["20", "24", "28", "32", "plan28"].iter().map(|s| s.to_string()).collect();
+        sizes = ["20", "24", "28", "32", "plan28"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     }
     let exe = std::env::current_exe().expect("bench executable");
     for s in sizes {
-        let status = std::process::Command::new(&exe).args(["child", &s]).status().expect("child");
+        let status = std::process::Command::new(&exe)
+            .args(["child", &s])
+            .status()
+            .expect("child");
         assert!(status.success());
     }
 }

@@ -3,20 +3,41 @@
 use std::process::Command;
 
 fn bc(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_backchannel")).args(args).output().expect("run backchannel")
+    Command::new(env!("CARGO_BIN_EXE_backchannel"))
+        .args(args)
+        .output()
+        .expect("run backchannel")
 }
 
 #[test]
 fn analyze_plan28_json_has_the_compromise_in_a_non_empty_zopa() {
     let out = bc(&["analyze", "plan28", "--json", "--pareto-cap", "5"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["zopa_count"].as_u64().unwrap() > 0);
-    for key in ["space_size", "exact", "pareto_count", "pareto", "nash", "kalai_smorodinsky", "utilitarian", "parties"] {
+    for key in [
+        "space_size",
+        "exact",
+        "pareto_count",
+        "pareto",
+        "nash",
+        "kalai_smorodinsky",
+        "utilitarian",
+        "parties",
+    ] {
         assert!(v.get(key).is_some(), "{key}");
     }
     assert_eq!(v["nash"]["clauses"]["p21"], "economic_zone_referendum");
-    assert_eq!(v["parties"]["ua"]["clauses"]["p21"]["drafted"].as_f64().is_some(), true);
+    assert_eq!(
+        v["parties"]["ua"]["clauses"]["p21"]["drafted"]
+            .as_f64()
+            .is_some(),
+        true
+    );
     assert!(v["parties"]["ua"]["combinations"].is_object());
     assert_eq!(v["draft"]["in_zopa"], false);
     assert!(v["draft"]["distance_to_zopa"].as_u64().unwrap() >= 1);
@@ -26,7 +47,11 @@ fn analyze_plan28_json_has_the_compromise_in_a_non_empty_zopa() {
 fn analyze_every_bundled_scenario_in_text() {
     for s in ["plan28", "tutorial", "minsk2", "istanbul2022"] {
         let out = bc(&["analyze", s]);
-        assert!(out.status.success(), "{s}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{s}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("ZOPA"), "{s}");
     }
@@ -34,7 +59,15 @@ fn analyze_every_bundled_scenario_in_text() {
 
 #[test]
 fn generate_passes_check_and_analyze_counts_its_zopa() {
-    let out = bc(&["generate", "--clauses", "10", "--parties", "3", "--seed", "5"]);
+    let out = bc(&[
+        "generate",
+        "--clauses",
+        "10",
+        "--parties",
+        "3",
+        "--seed",
+        "5",
+    ]);
     assert!(out.status.success());
     let dir = std::env::temp_dir().join(format!("bc-gen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -47,8 +80,20 @@ fn generate_passes_check_and_analyze_counts_its_zopa() {
     assert_eq!(v["space_size"], 1024);
     assert_eq!(v["exact"], true);
     assert!(v["zopa_count"].as_u64().unwrap() > 0);
-    let again = bc(&["generate", "--clauses", "10", "--parties", "3", "--seed", "5"]);
-    assert_eq!(again.stdout, std::fs::read(&file).unwrap(), "same seed, same scenario");
+    let again = bc(&[
+        "generate",
+        "--clauses",
+        "10",
+        "--parties",
+        "3",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(
+        again.stdout,
+        std::fs::read(&file).unwrap(),
+        "same seed, same scenario"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
