@@ -2,6 +2,8 @@
 //! combinations, red lines on clauses and metrics, clamped metrics), the
 //! flagship's golden figures, and the CLI.
 
+#![allow(clippy::needless_range_loop)]
+
 use backchannel::analysis::{self, Limits, pareto, space::Space};
 use backchannel::engine::score::Package;
 use backchannel::scenario::{Model, load_str};
@@ -160,10 +162,10 @@ fn brute(model: &Model) -> Brute {
 }
 
 /// The argmax with ties (within 1e-9) broken by the lowest option vector.
-fn argmax<'a>(
-    items: &'a [(Vec<usize>, Vec<f64>)],
+fn argmax(
+    items: &[(Vec<usize>, Vec<f64>)],
     f: impl Fn(&[f64]) -> f64,
-) -> Option<(&'a [usize], f64)> {
+) -> Option<(&[usize], f64)> {
     let best = items
         .iter()
         .map(|x| f(&x.1))

@@ -10,6 +10,10 @@
 //! - [`json`]: the `--json` shape.
 //! - [`generate`]: synthetic scenarios.
 
+// Per-party and per-metric loops index several parallel arrays at once
+// (utilities, reservations, floors, weights); ranges read better than zips.
+#![allow(clippy::needless_range_loop)]
+
 pub mod advise;
 pub mod bargaining;
 pub mod enumerate;
@@ -95,6 +99,10 @@ pub struct Analysis {
     /// The frontier's size (None when it was not computed).
     pub pareto_count: Option<u128>,
     pub pareto_exact: bool,
+    /// Over which packages the frontier was taken (the ZOPA when the whole
+    /// space is too large), and whether it is exact for that scope.
+    pub pareto_scope: pareto::Scope,
+    pub pareto_scope_exact: bool,
     /// The draft analysed.
     pub draft: Scored,
     pub advice: Advice,
@@ -150,6 +158,8 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         bargaining_exact,
         pareto_count: pareto.count,
         pareto_exact: pareto.exact,
+        pareto_scope: pareto.scope,
+        pareto_scope_exact: pareto.scope_exact,
         pareto: pareto
             .packages
             .into_iter()
