@@ -61,15 +61,21 @@ impl KsPass {
     fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
         let mut best = std::mem::replace(&mut self.best, Best::none());
         let range = self.range;
-        let r0 = space.reservation[0];
-        let floor0 = if best.found() {
-            r0 + best.value.max(0.0) * range[0]
-        } else {
-            r0
+        let floor_of = |ratio: f64| {
+            let mut floor = [0.0; NP];
+            for p in 0..NP {
+                let r = space.reservation[p];
+                floor[p] = (r + ratio.max(0.0) * range[p]) - eps(r) - 1e-9;
+            }
+            floor
         };
-        space.scan_zopa::<NP>(leaf, floor0 - eps(floor0) - 1e-9, |i, u| {
+        let mut floor = floor_of(if best.found() { best.value } else { 0.0 });
+        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, floor| {
             let ratio = ks_ratio(space, &range, u);
-            best.offer(ratio, || space.package_of(leaf, i));
+            if best.contends(ratio) {
+                best.offer(ratio, || space.package_of(leaf, i));
+                *floor = floor_of(best.value);
+            }
         });
         self.best = best;
     }

@@ -184,6 +184,8 @@ pub fn report(model: &Model, a: &Analysis) -> Value {
         "pareto_exact": a.pareto_exact,
         "zopa_count": big(a.zopa_count),
         "pareto_count": a.pareto_count.map_or(Value::Null, big),
+        "pareto_scope": a.pareto_scope.name(),
+        "pareto_scope_exact": a.pareto_scope_exact,
         "pareto": a.pareto.iter().map(|s| package(model, s)).collect::<Vec<_>>(),
         "ideal": ideal,
         "nash": pkg(&a.nash),

@@ -10,6 +10,10 @@
 //! - [`json`]: the `--json` shape.
 //! - [`generate`]: synthetic scenarios.
 
+// Per-party and per-metric loops index several parallel arrays at once
+// (utilities, reservations, floors, weights); ranges read better than zips.
+#![allow(clippy::needless_range_loop)]
+
 pub mod advise;
 pub mod bargaining;
 pub mod enumerate;
@@ -36,6 +40,8 @@ pub struct Limits<'a> {
     pub pareto_cap: usize,
     /// Progress reporting (stderr bar in the CLI).
     pub progress: Option<&'a dyn Progress>,
+    /// Largest tail table (tests use small ones to exercise the search).
+    pub tail_max: usize,
 }
 
 impl Default for Limits<'_> {
@@ -44,6 +50,7 @@ impl Default for Limits<'_> {
             budget: 1 << 22,
             pareto_cap: 1000,
             progress: None,
+            tail_max: space::TAIL_MAX,
         }
     }
 }
@@ -92,6 +99,10 @@ pub struct Analysis {
     /// The frontier's size (None when it was not computed).
     pub pareto_count: Option<u128>,
     pub pareto_exact: bool,
+    /// Over which packages the frontier was taken (the ZOPA when the whole
+    /// space is too large), and whether it is exact for that scope.
+    pub pareto_scope: pareto::Scope,
+    pub pareto_scope_exact: bool,
     /// The draft analysed.
     pub draft: Scored,
     pub advice: Advice,
@@ -101,7 +112,7 @@ pub struct Analysis {
 
 /// Analyse a model's deal space around a draft.
 pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
-    let space = Space::new(model);
+    let space = Space::with_tail_max(model, limits.tail_max);
     let pass = space.search(zopa::ZopaPass::new, limits.budget, limits.progress);
     let zp = pass.visitor;
     let np = model.parties.len();
@@ -147,6 +158,8 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         bargaining_exact,
         pareto_count: pareto.count,
         pareto_exact: pareto.exact,
+        pareto_scope: pareto.scope,
+        pareto_scope_exact: pareto.scope_exact,
         pareto: pareto
             .packages
             .into_iter()

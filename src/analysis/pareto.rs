@@ -20,19 +20,126 @@ use rayon::prelude::*;
 /// Largest number of head leaves for which the frontier is computed.
 pub const HEAD_MAX: u128 = 1 << 22;
 
+/// Over which packages a frontier was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every package that satisfies linkage (the frontier the figures promise).
+    Feasible,
+    /// Only the ZOPA: the fallback when the whole space is too large.
+    Zopa,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Feasible => "feasible",
+            Scope::Zopa => "zopa",
+        }
+    }
+}
+
 /// The frontier.
 #[derive(Debug, Clone)]
 pub struct Frontier {
     /// Packages (option vectors), in lexicographic order.
     pub packages: Vec<Vec<usize>>,
     pub count: Option<u128>,
+    /// True when this is the exact frontier over every feasible package.
     pub exact: bool,
+    pub scope: Scope,
+    /// True when the frontier is exact for its scope.
+    pub scope_exact: bool,
 }
+
+/// Gathers the ZOPA's own frontier, reducing as it goes.
+struct ZopaCollect {
+    pts: Vec<f64>,
+    opts: Vec<Vec<usize>>,
+    np: usize,
+}
+
+impl ZopaCollect {
+    fn reduce(&mut self) {
+        let keep = skyline(&self.pts, self.np, self.np);
+        let mut pts = Vec::with_capacity(keep.len() * self.np);
+        let mut opts = Vec::with_capacity(keep.len());
+        for i in keep {
+            pts.extend_from_slice(&self.pts[i * self.np..(i + 1) * self.np]);
+            opts.push(std::mem::take(&mut self.opts[i]));
+        }
+        self.pts = pts;
+        self.opts = opts;
+    }
+
+    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
+        let mut floor = [0.0; NP];
+        for p in 0..NP {
+            floor[p] = space.reservation[p] - super::space::eps(space.reservation[p]);
+        }
+        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, _| {
+            self.pts.extend_from_slice(u);
+            self.opts.push(space.package_of(leaf, i));
+        });
+        if self.opts.len() >= 8192 {
+            self.reduce();
+        }
+    }
+}
+
+fn zopa_leaf<const NP: usize>(v: &mut ZopaCollect, space: &Space, leaf: &Leaf) {
+    v.leaf_n::<NP>(space, leaf);
+}
+
+impl Visitor for ZopaCollect {
+    fn mode(&self) -> Mode {
+        Mode::Zopa
+    }
+
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+        let this = self;
+        crate::with_np!(space.np, zopa_leaf(this, space, leaf));
+    }
+
+    fn merge(mut self, mut other: ZopaCollect) -> ZopaCollect {
+        self.pts.append(&mut other.pts);
+        self.opts.append(&mut other.opts);
+        self.reduce();
+        self
+    }
+}
+
+/// The frontier within the ZOPA (every package there is exact; it is a
+/// teaching fallback, not the frontier over all packages).
+pub fn zopa_frontier(space: &Space, limits: Limits) -> Frontier {
+    let out = space.search(
+        || ZopaCollect {
+            pts: Vec::new(),
+            opts: Vec::new(),
+            np: space.np,
+        },
+        limits.budget,
+        limits.progress,
+    );
+    let mut c = out.visitor;
+    c.reduce();
+    let mut packages = c.opts;
+    packages.sort();
+    Frontier {
+        count: Some(packages.len() as u128),
+        packages,
+        exact: false,
+        scope: Scope::Zopa,
+        scope_exact: out.complete,
+    }
+}
+
+/// Differences below this are rounding, not dominance.
+pub const TOL: f64 = 1e-9;
 
 /// Indices of the points not dominated: no other point is ≥ on every
 /// coordinate and > on one of the first `strict` coordinates.
 pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
-    let n = if dim == 0 { 0 } else { points.len() / dim };
+    let n = points.len().checked_div(dim).unwrap_or(0);
     let sum = |i: usize| points[i * dim..(i + 1) * dim].iter().sum::<f64>();
     let mut order: Vec<(f64, usize)> = (0..n).map(|i| (sum(i), i)).collect();
     order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -41,8 +148,11 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
         let x = &points[i * dim..(i + 1) * dim];
         let dominated = front.iter().any(|&j| {
             let y = &points[j * dim..(j + 1) * dim];
-            y.iter().zip(x).all(|(a, b)| a >= b)
-                && y[..strict].iter().zip(&x[..strict]).any(|(a, b)| a > b)
+            y.iter().zip(x).all(|(a, b)| *a >= b - TOL)
+                && y[..strict]
+                    .iter()
+                    .zip(&x[..strict])
+                    .any(|(a, b)| *a > b + TOL)
         });
         if !dominated {
             front.push(i);
@@ -134,11 +244,7 @@ impl Visitor for Collect {
 /// Compute the frontier when the head is small enough to enumerate.
 pub fn frontier(space: &Space, limits: Limits) -> Frontier {
     if space.head_leaves() > HEAD_MAX {
-        return Frontier {
-            packages: Vec::new(),
-            count: None,
-            exact: false,
-        };
+        return zopa_frontier(space, limits);
     }
     let np = space.np;
     let coords = metric_coords(space);
@@ -202,5 +308,7 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
         count: Some(packages.len() as u128),
         packages,
         exact: true,
+        scope: Scope::Feasible,
+        scope_exact: true,
     }
 }

@@ -68,75 +68,90 @@ impl Space<'_> {
         }
     }
 
-    /// Call `f(entry, utilities)` for every package of the leaf that every
-    /// party would sign, in table order, stopping at the first entry whose
-    /// party-0 utility cannot reach `floor0`. Packages within rounding of a
-    /// reservation or a red line's threshold are settled by `Model::evaluate`.
+    /// Call `f(entry, utilities, floor)` for every package of the leaf that
+    /// every party would sign, skipping the tree's boxes where some party
+    /// cannot reach `floor[p]` (f may raise the floor as it goes). Packages
+    /// within rounding of a reservation or a red line's threshold are settled
+    /// by `Model::evaluate`.
     #[inline(always)]
     pub fn scan_zopa<const NP: usize>(
         &self,
         leaf: &Leaf,
-        floor0: f64,
-        mut f: impl FnMut(usize, &[f64; NP]),
+        floor: &mut [f64; NP],
+        mut f: impl FnMut(usize, &[f64; NP], &mut [f64; NP]),
     ) {
-        let len = self.tail_len();
-        let stop = floor0 - leaf.off[0] - leaf.mterm_max[0];
         let residual = leaf.residual[..NP].iter().any(|&r| r);
         let mut eps_r = [0.0; NP];
+        let mut lift = [0.0; NP];
         for p in 0..NP {
             eps_r[p] = eps(self.reservation[p]);
+            lift[p] = leaf.off[p] + leaf.mterm_max[p];
         }
         let mut u = [0.0; NP];
-        for i in 0..len {
-            if self.table[i * self.stride] < stop {
-                break;
-            }
-            self.utilities::<NP>(leaf, i, &mut u, None);
-            let mut ok = true;
-            let mut near = false;
+        let mut n = 0usize;
+        while n < self.nodes.len() {
+            let node = &self.nodes[n];
+            let mut cut = false;
             for p in 0..NP {
-                let d = u[p] - self.reservation[p];
-                ok &= d >= -eps_r[p];
-                near |= d <= eps_r[p];
+                cut |= lift[p] + node.umax[p] < floor[p];
             }
-            if !ok {
+            if cut {
+                n = node.skip as usize;
                 continue;
             }
-            if residual {
-                let mut metrics = [0.0; MAX_METRICS];
-                self.utilities::<NP>(leaf, i, &mut u, Some(&mut metrics));
-                for (k, &m) in self.rel.iter().enumerate() {
-                    near |= self.thresholds[k]
-                        .iter()
-                        .any(|&t| (metrics[m] - t).abs() <= eps(t));
-                }
-                if !near {
-                    let options = self.package_of(leaf, i);
-                    let crossed = (0..NP).any(|p| {
-                        leaf.residual[p]
-                            && self.model.parties[p]
-                                .red_lines
-                                .iter()
-                                .any(|c| holds(self.model, c, &options, None, &metrics))
-                    });
-                    if crossed {
-                        continue;
-                    }
-                }
+            if node.skip as usize != n + 1 {
+                n += 1;
+                continue;
             }
-            if near {
-                let pkg = Package {
-                    options: self.package_of(leaf, i),
-                };
-                let ev = self.model.evaluate(&pkg);
-                if !(0..NP).all(|p| ev.would_sign(p)) {
+            n = node.skip as usize;
+            for i in node.start as usize..node.end as usize {
+                self.utilities::<NP>(leaf, i, &mut u, None);
+                let mut ok = true;
+                let mut near = false;
+                for p in 0..NP {
+                    let d = u[p] - self.reservation[p];
+                    ok &= d >= -eps_r[p] && u[p] >= floor[p];
+                    near |= d <= eps_r[p];
+                }
+                if !ok {
                     continue;
                 }
-                for p in 0..NP {
-                    u[p] = ev.utility[p];
+                if residual {
+                    let mut metrics = [0.0; MAX_METRICS];
+                    self.utilities::<NP>(leaf, i, &mut u, Some(&mut metrics));
+                    for (k, &m) in self.rel.iter().enumerate() {
+                        near |= self.thresholds[k]
+                            .iter()
+                            .any(|&t| (metrics[m] - t).abs() <= eps(t));
+                    }
+                    if !near {
+                        let options = self.package_of(leaf, i);
+                        let crossed = (0..NP).any(|p| {
+                            leaf.residual[p]
+                                && self.model.parties[p]
+                                    .red_lines
+                                    .iter()
+                                    .any(|c| holds(self.model, c, &options, None, &metrics))
+                        });
+                        if crossed {
+                            continue;
+                        }
+                    }
                 }
+                if near {
+                    let pkg = Package {
+                        options: self.package_of(leaf, i),
+                    };
+                    let ev = self.model.evaluate(&pkg);
+                    if !(0..NP).all(|p| ev.would_sign(p)) {
+                        continue;
+                    }
+                    for p in 0..NP {
+                        u[p] = ev.utility[p];
+                    }
+                }
+                f(i, &u, floor);
             }
-            f(i, &u);
         }
     }
 

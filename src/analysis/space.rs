@@ -19,6 +19,66 @@ use crate::scenario::schema::MetricKind;
 /// Largest tail table (entries).
 pub const TAIL_MAX: usize = 1 << 14;
 
+/// Most entries in a tree leaf.
+pub const NODE_LEAF: usize = 32;
+
+/// A box of the tail table: entries `start..end`, each party's utility at
+/// most `umax`; `skip` is the next node after this subtree.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub start: u32,
+    pub end: u32,
+    pub skip: u32,
+    pub umax: [f64; MAX_PARTIES],
+}
+
+/// Order `idx` as a k-d tree (split on the party with the widest spread, at
+/// the median) and append its nodes in preorder.
+fn build_tree(
+    idx: &mut [u32],
+    table: &[f64],
+    stride: usize,
+    np: usize,
+    start: usize,
+    nodes: &mut Vec<Node>,
+) {
+    let me = nodes.len();
+    let mut umax = [f64::NEG_INFINITY; MAX_PARTIES];
+    let mut umin = [f64::INFINITY; MAX_PARTIES];
+    for &i in idx.iter() {
+        for p in 0..np {
+            let v = table[i as usize * stride + p];
+            umax[p] = umax[p].max(v);
+            umin[p] = umin[p].min(v);
+        }
+    }
+    nodes.push(Node {
+        start: start as u32,
+        end: (start + idx.len()) as u32,
+        skip: 0,
+        umax,
+    });
+    if idx.len() > NODE_LEAF && np > 0 {
+        let dim = (0..np)
+            .max_by(|&a, &b| {
+                (umax[a] - umin[a])
+                    .total_cmp(&(umax[b] - umin[b]))
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        idx.sort_by(|&a, &b| {
+            table[b as usize * stride + dim]
+                .total_cmp(&table[a as usize * stride + dim])
+                .then(a.cmp(&b))
+        });
+        let mid = idx.len() / 2;
+        let (l, r) = idx.split_at_mut(mid);
+        build_tree(l, table, stride, np, start, nodes);
+        build_tree(r, table, stride, np, start + mid, nodes);
+    }
+    nodes[me].skip = nodes.len() as u32;
+}
+
 /// Three-valued truth for partly decided packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tri {
@@ -47,8 +107,10 @@ pub struct Space<'m> {
     pub rel: Vec<usize>,
     /// Entry width: `np` utilities then `rel.len()` metric sums.
     pub stride: usize,
-    /// Tail entries, sorted by party 0's utility, best first.
+    /// Tail entries, in the order of a k-d tree over the parties' utilities.
     pub table: Vec<f64>,
+    /// The tree: boxes over table ranges, in preorder.
+    pub nodes: Vec<Node>,
     /// Each entry's index in mixed radix over `tail` (last tail clause fastest).
     pub table_index: Vec<u32>,
     /// Bounds over the table: per party max utility, per relevant metric min/max sum.
@@ -256,13 +318,8 @@ impl<'m> Space<'m> {
             }
         }
         let mut order: Vec<u32> = (0..size as u32).collect();
-        if np > 0 {
-            order.sort_by(|&a, &b| {
-                table[b as usize * stride]
-                    .total_cmp(&table[a as usize * stride])
-                    .then(a.cmp(&b))
-            });
-        }
+        let mut nodes = Vec::new();
+        build_tree(&mut order, &table, stride, np, 0, &mut nodes);
         let mut sorted = Vec::with_capacity(table.len());
         for &i in &order {
             sorted.extend_from_slice(&table[i as usize * stride..(i as usize + 1) * stride]);
@@ -337,6 +394,7 @@ impl<'m> Space<'m> {
             stride,
             table,
             table_index: order,
+            nodes,
             tail_umax,
             tail_emin,
             tail_emax,

@@ -31,12 +31,15 @@ impl ZopaPass {
     }
 
     fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
-        let r0 = space.reservation[0];
+        let mut floor = [0.0; NP];
+        for p in 0..NP {
+            floor[p] = space.reservation[p] - eps(space.reservation[p]);
+        }
         let mut count = 0u128;
         let mut ideal = [f64::NEG_INFINITY; NP];
         let mut nash = std::mem::replace(&mut self.nash, Best::none());
         let mut util = std::mem::replace(&mut self.utilitarian, Best::none());
-        space.scan_zopa::<NP>(leaf, r0 - eps(r0), |i, u| {
+        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, _| {
             count += 1;
             let mut prod = 1.0;
             let mut sum = 0.0;

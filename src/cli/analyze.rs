@@ -1,7 +1,9 @@
 //! `backchannel analyze SCENARIO [--save SAVE] [--json]`: the deal space.
 
 use super::{CliError, print_out};
+use crate::analysis::pareto::Scope;
 use crate::analysis::{self, Analysis, Limits, Progress, Scored};
+use crate::engine::score::Package;
 use crate::save::Save;
 use crate::scenario::{self, Model};
 use std::fmt::Write;
@@ -64,6 +66,7 @@ pub fn execute(args: AnalyzeArgs) -> Result<(), CliError> {
         budget: args.budget.max(1),
         pareto_cap: args.pareto_cap,
         progress: bar.as_ref().map(|b| b as &dyn Progress),
+        ..Limits::default()
     };
     let a = analysis::analyze(&model, &draft, limits);
     if let Some(b) = &bar {
@@ -82,7 +85,7 @@ fn num(x: u128) -> String {
     let s = x.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -98,8 +101,8 @@ fn utilities(model: &Model, s: &Scored) -> String {
             format!(
                 "{} {:.1} (R {:.1})",
                 model.party_short(p),
-                u,
-                model.parties[p].reservation
+                u + 0.0,
+                model.parties[p].reservation + 0.0
             )
         })
         .collect::<Vec<_>>()
@@ -205,28 +208,25 @@ pub fn text(model: &Model, a: &Analysis) -> String {
         }
     }
     let _ = writeln!(s);
-    match a.pareto_count {
-        Some(n) => {
+    let in_zopa = |p: &Scored| {
+        model.linkage_problem(&p.options).is_none()
+            && (0..model.parties.len()).all(|q| {
+                model.would_sign(
+                    &Package {
+                        options: p.options.clone(),
+                    },
+                    q,
+                )
+            })
+    };
+    match (a.pareto_scope, a.pareto_count) {
+        (Scope::Feasible, Some(n)) => {
             let _ = writeln!(
                 s,
                 "Pareto frontier (no package is better for one party and worse for none): {} packages.",
                 num(n)
             );
-            let inz = a
-                .pareto
-                .iter()
-                .filter(|p| {
-                    model.linkage_problem(&p.options).is_none()
-                        && (0..model.parties.len()).all(|q| {
-                            model.would_sign(
-                                &crate::engine::score::Package {
-                                    options: p.options.clone(),
-                                },
-                                q,
-                            )
-                        })
-                })
-                .count();
+            let inz = a.pareto.iter().filter(|p| in_zopa(p)).count();
             let _ = writeln!(
                 s,
                 "  of the {} listed, {} are in the ZOPA.",
@@ -234,12 +234,20 @@ pub fn text(model: &Model, a: &Analysis) -> String {
                 inz
             );
         }
-        None => {
+        (_, n) => {
             let _ = writeln!(
                 s,
-                "Pareto frontier: not computed: the space is too large to enumerate (2^{:.0} packages).",
+                "Pareto frontier over all packages: not computed: 2^{:.0} packages are too many to enumerate.",
                 a.log2_size
             );
+            if let Some(n) = n {
+                let _ = writeln!(
+                    s,
+                    "Pareto frontier within the ZOPA (no signable package is better for one party and worse for none): {} packages{}.",
+                    num(n),
+                    approx(a.pareto_scope_exact)
+                );
+            }
         }
     }
     let _ = writeln!(s);
