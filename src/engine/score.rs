@@ -162,7 +162,13 @@ pub struct Context<'a> {
 }
 
 /// Evaluate a condition on a draft.
-pub fn holds(model: &Model, cond: &Cond, options: &[usize], status: Option<&[Status]>, metrics: &[f64]) -> bool {
+pub fn holds(
+    model: &Model,
+    cond: &Cond,
+    options: &[usize],
+    status: Option<&[Status]>,
+    metrics: &[f64],
+) -> bool {
     match cond {
         Cond::Option(c, o) => options[*c] == *o,
         Cond::Struck(c) => options[*c] == model.clauses[*c].struck(),
@@ -178,7 +184,13 @@ pub fn holds(model: &Model, cond: &Cond, options: &[usize], status: Option<&[Sta
 }
 
 /// The model's formulas, steps 1–5 of docs/MODEL.md, given the clause sums.
-pub fn finish(model: &Model, sums: &Sums, options: &[usize], ctx: Context, trace: &mut impl Trace) -> Evaluation {
+pub fn finish(
+    model: &Model,
+    sums: &Sums,
+    options: &[usize],
+    ctx: Context,
+    trace: &mut impl Trace,
+) -> Evaluation {
     let np = model.parties.len();
     let mut utility = sums.utility.clone();
     let mut raw: MetricVec<f64> = model
@@ -265,7 +277,12 @@ pub fn finish(model: &Model, sums: &Sums, options: &[usize], ctx: Context, trace
     }
 
     // Step 5: deal likelihood.
-    let likelihood: f64 = model.rules.signatories.iter().map(|&p| acceptance[p]).product();
+    let likelihood: f64 = model
+        .rules
+        .signatories
+        .iter()
+        .map(|&p| acceptance[p])
+        .product();
     if let Some(m) = model.deal_metric {
         let mm = &model.metrics[m];
         metrics[m] = mm.min + (mm.max - mm.min) * likelihood;
@@ -318,7 +335,13 @@ impl Model {
             base: &base,
             reservation: &reservation,
         };
-        finish(self, &Sums::of(self, &pkg.options), &pkg.options, ctx, &mut NoTrace)
+        finish(
+            self,
+            &Sums::of(self, &pkg.options),
+            &pkg.options,
+            ctx,
+            &mut NoTrace,
+        )
     }
 
     /// Would party `p` sign this package (no red line, U_p ≥ R_p)?
@@ -331,24 +354,49 @@ impl Model {
         (0..self.clauses.len()).find_map(|c| self.clause_linkage(options, c).map(|m| (c, m)))
     }
 
-    /// Whether clause `c`'s current option stands with the rest of the draft, and
-    /// whether any other clause's requirements are broken by `c`'s state.
+    /// The linkage rule that setting clause `c` to `option` would break in
+    /// `options` (only `c`'s own links and the clauses linking to `c` can break).
+    pub fn linkage_with(&self, options: &mut [usize], c: usize, option: usize) -> Option<String> {
+        let old = std::mem::replace(&mut options[c], option);
+        let problem = self.clause_linkage(options, c).or_else(|| {
+            self.clauses[c]
+                .linked_from
+                .iter()
+                .find_map(|&d| self.clause_linkage(options, d))
+        });
+        options[c] = old;
+        problem
+    }
+
+    /// Whether clause `c`'s current option stands with the rest of the draft.
     pub fn clause_linkage(&self, options: &[usize], c: usize) -> Option<String> {
         let link_holds = |l: &crate::scenario::model::Link| match l.variant {
             Some(v) => options[l.clause] == v,
             None => options[l.clause] != self.clauses[l.clause].struck(),
         };
         let describe = |l: &crate::scenario::model::Link| match l.variant {
-            Some(v) => format!("{} worded as '{}'", self.scenario.clauses[l.clause].id, self.option_label(l.clause, v)),
+            Some(v) => format!(
+                "{} worded as '{}'",
+                self.scenario.clauses[l.clause].id,
+                self.option_label(l.clause, v)
+            ),
             None => format!("{} in the draft", self.scenario.clauses[l.clause].id),
         };
         let opt = &self.clauses[c].options[options[c]];
         let id = &self.scenario.clauses[c].id;
         if let Some(l) = opt.requires.iter().find(|l| !link_holds(l)) {
-            return Some(format!("{id} as '{}' requires {}", self.option_label(c, options[c]), describe(l)));
+            return Some(format!(
+                "{id} as '{}' requires {}",
+                self.option_label(c, options[c]),
+                describe(l)
+            ));
         }
         if let Some(l) = opt.excludes.iter().find(|l| link_holds(l)) {
-            return Some(format!("{id} as '{}' cannot stand beside {}", self.option_label(c, options[c]), describe(l)));
+            return Some(format!(
+                "{id} as '{}' cannot stand beside {}",
+                self.option_label(c, options[c]),
+                describe(l)
+            ));
         }
         None
     }
