@@ -19,6 +19,10 @@ pub struct Comparison {
     /// Every clause some table changed, with each table's final wording
     /// (`None` where that table kept the drafted one).
     pub clauses: Vec<ClauseRow>,
+    /// Each table's final draft: the fewest clause changes into the ZOPA.
+    pub to_zopa: Option<Vec<Option<usize>>>,
+    /// Each table's final draft: how many clauses differ from the Nash package.
+    pub from_nash: Option<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +97,19 @@ impl Comparison {
             metrics,
             scores,
             clauses,
+            to_zopa: debriefs
+                .iter()
+                .map(|d| d.deal_space.as_ref().map(|ds| ds.distance_to_zopa))
+                .collect(),
+            from_nash: debriefs
+                .iter()
+                .map(|d| {
+                    d.deal_space
+                        .as_ref()
+                        .filter(|ds| ds.nash_found)
+                        .map(|ds| ds.nash.len())
+                })
+                .collect(),
         }
     }
 }

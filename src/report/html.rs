@@ -5,7 +5,8 @@
 //! wrote into it. The markup is also well-formed XML (every element closed).
 
 use super::compare::Comparison;
-use super::markdown::ending_word;
+use super::deal_space::DealSpace;
+use super::markdown::{ending_word, zopa_distance};
 use super::model::{Debrief, MetricInfo};
 use super::text::{html, num, percent, signed};
 use std::fmt::Write;
@@ -98,7 +99,7 @@ pub fn render(debriefs: &[Debrief], comparison: Option<&Comparison>) -> String {
         if debriefs.len() > 1 {
             let _ = writeln!(out, "<h2>Table {}: {}</h2>", i + 1, html(&d.table));
         }
-        table(&mut out, d);
+        table(&mut out, d, &format!("t{}", i + 1));
         let _ = writeln!(out, "</section>");
     }
     let _ = writeln!(
@@ -118,12 +119,17 @@ fn outcome_class(ending: &str) -> &'static str {
 }
 
 fn score_cell(score: f64) -> String {
-    let class = if score >= 0.0 { "n pos" } else { "n neg" };
+    // Zero (no deal: the reservation) is neither a gain nor a loss.
+    let class = match signed(score).as_str() {
+        "+0.0" => "n",
+        s if s.starts_with('+') => "n pos",
+        _ => "n neg",
+    };
     format!("<td class=\"{class}\">{}</td>", html(&signed(score)))
 }
 
-fn table(out: &mut String, d: &Debrief) {
-    let _ = writeln!(out, "<h2>Outcome</h2>");
+fn table(out: &mut String, d: &Debrief, t: &str) {
+    let _ = writeln!(out, "<h2 id=\"{t}-outcome\">Outcome</h2>");
     let _ = writeln!(
         out,
         "<p class=\"{}\"><strong>{}.</strong> {}</p>",
@@ -164,7 +170,10 @@ fn table(out: &mut String, d: &Debrief) {
     fact(out, "Actions", d.actions.to_string());
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2>Metrics over rounds</h2>\n<div class=\"charts\">");
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-metrics\">Metrics over rounds</h2>\n<div class=\"charts\">"
+    );
     for (m, info) in d.metrics.iter().enumerate() {
         let line: Vec<(u32, f64)> = d.series.iter().map(|p| (p.round, p.values[m])).collect();
         out.push_str(&chart(info, &[(String::new(), line)]));
@@ -184,7 +193,10 @@ fn table(out: &mut String, d: &Debrief) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2>Parties: final utility against reservation</h2>");
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-parties\">Parties: final utility against reservation</h2>"
+    );
     if !d.finished() {
         let _ = writeln!(
             out,
@@ -209,7 +221,7 @@ fn table(out: &mut String, d: &Debrief) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2>Red lines touched</h2>");
+    let _ = writeln!(out, "<h2 id=\"{t}-red-lines\">Red lines touched</h2>");
     if d.red_lines.is_empty() {
         let _ = writeln!(
             out,
@@ -240,7 +252,10 @@ fn table(out: &mut String, d: &Debrief) {
         let _ = writeln!(out, "</ul>");
     }
 
-    let _ = writeln!(out, "<h2>Clauses changed from the draft</h2>");
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-changes\">Clauses changed from the draft</h2>"
+    );
     if d.changes.is_empty() {
         let _ = writeln!(out, "<p>None: the table kept every clause as drafted.</p>");
     } else {
@@ -261,9 +276,13 @@ fn table(out: &mut String, d: &Debrief) {
         let _ = writeln!(out, "</table>");
     }
 
+    if let Some(ds) = &d.deal_space {
+        deal_space(out, d, ds, t);
+    }
+
     let _ = writeln!(
         out,
-        "<h2>Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th></tr>"
+        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th></tr>"
     );
     for c in &d.draft {
         let label = if c.changed {
@@ -281,7 +300,7 @@ fn table(out: &mut String, d: &Debrief) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2>Timeline</h2>");
+    let _ = writeln!(out, "<h2 id=\"{t}-timeline\">Timeline</h2>");
     for r in &d.timeline {
         let _ = writeln!(out, "<h4>Round {}</h4>\n<ul class=\"timeline\">", r.round);
         for e in &r.entries {
@@ -293,6 +312,91 @@ fn table(out: &mut String, d: &Debrief) {
             );
         }
         let _ = writeln!(out, "</ul>");
+    }
+}
+
+fn deal_space(out: &mut String, d: &Debrief, ds: &DealSpace, t: &str) {
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-deal-space\">Deal space</h2>\n<p>The final draft against every package the scenario allows \
+         (the bare model: the scenario&#39;s reservations, without event cards or diplomatic moves).</p>\n<ul>"
+    );
+    let signs: Vec<String> = ds
+        .signs
+        .iter()
+        .map(|s| {
+            let name = d
+                .parties
+                .iter()
+                .find(|p| p.party == s.party)
+                .map_or(s.party.as_str(), |p| p.name.as_str());
+            format!("{} {}", html(name), if s.signs { "yes" } else { "no" })
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<li>In the ZOPA (every party would sign): <strong>{}</strong>. Would sign: {}.</li>",
+        if ds.in_zopa { "yes" } else { "no" },
+        signs.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "<li>Fewest clause changes into the ZOPA: <strong>{}</strong>.</li>",
+        html(&zopa_distance(ds))
+    );
+    if ds.nash_found {
+        let _ = writeln!(
+            out,
+            "<li>The Nash bargaining package differs from the final draft on <strong>{}</strong> clause{}.</li>",
+            ds.nash.len(),
+            if ds.nash.len() == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<li>No Nash bargaining package: no package is signable by every party.</li>"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</ul>\n<table>\n<tr><th>Party</th><th class=\"n\">Final draft</th><th class=\"n\">Nearest ZOPA package</th>\
+         <th class=\"n\">Nash package</th><th class=\"n\">Reservation</th></tr>"
+    );
+    let opt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), num);
+    for u in &ds.utility {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            html(&u.name),
+            num(u.draft),
+            opt(u.nearest_zopa),
+            opt(u.nash),
+            num(u.reservation)
+        );
+    }
+    let _ = writeln!(out, "</table>");
+    for (title, rows, to) in [
+        ("Nearest package in the ZOPA", &ds.nearest_zopa, "Change to"),
+        ("Nash package, clause by clause", &ds.nash, "Nash package"),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<h3>{title}</h3>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Final draft</th><th>{to}</th></tr>"
+        );
+        for c in rows {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+                c.number,
+                html(&c.title),
+                html(&c.draft_label),
+                html(&c.to_label)
+            );
+        }
+        let _ = writeln!(out, "</table>");
     }
 }
 
@@ -336,6 +440,29 @@ fn compare(out: &mut String, debriefs: &[Debrief], cmp: &Comparison) {
             out,
             &format!("Score: {}", html(&s.name)),
             s.values.iter().map(|v| score_cell(*v)).collect(),
+        );
+    }
+    if let Some(zopa) = &cmp.to_zopa {
+        row(
+            out,
+            "Changes into the ZOPA",
+            zopa.iter()
+                .map(|z| {
+                    format!(
+                        "<td class=\"n\">{}</td>",
+                        z.map_or_else(|| "—".into(), |n| n.to_string())
+                    )
+                })
+                .collect(),
+        );
+    }
+    if let Some(nash) = &cmp.from_nash {
+        row(
+            out,
+            "Differences from Nash",
+            nash.iter()
+                .map(|n| format!("<td class=\"n\">{n}</td>"))
+                .collect(),
         );
     }
     row(

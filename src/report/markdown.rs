@@ -3,6 +3,7 @@
 //! table when a viewer renders the Markdown.
 
 use super::compare::Comparison;
+use super::deal_space::DealSpace;
 use super::model::Debrief;
 use super::text::{md, num, percent, signed, sparkline};
 use std::fmt::Write;
@@ -183,6 +184,10 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
         let _ = writeln!(out);
     }
 
+    if let Some(ds) = &d.deal_space {
+        deal_space(out, d, ds, level);
+    }
+
     heading(out, level, "Final draft");
     let _ = writeln!(
         out,
@@ -209,6 +214,105 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
         }
         let _ = writeln!(out);
     }
+}
+
+fn deal_space(out: &mut String, d: &Debrief, ds: &DealSpace, level: usize) {
+    heading(out, level, "Deal space");
+    let _ = writeln!(
+        out,
+        "The final draft against every package the scenario allows (the bare model: the scenario's \
+         reservations, without event cards or diplomatic moves).\n"
+    );
+    let signs: Vec<String> = ds
+        .signs
+        .iter()
+        .map(|s| {
+            let name = party_name(d, &s.party);
+            format!("{} {}", md(name), if s.signs { "yes" } else { "no" })
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "- In the ZOPA (every party would sign): **{}**. Would sign: {}.",
+        if ds.in_zopa { "yes" } else { "no" },
+        signs.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "- Fewest clause changes into the ZOPA: {}.",
+        zopa_distance(ds)
+    );
+    if ds.nash_found {
+        let _ = writeln!(
+            out,
+            "- The Nash bargaining package differs from the final draft on {} clause{}.",
+            ds.nash.len(),
+            if ds.nash.len() == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- No Nash bargaining package: no package is signable by every party."
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "| Party | Final draft | Nearest ZOPA package | Nash package | Reservation |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    let opt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), num);
+    for u in &ds.utility {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(&u.name),
+            num(u.draft),
+            opt(u.nearest_zopa),
+            opt(u.nash),
+            num(u.reservation)
+        );
+    }
+    let _ = writeln!(out);
+    for (title, rows, to) in [
+        ("Nearest package in the ZOPA", &ds.nearest_zopa, "Change to"),
+        ("Nash package, clause by clause", &ds.nash, "Nash package"),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        heading(out, level + 1, title);
+        let _ = writeln!(
+            out,
+            "| # | Clause | Final draft | {to} |\n| ---: | --- | --- | --- |"
+        );
+        for c in rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                c.number,
+                md(&c.title),
+                md(&c.draft_label),
+                md(&c.to_label)
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// "3", "3 (at most: the search stopped early)", or "none found".
+pub(super) fn zopa_distance(ds: &DealSpace) -> String {
+    match ds.distance_to_zopa {
+        None => "no package every party would sign was found".into(),
+        Some(n) if ds.exact => n.to_string(),
+        Some(n) => format!("{n} (at most: the search stopped early)"),
+    }
+}
+
+fn party_name<'a>(d: &'a Debrief, id: &'a str) -> &'a str {
+    d.parties
+        .iter()
+        .find(|p| p.party == id)
+        .map_or(id, |p| p.name.as_str())
 }
 
 /// The comparison section of a multi-table report.
@@ -249,6 +353,22 @@ fn compare(out: &mut String, first: &Debrief, cmp: &Comparison) {
             out,
             &format!("Score: {}", md(&s.name)),
             s.values.iter().map(|v| signed(*v)).collect(),
+        );
+    }
+    if let Some(zopa) = &cmp.to_zopa {
+        row(
+            out,
+            "Changes into the ZOPA",
+            zopa.iter()
+                .map(|z| z.map_or_else(|| "—".into(), |n| n.to_string()))
+                .collect(),
+        );
+    }
+    if let Some(nash) = &cmp.from_nash {
+        row(
+            out,
+            "Differences from Nash",
+            nash.iter().map(usize::to_string).collect(),
         );
     }
     let changed = |i: usize| cmp.clauses.iter().filter(|c| c.tables[i].is_some()).count();

@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod deal_space;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -19,6 +20,7 @@ mod text;
 pub use compare::Comparison;
 pub use model::Debrief;
 
+use crate::analysis::Advisor;
 use crate::engine::Game;
 use crate::save::{Save, SaveError, write_atomic};
 use crate::scenario::{LoadError, open};
@@ -126,9 +128,11 @@ pub fn debriefs(tables: &[Table]) -> Result<Vec<Debrief>, ReportError> {
             })));
         }
     }
+    // One advisor for the scenario: finding the Nash package is the slow part.
+    let advisor = Advisor::new(fm);
     Ok(tables
         .iter()
-        .map(|(file, save, game)| Debrief::of(file, save, game))
+        .map(|(file, save, game)| Debrief::of(file, save, game, Some(&advisor)))
         .collect())
 }
 

@@ -2,6 +2,8 @@
 //! replayed [`Game`] and its [`Save`]. The renderers (Markdown, HTML, JSON,
 //! CSV) only format this value, so the formats can never disagree.
 
+use super::deal_space::DealSpace;
+use crate::analysis::Advisor;
 use crate::engine::named::stance_name;
 use crate::engine::{Ending, Evaluation, Event, Game, Stance, Status};
 use crate::save::Save;
@@ -31,6 +33,8 @@ pub struct Debrief {
     pub changes: Vec<ClauseChange>,
     /// Every clause as the table left it.
     pub draft: Vec<ClauseState>,
+    /// The final draft against the ZOPA and the Nash package.
+    pub deal_space: Option<DealSpace>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,8 +171,9 @@ fn r4(x: f64) -> f64 {
 }
 
 impl Debrief {
-    /// The debrief of `game`, replayed from `save` (read from `table`).
-    pub fn of(table: &str, save: &Save, game: &Game) -> Debrief {
+    /// The debrief of `game`, replayed from `save` (read from `table`); with
+    /// an advisor for the game's scenario, the "deal space" section too.
+    pub fn of(table: &str, save: &Save, game: &Game, advisor: Option<&Advisor>) -> Debrief {
         let model = &**game.model();
         let s = &model.scenario;
         Debrief {
@@ -205,6 +210,7 @@ impl Debrief {
             red_lines: red_lines(model, game),
             changes: changes(model, game),
             draft: draft(model, game),
+            deal_space: advisor.map(|a| DealSpace::of(model, a, game.options())),
         }
     }
 
