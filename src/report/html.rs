@@ -9,6 +9,7 @@ use super::deal_space::DealSpace;
 use super::markdown::{ending_word, zopa_distance};
 use super::model::{Debrief, MetricInfo};
 use super::text::{html, num, percent, signed};
+use super::turns::{Line, lines};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -37,11 +38,12 @@ figcaption { font-weight: 600; font-size: 0.95em; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font: 11px system-ui, sans-serif; fill: #4a5563; }
 ul.timeline { margin: 4px 0 8px; padding-left: 20px; }
-ul.timeline li.event { font-weight: 600; }
+ul.timeline li { margin: 2px 0; }
 ul.timeline li.revised, ul.timeline li.agreed { color: #1d4f91; }
 ul.timeline li.ended, ul.timeline li.vote_failed { font-weight: 600; }
 .muted { color: #6b7280; }
 section.table { margin-top: 28px; }
+h2.tablehead { background: #1d232b; color: #fff; padding: 6px 10px; border: none; font-size: 1.4em; }
 footer { margin-top: 36px; color: #6b7280; font-size: 0.85em; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
@@ -97,7 +99,12 @@ pub fn render(debriefs: &[Debrief], comparison: Option<&Comparison>) -> String {
     for (i, d) in debriefs.iter().enumerate() {
         let _ = writeln!(out, "<section class=\"table\">");
         if debriefs.len() > 1 {
-            let _ = writeln!(out, "<h2>Table {}: {}</h2>", i + 1, html(&d.table));
+            let _ = writeln!(
+                out,
+                "<h2 class=\"tablehead\">Table {}: {}</h2>",
+                i + 1,
+                html(&d.table)
+            );
         }
         table(&mut out, d, &format!("t{}", i + 1));
         let _ = writeln!(out, "</section>");
@@ -303,13 +310,39 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     let _ = writeln!(out, "<h2 id=\"{t}-timeline\">Timeline</h2>");
     for r in &d.timeline {
         let _ = writeln!(out, "<h4>Round {}</h4>\n<ul class=\"timeline\">", r.round);
-        for e in &r.entries {
-            let _ = writeln!(
-                out,
-                "<li class=\"{}\">{}</li>",
-                html(&e.kind),
-                html(&e.text)
-            );
+        for line in lines(d, &r.entries) {
+            let _ = match line {
+                Line::Single(e) => match (&e.label, e.kind.as_str()) {
+                    (Some(title), "event") => {
+                        // "Event: TITLE[ (injected…)]. TEXT": the headline in bold.
+                        let head = format!("Event: {title}");
+                        let (by, rest) = e
+                            .text
+                            .strip_prefix(&head)
+                            .and_then(|r| r.split_once(". "))
+                            .unwrap_or(("", ""));
+                        writeln!(
+                            out,
+                            "<li class=\"event\"><strong>{}{}.</strong> {}</li>",
+                            html(&head),
+                            html(by),
+                            html(rest)
+                        )
+                    }
+                    _ => writeln!(
+                        out,
+                        "<li class=\"{}\">{}</li>",
+                        html(&e.kind),
+                        html(&e.text)
+                    ),
+                },
+                Line::Turn { party, parts } => writeln!(
+                    out,
+                    "<li class=\"turn\"><strong>{}</strong> {}.</li>",
+                    html(party),
+                    html(&parts.join("; "))
+                ),
+            };
         }
         let _ = writeln!(out, "</ul>");
     }

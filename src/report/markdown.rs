@@ -6,6 +6,7 @@ use super::compare::Comparison;
 use super::deal_space::DealSpace;
 use super::model::Debrief;
 use super::text::{md, num, percent, signed, sparkline};
+use super::turns::{Line, lines};
 use std::fmt::Write;
 
 /// The Markdown text of the report.
@@ -209,8 +210,13 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
     heading(out, level, "Timeline");
     for r in &d.timeline {
         heading(out, level + 1, &format!("Round {}", r.round));
-        for e in &r.entries {
-            let _ = writeln!(out, "- {}", md(&e.text));
+        for line in lines(d, &r.entries) {
+            let _ = match line {
+                Line::Single(e) => writeln!(out, "- {}", md(&e.text)),
+                Line::Turn { party, parts } => {
+                    writeln!(out, "- **{}** {}.", md(party), md(&parts.join("; ")))
+                }
+            };
         }
         let _ = writeln!(out);
     }

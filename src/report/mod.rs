@@ -16,6 +16,7 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 mod text;
+pub mod turns;
 
 pub use compare::Comparison;
 pub use model::Debrief;

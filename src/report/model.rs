@@ -107,6 +107,8 @@ pub struct Entry {
     pub detail: String,
     /// The same, in words.
     pub text: String,
+    /// A short label: an event card's title, a proposed wording's label.
+    pub label: Option<String>,
 }
 
 /// A party's result against its reservation.
@@ -355,6 +357,7 @@ fn timeline(model: &Model, game: &Game) -> Vec<RoundLog> {
                 clause: clause.map(|c| clause_id(model, c)),
                 detail,
                 text,
+                label: None,
             }
         };
     let mut round = 1;
@@ -372,25 +375,34 @@ fn timeline(model: &Model, game: &Game) -> Vec<RoundLog> {
                 } else {
                     ""
                 };
-                entry(
-                    "event",
-                    None,
-                    None,
-                    card.id.clone(),
-                    format!("Event: {}{by}. {}", card.title, card.text),
-                )
+                Entry {
+                    label: Some(card.title.clone()),
+                    ..entry(
+                        "event",
+                        None,
+                        None,
+                        card.id.clone(),
+                        format!("Event: {}{by}. {}", card.title, card.text),
+                    )
+                }
             }
             Event::Stance {
                 party,
                 clause,
                 stance,
-            } => entry(
-                "stance",
-                Some(party),
-                Some(clause),
-                stance_name(model, clause, stance),
-                stance_text(model, party, clause, stance),
-            ),
+            } => Entry {
+                label: match stance {
+                    Stance::Propose(v) => Some(model.option_label(clause, v).to_string()),
+                    _ => None,
+                },
+                ..entry(
+                    "stance",
+                    Some(party),
+                    Some(clause),
+                    stance_name(model, clause, stance),
+                    stance_text(model, party, clause, stance),
+                )
+            },
             Event::Diplomacy { party, action } => {
                 let a = &s.actions[action];
                 entry(
