@@ -182,3 +182,34 @@ fn passive_games_end() {
         assert!(game.scores().is_some());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The incremental what-if (cached condition truths, adjusted sums) agrees
+    /// with a full evaluation of the changed draft.
+    #[test]
+    fn what_if_agrees_with_full_evaluation(which in 0usize..4, seed in any::<u64>(), choices in prop::collection::vec(any::<u16>(), 0..300)) {
+        let models = models();
+        let model = &models[which % models.len()];
+        let game = play(model, seed, &choices);
+        for c in 0..model.clauses.len() {
+            for o in 0..model.clauses[c].options.len() {
+                let quick = game.what_if(c, o);
+                let mut options = game.options().to_vec();
+                options[c] = o;
+                let full = game.evaluate_options(&options);
+                prop_assert_eq!(&quick.crossed, &full.crossed);
+                prop_assert_eq!(quick.active, full.active);
+                prop_assert_eq!(&quick.lines, &full.lines);
+                for p in 0..model.parties.len() {
+                    prop_assert!((quick.utility[p] - full.utility[p]).abs() < 1e-9);
+                    prop_assert!((quick.acceptance[p] - full.acceptance[p]).abs() < 1e-9);
+                }
+                for m in 0..model.metrics.len() {
+                    prop_assert!((quick.metrics[m] - full.metrics[m]).abs() < 1e-9);
+                }
+            }
+        }
+    }
+}

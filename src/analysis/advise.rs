@@ -86,13 +86,29 @@ impl<'m> Advisor<'m> {
         for d in (0..n).rev() {
             let c = order[d];
             for p in 0..np {
-                let best = space.allowed[c].iter().map(|&o| model.clauses[c].options[o].utility[p]).fold(f64::NEG_INFINITY, f64::max);
+                let best = space.allowed[c]
+                    .iter()
+                    .map(|&o| model.clauses[c].options[o].utility[p])
+                    .fold(f64::NEG_INFINITY, f64::max);
                 umax[d][p] = umax[d + 1][p] + best;
             }
             for (k, &m) in space.rel.iter().enumerate() {
-                let eff = |o: usize| model.clauses[c].options[o].effects.iter().filter(|e| e.0 == m).map(|e| e.1).sum::<f64>();
-                let lo = space.allowed[c].iter().map(|&o| eff(o)).fold(f64::INFINITY, f64::min);
-                let hi = space.allowed[c].iter().map(|&o| eff(o)).fold(f64::NEG_INFINITY, f64::max);
+                let eff = |o: usize| {
+                    model.clauses[c].options[o]
+                        .effects
+                        .iter()
+                        .filter(|e| e.0 == m)
+                        .map(|e| e.1)
+                        .sum::<f64>()
+                };
+                let lo = space.allowed[c]
+                    .iter()
+                    .map(|&o| eff(o))
+                    .fold(f64::INFINITY, f64::min);
+                let hi = space.allowed[c]
+                    .iter()
+                    .map(|&o| eff(o))
+                    .fold(f64::NEG_INFINITY, f64::max);
                 emin[d][k] = emin[d + 1][k] + lo;
                 emax[d][k] = emax[d + 1][k] + hi;
             }
@@ -123,7 +139,9 @@ impl<'m> Advisor<'m> {
     /// Advise on a draft (an option per clause).
     pub fn advise(&self, draft: &[usize]) -> Advice {
         let model = self.model;
-        let ev = model.evaluate(&Package { options: draft.to_vec() });
+        let ev = model.evaluate(&Package {
+            options: draft.to_vec(),
+        });
         let signs: Vec<bool> = (0..model.parties.len()).map(|p| ev.would_sign(p)).collect();
         let linked = model.linkage_problem(draft).is_none();
         let in_zopa = linked && signs.iter().all(|&s| s);
@@ -137,8 +155,17 @@ impl<'m> Advisor<'m> {
                 })
                 .collect()
         };
-        let (nearest, exact) = if in_zopa { (Some(draft.to_vec()), true) } else { self.nearest(draft) };
-        let nearest_utility = nearest.as_ref().map_or(Vec::new(), |o| model.evaluate(&Package { options: o.clone() }).utility.to_vec());
+        let (nearest, exact) = if in_zopa {
+            (Some(draft.to_vec()), true)
+        } else {
+            self.nearest(draft)
+        };
+        let nearest_utility = nearest.as_ref().map_or(Vec::new(), |o| {
+            model
+                .evaluate(&Package { options: o.clone() })
+                .utility
+                .to_vec()
+        });
         Advice {
             in_zopa,
             signs,
@@ -146,7 +173,12 @@ impl<'m> Advisor<'m> {
             nearest_zopa_changes: nearest.as_ref().map_or(Vec::new(), |o| diff(o)),
             nearest_utility,
             nash_diff: self.nash.as_ref().map_or(Vec::new(), |n| diff(n)),
-            nash_utility: self.nash.as_ref().map(|n| model.evaluate(&Package { options: n.clone() }).utility.to_vec()),
+            nash_utility: self.nash.as_ref().map(|n| {
+                model
+                    .evaluate(&Package { options: n.clone() })
+                    .utility
+                    .to_vec()
+            }),
             exact: exact && self.nash_exact,
         }
     }
@@ -162,7 +194,10 @@ impl<'m> Advisor<'m> {
             let c = self.order[d];
             for p in 0..np {
                 let here = self.model.clauses[c].options[draft[c]].utility[p];
-                let best = self.space.allowed[c].iter().map(|&o| self.model.clauses[c].options[o].utility[p]).fold(f64::NEG_INFINITY, f64::max);
+                let best = self.space.allowed[c]
+                    .iter()
+                    .map(|&o| self.model.clauses[c].options[o].utility[p])
+                    .fold(f64::NEG_INFINITY, f64::max);
                 let mut g = gains[d + 1][p].clone();
                 g.push((best - here).max(0.0));
                 g.sort_by(|a: &f64, b| b.total_cmp(a));
@@ -239,7 +274,11 @@ impl Search<'_, '_> {
                 continue;
             }
             for p in 0..sp.np {
-                comb[p] += if t == Tri::True { c.utility[p] } else { c.utility[p].max(0.0) };
+                comb[p] += if t == Tri::True {
+                    c.utility[p]
+                } else {
+                    c.utility[p].max(0.0)
+                };
             }
             for &(m, e) in &c.effects {
                 if let Some(k) = sp.rel.iter().position(|&r| r == m) {
@@ -255,7 +294,11 @@ impl Search<'_, '_> {
         }
         let mut need = 0;
         for p in 0..sp.np {
-            if model.parties[p].red_lines.iter().any(|l| tri(model, l, &self.options, &self.assigned) == Tri::True) {
+            if model.parties[p]
+                .red_lines
+                .iter()
+                .any(|l| tri(model, l, &self.options, &self.assigned) == Tri::True)
+            {
                 return usize::MAX;
             }
             let mut mt = 0.0;
@@ -300,7 +343,9 @@ impl Search<'_, '_> {
                 options: self.options.clone(),
             };
             let ev = self.a.model.evaluate(&pkg);
-            if (0..self.a.space.np).all(|p| ev.would_sign(p)) && self.a.model.linkage_problem(&pkg.options).is_none() {
+            if (0..self.a.space.np).all(|p| ev.would_sign(p))
+                && self.a.model.linkage_problem(&pkg.options).is_none()
+            {
                 self.best_changes = changes;
                 self.best = Some(pkg.options);
             }
@@ -309,14 +354,22 @@ impl Search<'_, '_> {
         let c = self.a.order[d];
         let here = self.draft[c];
         let mut opts: Vec<usize> = vec![here];
-        opts.extend(self.a.space.allowed[c].iter().copied().filter(|&o| o != here));
+        opts.extend(
+            self.a.space.allowed[c]
+                .iter()
+                .copied()
+                .filter(|&o| o != here),
+        );
         for o in opts {
             let extra = usize::from(o != here);
             if changes + extra >= self.best_changes {
                 continue;
             }
             self.set(c, o, 1.0);
-            let ok = self.a.space.checks.get(d).is_none_or(|cs| cs.iter().all(|&x| clause_ok(self.a.model, &self.options, x)));
+            let ok = self.a.space.checks.get(d).is_none_or(|cs| {
+                cs.iter()
+                    .all(|&x| clause_ok(self.a.model, &self.options, x))
+            });
             if ok {
                 self.dfs(d + 1, changes + extra);
             }

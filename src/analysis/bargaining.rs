@@ -62,7 +62,11 @@ impl KsPass {
         let mut best = std::mem::replace(&mut self.best, Best::none());
         let range = self.range;
         let r0 = space.reservation[0];
-        let floor0 = if best.found() { r0 + best.value.max(0.0) * range[0] } else { r0 };
+        let floor0 = if best.found() {
+            r0 + best.value.max(0.0) * range[0]
+        } else {
+            r0
+        };
         space.scan_zopa::<NP>(leaf, floor0 - eps(floor0) - 1e-9, |i, u| {
             let ratio = ks_ratio(space, &range, u);
             best.offer(ratio, || space.package_of(leaf, i));

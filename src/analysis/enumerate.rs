@@ -162,7 +162,9 @@ impl<'m> Space<'m> {
                     Tri::False => {}
                 }
             }
-            if mode == Mode::Zopa && (out.crossed[p] || out.ub[p] < self.reservation[p] - eps(self.reservation[p])) {
+            if mode == Mode::Zopa
+                && (out.crossed[p] || out.ub[p] < self.reservation[p] - eps(self.reservation[p]))
+            {
                 return false;
             }
         }
@@ -199,7 +201,10 @@ impl<'m> Space<'m> {
         for i in 0..self.allowed[c].len() {
             let o = self.allowed[c][i];
             self.assign(st, d, o, 1.0);
-            if self.checks[d].iter().all(|&x| clause_ok(self.model, &st.options, x)) {
+            if self.checks[d]
+                .iter()
+                .all(|&x| clause_ok(self.model, &st.options, x))
+            {
                 self.dfs(st, d + 1, v, leaf);
             }
             self.assign(st, d, o, -1.0);
@@ -222,7 +227,12 @@ impl<'m> Space<'m> {
     /// parallel. `budget` caps the head leaves each task may scan; a task that
     /// reaches it stops and the outcome is marked incomplete (deterministically:
     /// the split into tasks does not depend on the machine).
-    pub fn search<V: Visitor>(&self, make: impl Fn() -> V + Sync, budget: u64, progress: Option<&dyn Progress>) -> Outcome<V> {
+    pub fn search<V: Visitor>(
+        &self,
+        make: impl Fn() -> V + Sync,
+        budget: u64,
+        progress: Option<&dyn Progress>,
+    ) -> Outcome<V> {
         // Split: the prefixes of the first `k` head clauses.
         let mut k = 0;
         let mut count = 1usize;
@@ -272,7 +282,16 @@ impl<'m> Space<'m> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn prefixes(&self, st: &mut State, d: usize, k: usize, mode: Mode, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>, leaf: &mut Leaf) {
+    fn prefixes(
+        &self,
+        st: &mut State,
+        d: usize,
+        k: usize,
+        mode: Mode,
+        cur: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+        leaf: &mut Leaf,
+    ) {
         if !self.bound(st, d, mode, leaf) {
             return;
         }
@@ -284,7 +303,10 @@ impl<'m> Space<'m> {
         for i in 0..self.allowed[c].len() {
             let o = self.allowed[c][i];
             self.assign(st, d, o, 1.0);
-            if self.checks[d].iter().all(|&x| clause_ok(self.model, &st.options, x)) {
+            if self.checks[d]
+                .iter()
+                .all(|&x| clause_ok(self.model, &st.options, x))
+            {
                 cur.push(o);
                 self.prefixes(st, d + 1, k, mode, cur, out, leaf);
                 cur.pop();

@@ -19,7 +19,12 @@ pub fn package(model: &Model, s: &Scored) -> Value {
         .options
         .iter()
         .enumerate()
-        .map(|(c, &o)| (model.scenario.clauses[c].id.clone(), json!(model.option_id(c, o))))
+        .map(|(c, &o)| {
+            (
+                model.scenario.clauses[c].id.clone(),
+                json!(model.option_id(c, o)),
+            )
+        })
         .collect();
     let utilities: Map<String, Value> = s
         .utility
@@ -54,7 +59,14 @@ pub fn parties(model: &Model) -> Value {
             .iter()
             .enumerate()
             .map(|(c, cm)| {
-                let table: Map<String, Value> = (0..cm.options.len()).map(|o| (model.option_id(c, o).to_string(), json!(cm.options[o].utility[p]))).collect();
+                let table: Map<String, Value> = (0..cm.options.len())
+                    .map(|o| {
+                        (
+                            model.option_id(c, o).to_string(),
+                            json!(cm.options[o].utility[p]),
+                        )
+                    })
+                    .collect();
                 (model.scenario.clauses[c].id.clone(), Value::Object(table))
             })
             .collect();
@@ -62,7 +74,12 @@ pub fn parties(model: &Model) -> Value {
             .combinations
             .iter()
             .enumerate()
-            .map(|(i, cm)| (model.scenario.combinations[i].id.clone(), json!(cm.utility[p])))
+            .map(|(i, cm)| {
+                (
+                    model.scenario.combinations[i].id.clone(),
+                    json!(cm.utility[p]),
+                )
+            })
             .collect();
         let weights: Map<String, Value> = model
             .scenario
@@ -93,7 +110,12 @@ pub fn mechanics(model: &Model) -> Value {
         .scenario
         .metrics
         .iter()
-        .map(|m| (m.id.clone(), json!({"min": m.min, "max": m.max, "initial": m.initial, "kind": m.kind})))
+        .map(|m| {
+            (
+                m.id.clone(),
+                json!({"min": m.min, "max": m.max, "initial": m.initial, "kind": m.kind}),
+            )
+        })
         .collect();
     let clauses: Map<String, Value> = model
         .scenario
@@ -125,15 +147,31 @@ pub fn mechanics(model: &Model) -> Value {
 /// The whole report.
 pub fn report(model: &Model, a: &Analysis) -> Value {
     let pkg = |s: &Option<Scored>| s.as_ref().map_or(Value::Null, |s| package(model, s));
-    let ideal: Map<String, Value> = a.ideal.iter().enumerate().map(|(p, &u)| (model.scenario.parties[p].id.clone(), json!(u))).collect();
+    let ideal: Map<String, Value> = a
+        .ideal
+        .iter()
+        .enumerate()
+        .map(|(p, &u)| (model.scenario.parties[p].id.clone(), json!(u)))
+        .collect();
     let adv = &a.advice;
-    let signs: Map<String, Value> = adv.signs.iter().enumerate().map(|(p, &s)| (model.scenario.parties[p].id.clone(), json!(s))).collect();
+    let signs: Map<String, Value> = adv
+        .signs
+        .iter()
+        .enumerate()
+        .map(|(p, &s)| (model.scenario.parties[p].id.clone(), json!(s)))
+        .collect();
     let nearest = adv.distance_to_zopa.map(|_| {
         let mut o = a.draft.options.clone();
         for c in &adv.nearest_zopa_changes {
             o[c.clause] = c.to;
         }
-        package(model, &Scored { options: o, utility: adv.nearest_utility.clone() })
+        package(
+            model,
+            &Scored {
+                options: o,
+                utility: adv.nearest_utility.clone(),
+            },
+        )
     });
     json!({
         "scenario": model.scenario.meta.id,

@@ -59,7 +59,9 @@ pub struct Scored {
 
 impl Scored {
     pub fn of(model: &Model, options: Vec<usize>) -> Scored {
-        let ev = model.evaluate(&Package { options: options.clone() });
+        let ev = model.evaluate(&Package {
+            options: options.clone(),
+        });
         Scored {
             options,
             utility: ev.utility.to_vec(),
@@ -106,7 +108,11 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
     let ideal: Vec<f64> = zp.ideal[..np].to_vec();
     let mut bargaining_exact = pass.complete;
     let (ks, ks_complete) = if zp.nash.found() {
-        let seed_ratio = bargaining::ks_ratio(&space, &bargaining::ranges(&space, &ideal), &Scored::of(model, zp.nash.options.clone()).utility);
+        let seed_ratio = bargaining::ks_ratio(
+            &space,
+            &bargaining::ranges(&space, &ideal),
+            &Scored::of(model, zp.nash.options.clone()).utility,
+        );
         let seed_opts = zp.nash.options.clone();
         let out = space.search(
             || bargaining::KsPass::new(&space, &ideal).seeded(seed_ratio, seed_opts.clone()),
@@ -119,7 +125,12 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
     };
     bargaining_exact &= ks_complete;
     let pareto = pareto::frontier(&space, limits);
-    let advice = advise::Advisor::with_nash(model, zp.nash.found().then(|| zp.nash.options.clone()), bargaining_exact).advise(draft);
+    let advice = advise::Advisor::with_nash(
+        model,
+        zp.nash.found().then(|| zp.nash.options.clone()),
+        bargaining_exact,
+    )
+    .advise(draft);
     Analysis {
         space_size: space.size(),
         log2_size: space.log2_size(),
@@ -129,11 +140,19 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         ideal,
         nash: zp.nash.found().then(|| Scored::of(model, zp.nash.options)),
         kalai_smorodinsky: ks.map(|o| Scored::of(model, o)),
-        utilitarian: zp.utilitarian.found().then(|| Scored::of(model, zp.utilitarian.options)),
+        utilitarian: zp
+            .utilitarian
+            .found()
+            .then(|| Scored::of(model, zp.utilitarian.options)),
         bargaining_exact,
         pareto_count: pareto.count,
         pareto_exact: pareto.exact,
-        pareto: pareto.packages.into_iter().take(limits.pareto_cap).map(|o| Scored::of(model, o)).collect(),
+        pareto: pareto
+            .packages
+            .into_iter()
+            .take(limits.pareto_cap)
+            .map(|o| Scored::of(model, o))
+            .collect(),
         draft: Scored::of(model, draft.to_vec()),
         advice,
         leaves: pass.leaves,

@@ -41,7 +41,8 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
         let x = &points[i * dim..(i + 1) * dim];
         let dominated = front.iter().any(|&j| {
             let y = &points[j * dim..(j + 1) * dim];
-            y.iter().zip(x).all(|(a, b)| a >= b) && y[..strict].iter().zip(&x[..strict]).any(|(a, b)| a > b)
+            y.iter().zip(x).all(|(a, b)| a >= b)
+                && y[..strict].iter().zip(&x[..strict]).any(|(a, b)| a > b)
         });
         if !dominated {
             front.push(i);
@@ -166,7 +167,11 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
     collect.reduce();
     let heads = collect.heads;
     // Candidates: every pair of frontier head and frontier tail.
-    let cands: Vec<(usize, usize)> = heads.iter().enumerate().flat_map(|(h, _)| tails.iter().map(move |&t| (h, t))).collect();
+    let cands: Vec<(usize, usize)> = heads
+        .iter()
+        .enumerate()
+        .flat_map(|(h, _)| tails.iter().map(move |&t| (h, t)))
+        .collect();
     let utils: Vec<f64> = cands
         .par_iter()
         .flat_map_iter(|&(h, t)| {

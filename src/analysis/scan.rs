@@ -38,7 +38,13 @@ impl Space<'_> {
     /// Utilities of the package (leaf, entry `i`) into `u`; the metric values
     /// into `metrics` when asked.
     #[inline(always)]
-    pub fn utilities<const NP: usize>(&self, leaf: &Leaf, i: usize, u: &mut [f64; NP], metrics: Option<&mut [f64; MAX_METRICS]>) {
+    pub fn utilities<const NP: usize>(
+        &self,
+        leaf: &Leaf,
+        i: usize,
+        u: &mut [f64; NP],
+        metrics: Option<&mut [f64; MAX_METRICS]>,
+    ) {
         let e = &self.table[i * self.stride..(i + 1) * self.stride];
         for p in 0..NP {
             u[p] = leaf.off[p] + e[p];
@@ -67,7 +73,12 @@ impl Space<'_> {
     /// party-0 utility cannot reach `floor0`. Packages within rounding of a
     /// reservation or a red line's threshold are settled by `Model::evaluate`.
     #[inline(always)]
-    pub fn scan_zopa<const NP: usize>(&self, leaf: &Leaf, floor0: f64, mut f: impl FnMut(usize, &[f64; NP])) {
+    pub fn scan_zopa<const NP: usize>(
+        &self,
+        leaf: &Leaf,
+        floor0: f64,
+        mut f: impl FnMut(usize, &[f64; NP]),
+    ) {
         let len = self.tail_len();
         let stop = floor0 - leaf.off[0] - leaf.mterm_max[0];
         let residual = leaf.residual[..NP].iter().any(|&r| r);
@@ -95,12 +106,18 @@ impl Space<'_> {
                 let mut metrics = [0.0; MAX_METRICS];
                 self.utilities::<NP>(leaf, i, &mut u, Some(&mut metrics));
                 for (k, &m) in self.rel.iter().enumerate() {
-                    near |= self.thresholds[k].iter().any(|&t| (metrics[m] - t).abs() <= eps(t));
+                    near |= self.thresholds[k]
+                        .iter()
+                        .any(|&t| (metrics[m] - t).abs() <= eps(t));
                 }
                 if !near {
                     let options = self.package_of(leaf, i);
                     let crossed = (0..NP).any(|p| {
-                        leaf.residual[p] && self.model.parties[p].red_lines.iter().any(|c| holds(self.model, c, &options, None, &metrics))
+                        leaf.residual[p]
+                            && self.model.parties[p]
+                                .red_lines
+                                .iter()
+                                .any(|c| holds(self.model, c, &options, None, &metrics))
                     });
                     if crossed {
                         continue;

@@ -149,7 +149,8 @@ pub fn link_holds(model: &Model, l: &Link, options: &[usize]) -> bool {
 #[inline]
 pub fn clause_ok(model: &Model, options: &[usize], c: usize) -> bool {
     let opt = &model.clauses[c].options[options[c]];
-    opt.requires.iter().all(|l| link_holds(model, l, options)) && !opt.excludes.iter().any(|l| link_holds(model, l, options))
+    opt.requires.iter().all(|l| link_holds(model, l, options))
+        && !opt.excludes.iter().any(|l| link_holds(model, l, options))
 }
 
 impl<'m> Space<'m> {
@@ -202,7 +203,10 @@ impl<'m> Space<'m> {
 
         // Relevant metrics: weighted by a party, or read by a red line.
         let rel: Vec<usize> = (0..model.metrics.len())
-            .filter(|&m| model.parties.iter().any(|p| p.weights[m] != 0.0) || red_metrics.iter().any(|&(x, _)| x == m))
+            .filter(|&m| {
+                model.parties.iter().any(|p| p.weights[m] != 0.0)
+                    || red_metrics.iter().any(|&(x, _)| x == m)
+            })
             .collect();
         let nk = rel.len();
         let stride = np + nk;
@@ -253,15 +257,27 @@ impl<'m> Space<'m> {
         }
         let mut order: Vec<u32> = (0..size as u32).collect();
         if np > 0 {
-            order.sort_by(|&a, &b| table[b as usize * stride].total_cmp(&table[a as usize * stride]).then(a.cmp(&b)));
+            order.sort_by(|&a, &b| {
+                table[b as usize * stride]
+                    .total_cmp(&table[a as usize * stride])
+                    .then(a.cmp(&b))
+            });
         }
         let mut sorted = Vec::with_capacity(table.len());
         for &i in &order {
             sorted.extend_from_slice(&table[i as usize * stride..(i as usize + 1) * stride]);
         }
         let table = sorted;
-        let col_max = |j: usize| (0..size).map(|i| table[i * stride + j]).fold(f64::NEG_INFINITY, f64::max);
-        let col_min = |j: usize| (0..size).map(|i| table[i * stride + j]).fold(f64::INFINITY, f64::min);
+        let col_max = |j: usize| {
+            (0..size)
+                .map(|i| table[i * stride + j])
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let col_min = |j: usize| {
+            (0..size)
+                .map(|i| table[i * stride + j])
+                .fold(f64::INFINITY, f64::min)
+        };
         let tail_umax = (0..np).map(col_max).collect();
         let tail_emin = (np..stride).map(col_min).collect();
         let tail_emax = (np..stride).map(col_max).collect();
@@ -280,7 +296,10 @@ impl<'m> Space<'m> {
             }
             for k in 0..nk {
                 let lo = vs.iter().map(|v| v[np + k]).fold(f64::INFINITY, f64::min);
-                let hi = vs.iter().map(|v| v[np + k]).fold(f64::NEG_INFINITY, f64::max);
+                let hi = vs
+                    .iter()
+                    .map(|v| v[np + k])
+                    .fold(f64::NEG_INFINITY, f64::max);
                 suffix_emin[d][k] = suffix_emin[d + 1][k] + lo;
                 suffix_emax[d][k] = suffix_emax[d + 1][k] + hi;
             }
@@ -329,11 +348,21 @@ impl<'m> Space<'m> {
             mmax: (0..nk).map(|k| mm(k).max).collect(),
             minit: (0..nk).map(|k| mm(k).initial).collect(),
             stock: (0..nk).map(|k| mm(k).kind == MetricKind::Stock).collect(),
-            weights: model.parties.iter().map(|p| rel.iter().map(|&m| p.weights[m]).collect()).collect(),
+            weights: model
+                .parties
+                .iter()
+                .map(|p| rel.iter().map(|&m| p.weights[m]).collect())
+                .collect(),
             reservation: model.parties.iter().map(|p| p.reservation).collect(),
             thresholds: rel
                 .iter()
-                .map(|&m| red_metrics.iter().filter(|x| x.0 == m).map(|x| x.1).collect())
+                .map(|&m| {
+                    red_metrics
+                        .iter()
+                        .filter(|x| x.0 == m)
+                        .map(|x| x.1)
+                        .collect()
+                })
                 .collect(),
             rel,
             allowed,
@@ -342,7 +371,9 @@ impl<'m> Space<'m> {
 
     /// Number of packages before linkage (product of the options), saturating.
     pub fn size(&self) -> u128 {
-        self.allowed.iter().fold(1u128, |a, v| a.saturating_mul(v.len() as u128))
+        self.allowed
+            .iter()
+            .fold(1u128, |a, v| a.saturating_mul(v.len() as u128))
     }
 
     /// log2 of the number of packages.
@@ -357,7 +388,9 @@ impl<'m> Space<'m> {
 
     /// Number of head leaves before pruning (saturating).
     pub fn head_leaves(&self) -> u128 {
-        self.head.iter().fold(1u128, |a, &c| a.saturating_mul(self.allowed[c].len() as u128))
+        self.head.iter().fold(1u128, |a, &c| {
+            a.saturating_mul(self.allowed[c].len() as u128)
+        })
     }
 
     /// Fill the tail clauses' options of table entry `i` into `options`.
@@ -373,7 +406,11 @@ impl<'m> Space<'m> {
     /// A metric's value: clamped when it is a stock.
     #[inline(always)]
     pub fn metric_value(&self, k: usize, x: f64) -> f64 {
-        if self.stock[k] { x.clamp(self.mmin[k], self.mmax[k]) } else { x }
+        if self.stock[k] {
+            x.clamp(self.mmin[k], self.mmax[k])
+        } else {
+            x
+        }
     }
 
     /// The weighted metric term's max and min for party p when metric k's raw

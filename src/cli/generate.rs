@@ -18,10 +18,18 @@ pub struct GenerateArgs {
 
 pub fn execute(args: GenerateArgs) -> Result<(), CliError> {
     if args.clauses == 0 || args.clauses > MAX_CLAUSES {
-        return Err(CliError::input(format!("--clauses must be 1 to {MAX_CLAUSES}")));
+        return Err(CliError::input(format!(
+            "--clauses must be 1 to {MAX_CLAUSES}"
+        )));
     }
     if args.parties < 2 || args.parties > MAX_PARTIES {
-        return Err(CliError::input(format!("--parties must be 2 to {MAX_PARTIES}")));
+        return Err(CliError::input(format!(
+            "--parties must be 2 to {MAX_PARTIES}"
+        )));
     }
-    print_out(&crate::analysis::generate::synthetic(args.clauses, args.parties, args.seed))
+    print_out(&crate::analysis::generate::synthetic(
+        args.clauses,
+        args.parties,
+        args.seed,
+    ))
 }

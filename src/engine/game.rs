@@ -5,7 +5,9 @@
 //! the game's seed, so a replay of the same log reaches the same state.
 
 use super::action::{Action, ActionError, Ending, Event, Stance};
-use super::score::{Context, Evaluation, NoTrace, PartyVec, Status, Sums, finish, holds, logistic};
+use super::score::{
+    Context, Evaluation, NoTrace, PartyVec, Status, Sums, finish, finish_with, holds, logistic,
+};
 use crate::scenario::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -256,7 +258,21 @@ impl Game {
         sums.swap(&self.model, clause, self.options[clause], option);
         let mut options = self.options.clone();
         options[clause] = option;
-        finish(&self.model, &sums, &options, self.context(), &mut NoTrace)
+        let hint = Some((&self.eval, clause));
+        finish_with(
+            &self.model,
+            &sums,
+            &options,
+            self.context(),
+            hint,
+            &mut NoTrace,
+        )
+    }
+
+    /// Evaluate any draft text in this game's context (events, actions, statuses).
+    pub fn evaluate_options(&self, options: &[usize]) -> Evaluation {
+        let sums = Sums::of(&self.model, options);
+        finish(&self.model, &sums, options, self.context(), &mut NoTrace)
     }
 
     /// [`Game::what_if`] without copying the draft (the hot path of revisions).
@@ -460,9 +476,7 @@ impl Game {
                     || m.clauses[clause].options[proposed].requires.len()
                         + m.clauses[clause].options[proposed].excludes.len()
                         > 0;
-                if linked
-                    && let Some(why) = m.linkage_with(&mut self.options.clone(), clause, proposed)
-                {
+                if linked && let Some(why) = m.linkage_with(&self.options, clause, proposed) {
                     return Err(ActionError::Linkage(why));
                 }
                 Ok(())
@@ -673,6 +687,7 @@ impl Game {
             }
             let current = self.options[c];
             let mut best = (current, support, 0usize);
+            let mut best_eval = None;
             let mut considered = 0u64; // bitmask of options already scored
             for p in 0..np {
                 let option = match self.stances[p * nc + c] {
@@ -684,7 +699,7 @@ impl Game {
                     continue;
                 }
                 considered |= 1 << option;
-                if model.linkage_with(&mut self.options, c, option).is_some() {
+                if model.linkage_with(&self.options, c, option).is_some() {
                     continue;
                 }
                 let backers = (0..np)
@@ -694,12 +709,19 @@ impl Game {
                         _ => false,
                     })
                     .count();
-                let s = Game::support(&model, &self.what_if_in_place(c, option));
+                let ev = self.what_if_in_place(c, option);
+                let s = Game::support(&model, &ev);
                 if s > best.1 || (s == best.1 && backers > best.2) {
                     best = (option, s, backers);
+                    best_eval = Some(ev);
                 }
             }
-            if best.0 != current && best.1 > support + model.rules.revision_threshold {
+            if let (Some(ev), true) = (
+                best_eval,
+                best.0 != current && best.1 > support + model.rules.revision_threshold,
+            ) {
+                // The what-if is the new draft's evaluation, computed the same way.
+                self.eval = ev;
                 self.sums.swap(&model, c, current, best.0);
                 self.options[c] = best.0;
                 if best.0 == model.clauses[c].struck() {
@@ -708,7 +730,6 @@ impl Game {
                 for p in 0..np {
                     self.stances[p * nc + c] = None;
                 }
-                self.refresh();
                 self.journal.push(Event::ClauseRevised {
                     clause: c,
                     from: current,
@@ -716,7 +737,7 @@ impl Game {
                     support_before: support,
                     support_after: best.1,
                 });
-                support = Game::support(&model, &self.eval);
+                support = best.1;
             }
         }
         self.refresh();

@@ -4,6 +4,7 @@
 //! term as it is added, and the fast paths pass [`NoTrace`].
 
 use crate::scenario::model::{Cond, MAX_METRICS, MAX_PARTIES, Model};
+
 use crate::scenario::schema::MetricKind;
 use arrayvec::ArrayVec;
 
@@ -42,6 +43,10 @@ pub struct Evaluation {
     pub crossed: PartyVec<Option<usize>>,
     /// Π a_p over the signatories, 0..1.
     pub likelihood: f64,
+    /// Bitset of the active combinations.
+    pub active: u64,
+    /// Per party, bitset of the red lines that hold.
+    pub lines: PartyVec<u64>,
 }
 
 impl Evaluation {
@@ -191,6 +196,20 @@ pub fn finish(
     ctx: Context,
     trace: &mut impl Trace,
 ) -> Evaluation {
+    finish_with(model, sums, options, ctx, None, trace)
+}
+
+/// [`finish`] for a draft that differs from an evaluated one in one clause:
+/// `hint` = (that evaluation, the changed clause). Conditions that cannot see
+/// the change keep their truth from the hint; the result is identical.
+pub fn finish_with(
+    model: &Model,
+    sums: &Sums,
+    options: &[usize],
+    ctx: Context,
+    hint: Option<(&Evaluation, usize)>,
+    trace: &mut impl Trace,
+) -> Evaluation {
     let np = model.parties.len();
     let mut utility = sums.utility.clone();
     let mut raw: MetricVec<f64> = model
@@ -201,8 +220,14 @@ pub fn finish(
         .collect();
 
     // Step 1: combinations add utility and effects.
+    let mut active = 0u64;
     for (i, comb) in model.combinations.iter().enumerate() {
-        if holds(model, &comb.when, options, ctx.status, &[]) {
+        let on = match hint {
+            Some((known, c)) if !comb.deps.touches(c) => known.active & (1 << i) != 0,
+            _ => holds(model, &comb.when, options, ctx.status, &[]),
+        };
+        if on {
+            active |= 1 << i;
             for (p, d) in comb.utility.iter().enumerate() {
                 utility[p] += d;
                 if *d != 0.0 {
@@ -241,11 +266,18 @@ pub fn finish(
     // Step 3: red lines and acceptance.
     let mut crossed = PartyVec::new();
     let mut acceptance = PartyVec::new();
+    let mut lines = PartyVec::new();
     for (p, party) in model.parties.iter().enumerate() {
-        let line = party
-            .red_lines
-            .iter()
-            .position(|c| holds(model, c, options, ctx.status, &metrics));
+        let mut bits = 0u64;
+        for (j, (cond, deps)) in party.red_lines.iter().zip(&party.red_line_deps).enumerate() {
+            let on = match hint {
+                Some((known, c)) if !deps.touches(c) => known.lines[p] & (1 << j) != 0,
+                _ => holds(model, cond, options, ctx.status, &metrics),
+            };
+            bits |= u64::from(on) << j;
+        }
+        lines.push(bits);
+        let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
         crossed.push(line);
         acceptance.push(if line.is_some() {
             0.0
@@ -295,6 +327,8 @@ pub fn finish(
         acceptance,
         crossed,
         likelihood,
+        active,
+        lines,
     }
 }
 
@@ -356,25 +390,41 @@ impl Model {
 
     /// The linkage rule that setting clause `c` to `option` would break in
     /// `options` (only `c`'s own links and the clauses linking to `c` can break).
-    pub fn linkage_with(&self, options: &mut [usize], c: usize, option: usize) -> Option<String> {
-        let old = std::mem::replace(&mut options[c], option);
-        let problem = self.clause_linkage(options, c).or_else(|| {
+    pub fn linkage_with(&self, options: &[usize], c: usize, option: usize) -> Option<String> {
+        let at = |x: usize| if x == c { option } else { options[x] };
+        self.linkage_at(&at, c).or_else(|| {
             self.clauses[c]
                 .linked_from
                 .iter()
-                .find_map(|&d| self.clause_linkage(options, d))
-        });
-        options[c] = old;
-        problem
+                .find_map(|&d| self.linkage_at(&at, d))
+        })
     }
 
     /// Whether clause `c`'s current option stands with the rest of the draft.
     pub fn clause_linkage(&self, options: &[usize], c: usize) -> Option<String> {
+        self.linkage_at(&|x| options[x], c)
+    }
+
+    /// Linkage of clause `c` with each clause's option given by `at`.
+    fn linkage_at(&self, at: &impl Fn(usize) -> usize, c: usize) -> Option<String> {
         let link_holds = |l: &crate::scenario::model::Link| match l.variant {
-            Some(v) => options[l.clause] == v,
-            None => options[l.clause] != self.clauses[l.clause].struck(),
+            Some(v) => at(l.clause) == v,
+            None => at(l.clause) != self.clauses[l.clause].struck(),
         };
-        let describe = |l: &crate::scenario::model::Link| match l.variant {
+        let opt = &self.clauses[c].options[at(c)];
+        let broken = opt
+            .requires
+            .iter()
+            .find(|l| !link_holds(l))
+            .map(|l| ("requires", l))
+            .or_else(|| {
+                opt.excludes
+                    .iter()
+                    .find(|l| link_holds(l))
+                    .map(|l| ("cannot stand beside", l))
+            })?;
+        let (verb, l) = broken;
+        let what = match l.variant {
             Some(v) => format!(
                 "{} worded as '{}'",
                 self.scenario.clauses[l.clause].id,
@@ -382,22 +432,10 @@ impl Model {
             ),
             None => format!("{} in the draft", self.scenario.clauses[l.clause].id),
         };
-        let opt = &self.clauses[c].options[options[c]];
-        let id = &self.scenario.clauses[c].id;
-        if let Some(l) = opt.requires.iter().find(|l| !link_holds(l)) {
-            return Some(format!(
-                "{id} as '{}' requires {}",
-                self.option_label(c, options[c]),
-                describe(l)
-            ));
-        }
-        if let Some(l) = opt.excludes.iter().find(|l| link_holds(l)) {
-            return Some(format!(
-                "{id} as '{}' cannot stand beside {}",
-                self.option_label(c, options[c]),
-                describe(l)
-            ));
-        }
-        None
+        Some(format!(
+            "{} as '{}' {verb} {what}",
+            self.scenario.clauses[c].id,
+            self.option_label(c, at(c))
+        ))
     }
 }

@@ -14,6 +14,10 @@ pub const MAX_METRICS: usize = 16;
 pub const MAX_CLAUSES: usize = 256;
 /// Most variants one clause may have.
 pub const MAX_VARIANTS: usize = 16;
+/// Most combinations a scenario may have.
+pub const MAX_COMBINATIONS: usize = 64;
+/// Most red lines one party may have.
+pub const MAX_RED_LINES: usize = 64;
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -55,6 +59,8 @@ pub struct PartyModel {
     /// Allies, as party indices.
     pub allies: Vec<usize>,
     pub red_lines: Vec<Cond>,
+    /// What each red line depends on.
+    pub red_line_deps: Vec<Deps>,
     /// Index into `scenario.personalities` (None when the scenario has none).
     pub personality: Option<usize>,
 }
@@ -100,6 +106,7 @@ pub struct Link {
 #[derive(Debug, Clone)]
 pub struct CombinationModel {
     pub when: Cond,
+    pub deps: Deps,
     pub utility: Vec<f64>,
     pub effects: Vec<(usize, f64)>,
 }
@@ -175,6 +182,46 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     Always,
+}
+
+/// What a condition depends on, so that a one-clause change re-evaluates only
+/// the conditions it can touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deps {
+    /// Bitset of the clauses the condition mentions.
+    pub clauses: Vec<u64>,
+    /// Mentions metrics or clause status, so it must always be re-evaluated.
+    pub dynamic: bool,
+}
+
+impl Deps {
+    /// The dependencies of a condition.
+    pub fn of(cond: &Cond, clauses: usize) -> Deps {
+        let mut d = Deps {
+            clauses: vec![0; clauses.div_ceil(64)],
+            dynamic: false,
+        };
+        d.add(cond);
+        d
+    }
+
+    fn add(&mut self, cond: &Cond) {
+        match cond {
+            Cond::Option(c, _) | Cond::Struck(c) | Cond::Present(c) => {
+                self.clauses[c / 64] |= 1 << (c % 64)
+            }
+            Cond::Agreed(_) | Cond::MetricBelow(..) | Cond::MetricAbove(..) => self.dynamic = true,
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| self.add(c)),
+            Cond::Not(c) => self.add(c),
+            Cond::Always => {}
+        }
+    }
+
+    /// Whether a change to clause `c` can change the condition's truth.
+    #[inline]
+    pub fn touches(&self, c: usize) -> bool {
+        self.dynamic || self.clauses[c / 64] & (1 << (c % 64)) != 0
+    }
 }
 
 impl Model {

@@ -467,7 +467,21 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             }
             found
         };
+        if red_lines.len() > MAX_RED_LINES {
+            k.err(
+                format!("{p}.red_lines"),
+                format!(
+                    "{} red lines; expected at most {MAX_RED_LINES}",
+                    red_lines.len()
+                ),
+            );
+        }
+        let red_line_deps = red_lines
+            .iter()
+            .map(|c| Deps::of(c, s.clauses.len()))
+            .collect();
         parties.push(PartyModel {
+            red_line_deps,
             reservation,
             flexibility: pa.flexibility,
             weights,
@@ -582,11 +596,22 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     }
 
     // Combinations.
+    if s.combinations.len() > MAX_COMBINATIONS {
+        k.err(
+            "combinations",
+            format!(
+                "{} combinations; expected at most {MAX_COMBINATIONS}",
+                s.combinations.len()
+            ),
+        );
+    }
     let mut combinations = Vec::new();
     for (i, c) in s.combinations.iter().enumerate() {
         let p = format!("combinations[{i}]");
+        let when = k.cond(&format!("{p}.when"), &c.when, true, true);
         combinations.push(CombinationModel {
-            when: k.cond(&format!("{p}.when"), &c.when, true, true),
+            deps: Deps::of(&when, s.clauses.len()),
+            when,
             utility: k.party_values(&format!("{p}.utility"), &c.utility),
             effects: k.effects(&format!("{p}.effects"), &c.effects),
         });
