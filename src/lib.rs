@@ -6,12 +6,14 @@
 //! - [`analysis`]: the deal space (ZOPA, Pareto frontier, bargaining solutions).
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
+//! - [`report`]: the debrief report of saved games.
 //! - [`cli`]: the command-line shell.
 
 pub mod ai;
 pub mod analysis;
 pub mod cli;
 pub mod engine;
+pub mod report;
 pub mod runner;
 pub mod save;
 pub mod scenario;

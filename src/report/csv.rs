@@ -1,0 +1,36 @@
+//! The report as CSV: one row per point of each table's metric series
+//! (round 0 is the start), for spreadsheets.
+
+use super::model::Debrief;
+
+/// The CSV text: `table,scenario,seed,round,<metric ids…>,likelihood,<party>_utility…`.
+pub fn render(debriefs: &[Debrief]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let Some(first) = debriefs.first() else {
+        return String::new();
+    };
+    let mut header: Vec<String> = ["table", "scenario", "seed", "round"]
+        .map(String::from)
+        .to_vec();
+    header.extend(first.metrics.iter().map(|m| m.id.clone()));
+    header.push("likelihood".into());
+    header.push("outcome".into());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(&header);
+    for d in debriefs {
+        for point in &d.series {
+            let mut row = vec![
+                d.table.clone(),
+                d.scenario.id.clone(),
+                d.seed.to_string(),
+                point.round.to_string(),
+            ];
+            row.extend(point.values.iter().map(|v| v.to_string()));
+            row.push(point.likelihood.to_string());
+            row.push(d.outcome.ending.clone());
+            let _ = w.write_record(&row);
+        }
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
