@@ -55,7 +55,11 @@ pub enum SaveError {
         current: String,
     },
     #[error("{file}: actions[{index}]: {message}")]
-    Action { file: String, index: usize, message: String },
+    Action {
+        file: String,
+        index: usize,
+        message: String,
+    },
     #[error("{file}: cannot write: {source}")]
     Write {
         file: String,
@@ -153,7 +157,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(err)?;
-    let name = path.file_name().map_or("save".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or("save".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

@@ -93,9 +93,15 @@ fn minsk2_ukraine_is_the_party_that_refuses_the_draft() {
     let ua = model.party_index("ua").unwrap();
     let eval = model.evaluate(&draft);
     assert!(!eval.would_sign(ua));
-    assert!(eval.crossed[ua].is_none(), "below reservation, not over a red line");
+    assert!(
+        eval.crossed[ua].is_none(),
+        "below reservation, not over a red line"
+    );
     for id in ["ru", "sep", "normandy"] {
-        assert!(eval.would_sign(model.party_index(id).unwrap()), "{id} signs the draft");
+        assert!(
+            eval.would_sign(model.party_index(id).unwrap()),
+            "{id} signs the draft"
+        );
     }
 }
 
@@ -109,7 +115,10 @@ fn minsk2_border_before_elections_crosses_a_separatist_red_line() {
 
 #[test]
 fn istanbul2022_draft_is_refused_by_russia_and_the_compromise_signs() {
-    let model = load("istanbul2022.ron", include_str!("../scenarios/istanbul2022.ron"));
+    let model = load(
+        "istanbul2022.ron",
+        include_str!("../scenarios/istanbul2022.ron"),
+    );
     let ru = model.party_index("ru").unwrap();
     assert!(!model.would_sign(&model.initial_package(), ru));
     check(
@@ -127,10 +136,15 @@ fn istanbul2022_draft_is_refused_by_russia_and_the_compromise_signs() {
 
 #[test]
 fn istanbul2022_neutrality_without_a_treaty_crosses_ukraines_red_line() {
-    let model = load("istanbul2022.ron", include_str!("../scenarios/istanbul2022.ron"));
+    let model = load(
+        "istanbul2022.ron",
+        include_str!("../scenarios/istanbul2022.ron"),
+    );
     let ua = model.party_index("ua").unwrap();
     // i10 (how the guarantors decide) requires i2, so strike both.
-    let pkg = model.package(&[("i2", "struck"), ("i10", "struck")]).unwrap();
+    let pkg = model
+        .package(&[("i2", "struck"), ("i10", "struck")])
+        .unwrap();
     assert!(model.linkage_problem(&pkg.options).is_none());
     assert!(model.evaluate(&pkg).crossed[ua].is_some());
 }
@@ -155,7 +169,10 @@ fn tutorial_red_lines_teach_three_kinds() {
         let pkg = model.package(changes).unwrap();
         model.evaluate(&pkg).crossed[model.party_index(party).unwrap()].is_some()
     };
-    assert!(crossed(&[("t2", "free_bridge")], "mill"), "a variant red line");
+    assert!(
+        crossed(&[("t2", "free_bridge")], "mill"),
+        "a variant red line"
+    );
     assert!(crossed(&[("t5", "struck")], "low"), "a strike red line");
     assert!(crossed(&[("t4", "struck")], "board"), "a metric red line");
     assert!(!crossed(&[], "board"));
@@ -164,12 +181,27 @@ fn tutorial_red_lines_teach_three_kinds() {
 #[test]
 fn bundled_scenarios_have_the_expected_ids_and_deal_metrics() {
     for (file, text, id) in [
-        ("minsk2.ron", include_str!("../scenarios/minsk2.ron"), "minsk2"),
-        ("istanbul2022.ron", include_str!("../scenarios/istanbul2022.ron"), "istanbul2022"),
-        ("tutorial.ron", include_str!("../scenarios/tutorial.ron"), "tutorial"),
+        (
+            "minsk2.ron",
+            include_str!("../scenarios/minsk2.ron"),
+            "minsk2",
+        ),
+        (
+            "istanbul2022.ron",
+            include_str!("../scenarios/istanbul2022.ron"),
+            "istanbul2022",
+        ),
+        (
+            "tutorial.ron",
+            include_str!("../scenarios/tutorial.ron"),
+            "tutorial",
+        ),
     ] {
         let model = load(file, text);
         assert_eq!(model.scenario.meta.id, id, "{file}");
-        assert!(model.deal_metric.is_some(), "{file}: a deal likelihood metric");
+        assert!(
+            model.deal_metric.is_some(),
+            "{file}: a deal likelihood metric"
+        );
     }
 }

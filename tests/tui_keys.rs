@@ -15,7 +15,8 @@ fn shipped_keys_load_and_bind_every_command() {
 #[test]
 fn shipped_theme_loads() {
     let mut t = Theme::default();
-    t.patch("assets/theme.ron", DEFAULT_THEME).expect("assets/theme.ron parses");
+    t.patch("assets/theme.ron", DEFAULT_THEME)
+        .expect("assets/theme.ron parses");
 }
 
 #[test]
@@ -36,6 +37,10 @@ fn docs_list_every_key_of_the_table() {
             "docs/UI.md does not list the key `{label}` ({:?})",
             b.command
         );
-        assert!(doc.contains(b.help), "docs/UI.md does not describe: {}", b.help);
+        assert!(
+            doc.contains(b.help),
+            "docs/UI.md does not describe: {}",
+            b.help
+        );
     }
 }

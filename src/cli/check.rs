@@ -60,7 +60,9 @@ pub fn summary(file: &str, m: &Model) -> Value {
 
 fn error_json(file: &str, e: &LoadError) -> Value {
     let errors: Vec<Value> = match e {
-        LoadError::Parse { line, col, message, .. } => {
+        LoadError::Parse {
+            line, col, message, ..
+        } => {
             vec![json!({"line": line, "column": col, "message": message})]
         }
         LoadError::Invalid { diagnostics, .. } => diagnostics

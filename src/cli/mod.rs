@@ -121,7 +121,10 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("backchannel: {}", e.message.replace('\n', "\nbackchannel: "));
+            eprintln!(
+                "backchannel: {}",
+                e.message.replace('\n', "\nbackchannel: ")
+            );
             e.code
         }
     }

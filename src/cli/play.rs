@@ -53,13 +53,17 @@ fn new_app(save_path: Option<PathBuf>) -> App {
     );
     app.clock = run::now_rfc3339;
     if !warnings.is_empty() {
-        app.message("Configuration", &format!("{}\nThe defaults are used instead.", warnings.join("\n")));
+        app.message(
+            "Configuration",
+            &format!("{}\nThe defaults are used instead.", warnings.join("\n")),
+        );
     }
     app
 }
 
 fn run_app(mut app: App, first: Vec<Effect>) -> Result<(), CliError> {
-    let mut term = terminal::init().map_err(|e| CliError::other(format!("cannot open the terminal: {e}")))?;
+    let mut term =
+        terminal::init().map_err(|e| CliError::other(format!("cannot open the terminal: {e}")))?;
     let result = run::run(&mut term, &mut app, first);
     terminal::restore();
     result.map_err(|e| CliError::other(format!("terminal error: {e}")))
@@ -74,11 +78,21 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     let mut seats = crate::tui::app::default_seats(&model);
     if !args.seats.is_empty() {
-        seats = (0..model.parties.len()).map(|p| Seat::default_ai(&model, p)).collect();
+        seats = (0..model.parties.len())
+            .map(|p| Seat::default_ai(&model, p))
+            .collect();
         for id in &args.seats {
             let p = model.party_index(id).ok_or_else(|| {
-                let known: Vec<&str> = model.scenario.parties.iter().map(|p| p.id.as_str()).collect();
-                CliError::input(format!("unknown party '{id}'; expected one of: {}", known.join(", ")))
+                let known: Vec<&str> = model
+                    .scenario
+                    .parties
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                CliError::input(format!(
+                    "unknown party '{id}'; expected one of: {}",
+                    known.join(", ")
+                ))
             })?;
             seats[p] = Seat::Human;
         }
@@ -102,8 +116,11 @@ pub fn resume(args: ResumeArgs) -> Result<(), CliError> {
     }
     let saves = list_saves();
     if saves.is_empty() {
-        let dir = crate::save::save_dir().map_or("(no data folder)".into(), |d| d.display().to_string());
-        return print_out(&format!("No saved games in {dir}.\nStart one with: backchannel play\n"));
+        let dir =
+            crate::save::save_dir().map_or("(no data folder)".into(), |d| d.display().to_string());
+        return print_out(&format!(
+            "No saved games in {dir}.\nStart one with: backchannel play\n"
+        ));
     }
     let mut app = new_app(None);
     app.screen = Screen::Resume { saves, sel: 0 };
@@ -122,7 +139,14 @@ pub fn list_saves() -> Vec<SaveEntry> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .map(|p| (std::fs::metadata(&p).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), p))
+        .map(|p| {
+            (
+                std::fs::metadata(&p)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                p,
+            )
+        })
         .collect();
     files.sort_by(|a, b| b.0.cmp(&a.0));
     files

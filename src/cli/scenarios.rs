@@ -13,7 +13,8 @@ pub struct ScenariosArgs {
 pub fn execute(args: ScenariosArgs) -> Result<(), CliError> {
     let mut rows = Vec::new();
     for b in BUNDLED {
-        let m = load_str(b.file, b.text).map_err(|e| CliError::other(format!("bundled scenario is broken: {e}")))?;
+        let m = load_str(b.file, b.text)
+            .map_err(|e| CliError::other(format!("bundled scenario is broken: {e}")))?;
         rows.push(m);
     }
     if args.json {
@@ -30,13 +31,19 @@ pub fn execute(args: ScenariosArgs) -> Result<(), CliError> {
                 })
             })
             .collect();
-        let text = serde_json::to_string_pretty(&list).map_err(|e| CliError::other(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&list).map_err(|e| CliError::other(e.to_string()))?;
         return print_out(&(text + "\n"));
     }
     let mut out = String::new();
     for m in &rows {
         let meta = &m.scenario.meta;
-        let parties: Vec<&str> = m.scenario.parties.iter().map(|p| p.short.as_str()).collect();
+        let parties: Vec<&str> = m
+            .scenario
+            .parties
+            .iter()
+            .map(|p| p.short.as_str())
+            .collect();
         out.push_str(&format!(
             "{:<14} {}\n{:<14} {} parties ({}), {} clauses, {} rounds\n{:<14} {}\n\n",
             meta.id,
@@ -50,6 +57,8 @@ pub fn execute(args: ScenariosArgs) -> Result<(), CliError> {
             meta.summary
         ));
     }
-    out.push_str("Play one with `backchannel play ID`; check your own with `backchannel check FILE`.\n");
+    out.push_str(
+        "Play one with `backchannel play ID`; check your own with `backchannel check FILE`.\n",
+    );
     print_out(&out)
 }

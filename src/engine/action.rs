@@ -18,7 +18,11 @@ pub enum Stance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Action {
     /// Set (or change) a stance on an open clause during one's turn.
-    Stance { party: usize, clause: usize, stance: Stance },
+    Stance {
+        party: usize,
+        clause: usize,
+        stance: Stance,
+    },
     /// Take a diplomatic action (at most one per turn).
     Diplomacy { party: usize, action: usize },
     /// Call a signing vote (ends nothing by itself: every signatory then votes).
@@ -78,23 +82,57 @@ impl Ending {
 /// What happened, in order. The journal of a game is a list of these.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Event {
-    RoundStarted { round: u32 },
+    RoundStarted {
+        round: u32,
+    },
     /// An event card fired (`injected` when a facilitator forced it).
-    CardFired { event: usize, injected: bool },
-    Stance { party: usize, clause: usize, stance: Stance },
-    Diplomacy { party: usize, action: usize },
-    TurnEnded { party: usize },
-    ClauseAgreed { clause: usize },
+    CardFired {
+        event: usize,
+        injected: bool,
+    },
+    Stance {
+        party: usize,
+        clause: usize,
+        stance: Stance,
+    },
+    Diplomacy {
+        party: usize,
+        action: usize,
+    },
+    TurnEnded {
+        party: usize,
+    },
+    ClauseAgreed {
+        clause: usize,
+    },
     /// The mediator rewrote a clause; `support` is the model's support score
     /// (docs/MODEL.md) before and after.
-    ClauseRevised { clause: usize, from: usize, to: usize, support_before: f64, support_after: f64 },
-    RoundEnded { round: u32 },
-    VoteCalled { party: Option<usize> },
-    Voted { party: usize, sign: bool },
+    ClauseRevised {
+        clause: usize,
+        from: usize,
+        to: usize,
+        support_before: f64,
+        support_after: f64,
+    },
+    RoundEnded {
+        round: u32,
+    },
+    VoteCalled {
+        party: Option<usize>,
+    },
+    Voted {
+        party: usize,
+        sign: bool,
+    },
     /// A vote failed; talks go on.
     VoteFailed,
-    DeadlineMoved { deadline: u32 },
-    Ended { ending: Ending, round: u32 },
+    DeadlineMoved {
+        deadline: u32,
+    },
+    Ended {
+        ending: Ending,
+        round: u32,
+    },
 }
 
 /// Why an action was refused. Nothing is applied when one is returned.
@@ -129,7 +167,11 @@ pub enum ActionError {
     #[error("{0} has already taken a diplomatic action this turn")]
     ActionTaken(String),
     #[error("{party} cannot take '{action}': {why}")]
-    ActionUnavailable { party: String, action: String, why: String },
+    ActionUnavailable {
+        party: String,
+        action: String,
+        why: String,
+    },
     #[error("{0} has called all the votes it may")]
     NoVotesLeft(String),
     #[error("{party} cannot sign: red line '{line}' is crossed")]

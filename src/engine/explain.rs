@@ -44,7 +44,12 @@ pub fn describe(model: &Model, cause: Cause) -> String {
         Cause::Initial => "starting value".into(),
         Cause::Clause { clause, option } => {
             let c = &s.clauses[clause];
-            format!("point {} ({}): {}", c.number, c.title, model.option_label(clause, option))
+            format!(
+                "point {} ({}): {}",
+                c.number,
+                c.title,
+                model.option_label(clause, option)
+            )
         }
         Cause::Combination(i) => format!("combination: {}", s.combinations[i].description),
         Cause::Ledger => "events and actions".into(),
@@ -60,7 +65,11 @@ pub fn describe_source(model: &Model, source: Source) -> String {
     match source {
         Source::Event(e) => format!("event: {}", s.events[e].title),
         Source::Action { party, action } => {
-            format!("{} took '{}'", model.party_short(party), s.actions[action].name)
+            format!(
+                "{} took '{}'",
+                model.party_short(party),
+                s.actions[action].name
+            )
         }
     }
 }
@@ -96,7 +105,13 @@ impl Game {
             };
             if delta != 0.0 {
                 out.push(Term {
-                    label: describe(model, Cause::Clause { clause: c, option: o }),
+                    label: describe(
+                        model,
+                        Cause::Clause {
+                            clause: c,
+                            option: o,
+                        },
+                    ),
                     delta,
                 });
             }
@@ -128,12 +143,19 @@ impl Game {
                 .signatories
                 .iter()
                 .map(|&p| Term {
-                    label: format!("{} signs with probability {:.1}%", model.party_name(p), 100.0 * ev.acceptance[p]),
+                    label: format!(
+                        "{} signs with probability {:.1}%",
+                        model.party_name(p),
+                        100.0 * ev.acceptance[p]
+                    ),
                     delta: ev.acceptance[p],
                 })
                 .collect();
             return Breakdown {
-                label: format!("{} (product of the factors below, on a {}–{} scale)", meta.name, meta.min, meta.max),
+                label: format!(
+                    "{} (product of the factors below, on a {}–{} scale)",
+                    meta.name, meta.min, meta.max
+                ),
                 value,
                 terms,
             };

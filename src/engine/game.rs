@@ -141,7 +141,11 @@ impl Game {
 
     /// Rebuild a game from its log. On an illegal action, the index of the
     /// action and why it was refused.
-    pub fn replay(model: Arc<Model>, seed: u64, log: &[Action]) -> Result<Game, (usize, ActionError)> {
+    pub fn replay(
+        model: Arc<Model>,
+        seed: u64,
+        log: &[Action],
+    ) -> Result<Game, (usize, ActionError)> {
         let mut game = Game::new(model, seed);
         for (i, a) in log.iter().enumerate() {
             game.apply(*a).map_err(|e| (i, e))?;
@@ -264,7 +268,9 @@ impl Game {
                     let reservation = self.reservation[p];
                     let utility = match ending {
                         Ending::Deal => self.eval.utility[p],
-                        Ending::WalkOut { party } if party == p => reservation + self.model.rules.walkout_penalty,
+                        Ending::WalkOut { party } if party == p => {
+                            reservation + self.model.rules.walkout_penalty
+                        }
                         _ => reservation,
                     };
                     Score {
@@ -296,7 +302,11 @@ impl Game {
             for clause in self.open_clauses() {
                 let mut stances = vec![Stance::Accept, Stance::Reject, Stance::Strike];
                 stances.extend((0..m.clauses[clause].variants).map(Stance::Propose));
-                all.extend(stances.into_iter().map(|stance| Action::Stance { party, clause, stance }));
+                all.extend(stances.into_iter().map(|stance| Action::Stance {
+                    party,
+                    clause,
+                    stance,
+                }));
             }
             all.extend((0..m.actions.len()).map(|action| Action::Diplomacy { party, action }));
             all.push(Action::CallVote { party });
@@ -316,9 +326,17 @@ impl Game {
         let start = self.journal.len();
         self.log.push(action);
         match action {
-            Action::Stance { party, clause, stance } => {
+            Action::Stance {
+                party,
+                clause,
+                stance,
+            } => {
                 self.stances[party * self.model.clauses.len() + clause] = Some(stance);
-                self.journal.push(Event::Stance { party, clause, stance });
+                self.journal.push(Event::Stance {
+                    party,
+                    clause,
+                    stance,
+                });
             }
             Action::Diplomacy { party, action } => {
                 self.acted = true;
@@ -346,7 +364,9 @@ impl Game {
             Action::Inject { event } => self.fire(event, true),
             Action::MoveDeadline { rounds } => {
                 self.deadline = (i64::from(self.deadline) + i64::from(rounds)) as u32;
-                self.journal.push(Event::DeadlineMoved { deadline: self.deadline });
+                self.journal.push(Event::DeadlineMoved {
+                    deadline: self.deadline,
+                });
             }
         }
         Ok(&self.journal[start..])
@@ -406,9 +426,13 @@ impl Game {
                     Stance::Propose(v) if v >= m.clauses[clause].variants => {
                         return Err(ActionError::NoSuchVariant(v));
                     }
-                    Stance::Propose(v) if v == self.options[clause] => return Err(ActionError::AlreadyDrafted),
+                    Stance::Propose(v) if v == self.options[clause] => {
+                        return Err(ActionError::AlreadyDrafted);
+                    }
                     Stance::Propose(v) => v,
-                    Stance::Strike if !m.clauses[clause].strikable => return Err(ActionError::NotStrikable(cid())),
+                    Stance::Strike if !m.clauses[clause].strikable => {
+                        return Err(ActionError::NotStrikable(cid()));
+                    }
                     Stance::Strike => m.clauses[clause].struck(),
                     Stance::Accept | Stance::Reject => return Ok(()),
                 };
@@ -438,7 +462,10 @@ impl Game {
                     return Err(unavailable(format!("not before round {}", a.from_round)));
                 }
                 if a.limit > 0 && self.uses(party, action) >= a.limit {
-                    return Err(unavailable(format!("already taken {} time(s), the limit", a.limit)));
+                    return Err(unavailable(format!(
+                        "already taken {} time(s), the limit",
+                        a.limit
+                    )));
                 }
                 Ok(())
             }
@@ -539,9 +566,12 @@ impl Game {
             self.record(Source::Event(event), Moved::Reservation(p), d);
         }
         if e.deadline != 0 {
-            let d = (i64::from(self.deadline) + i64::from(e.deadline)).clamp(i64::from(self.round), 1000);
+            let d = (i64::from(self.deadline) + i64::from(e.deadline))
+                .clamp(i64::from(self.round), 1000);
             self.deadline = d as u32;
-            self.journal.push(Event::DeadlineMoved { deadline: self.deadline });
+            self.journal.push(Event::DeadlineMoved {
+                deadline: self.deadline,
+            });
         }
         self.refresh();
     }
@@ -557,7 +587,13 @@ impl Game {
             let due = match &e.trigger {
                 TriggerModel::Round(r) => *r == self.round,
                 TriggerModel::FromRound(r) => self.round >= *r,
-                TriggerModel::When(c) => holds(&model, c, &self.options, Some(&self.status), &self.eval.metrics),
+                TriggerModel::When(c) => holds(
+                    &model,
+                    c,
+                    &self.options,
+                    Some(&self.status),
+                    &self.eval.metrics,
+                ),
                 TriggerModel::Manual => false,
             };
             if !due {
@@ -582,7 +618,12 @@ impl Game {
             .map(|&p| {
                 let x = (eval.utility[p] - eval.reservation[p]) / model.parties[p].flexibility;
                 let ln_sigma = logistic(x).max(1e-300).ln();
-                ln_sigma - if eval.crossed[p].is_some() { RED_LINE_PENALTY } else { 0.0 }
+                ln_sigma
+                    - if eval.crossed[p].is_some() {
+                        RED_LINE_PENALTY
+                    } else {
+                        0.0
+                    }
             })
             .sum()
     }
@@ -593,7 +634,9 @@ impl Game {
         let nc = model.clauses.len();
         // 1. Clauses every party accepts are agreed.
         for c in 0..nc {
-            if self.status[c] == Status::Open && (0..np).all(|p| self.stances[p * nc + c] == Some(Stance::Accept)) {
+            if self.status[c] == Status::Open
+                && (0..np).all(|p| self.stances[p * nc + c] == Some(Stance::Accept))
+            {
                 self.status[c] = Status::Agreed;
                 self.journal.push(Event::ClauseAgreed { clause: c });
             }
@@ -661,7 +704,13 @@ impl Game {
 
         // 3. Collapse conditions.
         for (i, (cond, rounds)) in model.rules.collapse.iter().enumerate() {
-            if holds(&model, cond, &self.options, Some(&self.status), &self.eval.metrics) {
+            if holds(
+                &model,
+                cond,
+                &self.options,
+                Some(&self.status),
+                &self.eval.metrics,
+            ) {
                 self.collapse_streak[i] += 1;
                 if self.collapse_streak[i] >= *rounds {
                     self.end(Ending::Collapse { condition: i });
@@ -692,7 +741,9 @@ impl Game {
 
     fn start_vote(&mut self, caller: Option<usize>) {
         let order = &self.model.rules.turn_order;
-        let first = caller.and_then(|c| order.iter().position(|&p| p == c)).unwrap_or(0);
+        let first = caller
+            .and_then(|c| order.iter().position(|&p| p == c))
+            .unwrap_or(0);
         let voters: PartyVec<usize> = (0..order.len())
             .map(|i| order[(first + i) % order.len()])
             .filter(|p| self.model.rules.signatories.contains(p))

@@ -12,6 +12,6 @@ pub mod score;
 
 pub use action::{Action, ActionError, Ending, Event, Stance};
 pub use explain::{Breakdown, Term};
-pub use named::NamedAction;
 pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
+pub use named::NamedAction;
 pub use score::{Evaluation, Package, Status};

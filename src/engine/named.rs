@@ -11,14 +11,34 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NamedAction {
-    Stance { party: String, clause: String, stance: String },
-    Diplomacy { party: String, action: String },
-    CallVote { party: String },
-    Vote { party: String, sign: bool },
-    WalkOut { party: String },
-    EndTurn { party: String },
-    Inject { event: String },
-    MoveDeadline { rounds: i32 },
+    Stance {
+        party: String,
+        clause: String,
+        stance: String,
+    },
+    Diplomacy {
+        party: String,
+        action: String,
+    },
+    CallVote {
+        party: String,
+    },
+    Vote {
+        party: String,
+        sign: bool,
+    },
+    WalkOut {
+        party: String,
+    },
+    EndTurn {
+        party: String,
+    },
+    Inject {
+        event: String,
+    },
+    MoveDeadline {
+        rounds: i32,
+    },
 }
 
 /// A stance written as text.
@@ -44,10 +64,18 @@ pub fn parse_stance(model: &Model, clause: usize, text: &str) -> Result<Stance, 
                 ));
             };
             let c = &model.scenario.clauses[clause];
-            c.variants.iter().position(|x| x.id == v).map(Stance::Propose).ok_or_else(|| {
-                let known: Vec<&str> = c.variants.iter().map(|x| x.id.as_str()).collect();
-                format!("clause '{}' has no variant '{v}'; expected one of: {}", c.id, known.join(", "))
-            })
+            c.variants
+                .iter()
+                .position(|x| x.id == v)
+                .map(Stance::Propose)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = c.variants.iter().map(|x| x.id.as_str()).collect();
+                    format!(
+                        "clause '{}' has no variant '{v}'; expected one of: {}",
+                        c.id,
+                        known.join(", ")
+                    )
+                })
         }
     }
 }
@@ -57,7 +85,11 @@ impl Action {
     pub fn to_named(&self, model: &Model) -> NamedAction {
         let party = |p: usize| model.scenario.parties[p].id.clone();
         match *self {
-            Action::Stance { party: p, clause, stance } => NamedAction::Stance {
+            Action::Stance {
+                party: p,
+                clause,
+                stance,
+            } => NamedAction::Stance {
                 party: party(p),
                 clause: model.scenario.clauses[clause].id.clone(),
                 stance: stance_name(model, clause, stance),
@@ -67,7 +99,10 @@ impl Action {
                 action: model.scenario.actions[action].id.clone(),
             },
             Action::CallVote { party: p } => NamedAction::CallVote { party: party(p) },
-            Action::Vote { party: p, sign } => NamedAction::Vote { party: party(p), sign },
+            Action::Vote { party: p, sign } => NamedAction::Vote {
+                party: party(p),
+                sign,
+            },
             Action::WalkOut { party: p } => NamedAction::WalkOut { party: party(p) },
             Action::EndTurn { party: p } => NamedAction::EndTurn { party: party(p) },
             Action::Inject { event } => NamedAction::Inject {
@@ -83,13 +118,27 @@ impl NamedAction {
     pub fn resolve(&self, model: &Model) -> Result<Action, String> {
         let party = |id: &str| {
             model.party_index(id).ok_or_else(|| {
-                let known: Vec<&str> = model.scenario.parties.iter().map(|p| p.id.as_str()).collect();
-                format!("unknown party '{id}'; expected one of: {}", known.join(", "))
+                let known: Vec<&str> = model
+                    .scenario
+                    .parties
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                format!(
+                    "unknown party '{id}'; expected one of: {}",
+                    known.join(", ")
+                )
             })
         };
         Ok(match self {
-            NamedAction::Stance { party: p, clause, stance } => {
-                let c = model.clause_index(clause).ok_or_else(|| format!("unknown clause '{clause}'"))?;
+            NamedAction::Stance {
+                party: p,
+                clause,
+                stance,
+            } => {
+                let c = model
+                    .clause_index(clause)
+                    .ok_or_else(|| format!("unknown clause '{clause}'"))?;
                 Action::Stance {
                     party: party(p)?,
                     clause: c,

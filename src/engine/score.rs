@@ -162,7 +162,13 @@ pub struct Context<'a> {
 }
 
 /// Evaluate a condition on a draft.
-pub fn holds(model: &Model, cond: &Cond, options: &[usize], status: Option<&[Status]>, metrics: &[f64]) -> bool {
+pub fn holds(
+    model: &Model,
+    cond: &Cond,
+    options: &[usize],
+    status: Option<&[Status]>,
+    metrics: &[f64],
+) -> bool {
     match cond {
         Cond::Option(c, o) => options[*c] == *o,
         Cond::Struck(c) => options[*c] == model.clauses[*c].struck(),
@@ -178,7 +184,13 @@ pub fn holds(model: &Model, cond: &Cond, options: &[usize], status: Option<&[Sta
 }
 
 /// The model's formulas, steps 1–5 of docs/MODEL.md, given the clause sums.
-pub fn finish(model: &Model, sums: &Sums, options: &[usize], ctx: Context, trace: &mut impl Trace) -> Evaluation {
+pub fn finish(
+    model: &Model,
+    sums: &Sums,
+    options: &[usize],
+    ctx: Context,
+    trace: &mut impl Trace,
+) -> Evaluation {
     let np = model.parties.len();
     let mut utility = sums.utility.clone();
     let mut raw: MetricVec<f64> = model
@@ -265,7 +277,12 @@ pub fn finish(model: &Model, sums: &Sums, options: &[usize], ctx: Context, trace
     }
 
     // Step 5: deal likelihood.
-    let likelihood: f64 = model.rules.signatories.iter().map(|&p| acceptance[p]).product();
+    let likelihood: f64 = model
+        .rules
+        .signatories
+        .iter()
+        .map(|&p| acceptance[p])
+        .product();
     if let Some(m) = model.deal_metric {
         let mm = &model.metrics[m];
         metrics[m] = mm.min + (mm.max - mm.min) * likelihood;
@@ -318,7 +335,13 @@ impl Model {
             base: &base,
             reservation: &reservation,
         };
-        finish(self, &Sums::of(self, &pkg.options), &pkg.options, ctx, &mut NoTrace)
+        finish(
+            self,
+            &Sums::of(self, &pkg.options),
+            &pkg.options,
+            ctx,
+            &mut NoTrace,
+        )
     }
 
     /// Would party `p` sign this package (no red line, U_p ≥ R_p)?
@@ -339,16 +362,28 @@ impl Model {
             None => options[l.clause] != self.clauses[l.clause].struck(),
         };
         let describe = |l: &crate::scenario::model::Link| match l.variant {
-            Some(v) => format!("{} worded as '{}'", self.scenario.clauses[l.clause].id, self.option_label(l.clause, v)),
+            Some(v) => format!(
+                "{} worded as '{}'",
+                self.scenario.clauses[l.clause].id,
+                self.option_label(l.clause, v)
+            ),
             None => format!("{} in the draft", self.scenario.clauses[l.clause].id),
         };
         let opt = &self.clauses[c].options[options[c]];
         let id = &self.scenario.clauses[c].id;
         if let Some(l) = opt.requires.iter().find(|l| !link_holds(l)) {
-            return Some(format!("{id} as '{}' requires {}", self.option_label(c, options[c]), describe(l)));
+            return Some(format!(
+                "{id} as '{}' requires {}",
+                self.option_label(c, options[c]),
+                describe(l)
+            ));
         }
         if let Some(l) = opt.excludes.iter().find(|l| link_holds(l)) {
-            return Some(format!("{id} as '{}' cannot stand beside {}", self.option_label(c, options[c]), describe(l)));
+            return Some(format!(
+                "{id} as '{}' cannot stand beside {}",
+                self.option_label(c, options[c]),
+                describe(l)
+            ));
         }
         None
     }

@@ -19,7 +19,11 @@ pub enum LoadError {
         source: std::io::Error,
     },
     #[error("{file}: the file is {bytes} bytes; scenarios are limited to {limit} bytes")]
-    TooLarge { file: String, bytes: u64, limit: usize },
+    TooLarge {
+        file: String,
+        bytes: u64,
+        limit: usize,
+    },
     #[error("{file}:{line}:{col}: {message}")]
     Parse {
         file: String,
@@ -61,8 +65,14 @@ pub fn checksum(bytes: &[u8]) -> String {
 fn position(text: &[u8], offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
@@ -97,7 +107,10 @@ fn explain_ron(code: &ron::Error) -> String {
         ron::Error::Eof => "unexpected end of file; the text looks truncated".into(),
         ron::Error::NoSuchStructField {
             expected, found, ..
-        } => format!("unknown field '{found}'; expected one of: {}", expected.join(", ")),
+        } => format!(
+            "unknown field '{found}'; expected one of: {}",
+            expected.join(", ")
+        ),
         ron::Error::MissingStructField { field, outer } => match outer {
             Some(o) => format!("missing field '{field}' in {o}"),
             None => format!("missing field '{field}'"),

@@ -61,7 +61,9 @@ impl<'a> Checker<'a> {
             if let Some(first) = map.insert(key, i) {
                 self.err(
                     format!("{what}[{i}].id"),
-                    format!("duplicate id '{key}' (first used by {what}[{first}]); ids must be unique"),
+                    format!(
+                        "duplicate id '{key}' (first used by {what}[{first}]); ids must be unique"
+                    ),
                 );
                 map.insert(key, first);
             }
@@ -102,7 +104,10 @@ impl<'a> Checker<'a> {
         let found = self.parties.get(id).copied();
         if found.is_none() {
             let known = list(self.s.parties.iter().map(|p| &p.id));
-            self.err(path, format!("unknown party '{id}'; expected one of: {known}"));
+            self.err(
+                path,
+                format!("unknown party '{id}'; expected one of: {known}"),
+            );
         }
         found
     }
@@ -111,7 +116,10 @@ impl<'a> Checker<'a> {
         match self.metrics.get(id).copied() {
             None => {
                 let known = list(self.s.metrics.iter().map(|m| &m.id));
-                self.err(path, format!("unknown metric '{id}'; expected one of: {known}"));
+                self.err(
+                    path,
+                    format!("unknown metric '{id}'; expected one of: {known}"),
+                );
                 None
             }
             Some(m) if stock_only && self.s.metrics[m].kind != MetricKind::Stock => {
@@ -129,7 +137,10 @@ impl<'a> Checker<'a> {
         let found = self.clauses.get(id).copied();
         if found.is_none() {
             let known = list(self.s.clauses.iter().map(|c| &c.id));
-            self.err(path, format!("unknown clause '{id}'; expected one of: {known}"));
+            self.err(
+                path,
+                format!("unknown clause '{id}'; expected one of: {known}"),
+            );
         }
         found
     }
@@ -141,10 +152,18 @@ impl<'a> Checker<'a> {
         }
         let found = c.variants.iter().position(|v| v.id == id);
         if found.is_none() {
-            let known = list(c.variants.iter().map(|v| &v.id).chain(["struck".to_string()].iter()));
+            let known = list(
+                c.variants
+                    .iter()
+                    .map(|v| &v.id)
+                    .chain(["struck".to_string()].iter()),
+            );
             self.err(
                 path,
-                format!("clause '{}' has no variant '{id}'; expected one of: {known}", c.id),
+                format!(
+                    "clause '{}' has no variant '{id}'; expected one of: {known}",
+                    c.id
+                ),
             );
         }
         found
@@ -216,13 +235,17 @@ impl<'a> Checker<'a> {
             Condition::AllOf(cs) => Cond::All(
                 cs.iter()
                     .enumerate()
-                    .map(|(i, c)| self.cond(&format!("{path}.AllOf[{i}]"), c, clauses_only, stock_only))
+                    .map(|(i, c)| {
+                        self.cond(&format!("{path}.AllOf[{i}]"), c, clauses_only, stock_only)
+                    })
                     .collect(),
             ),
             Condition::AnyOf(cs) => Cond::Any(
                 cs.iter()
                     .enumerate()
-                    .map(|(i, c)| self.cond(&format!("{path}.AnyOf[{i}]"), c, clauses_only, stock_only))
+                    .map(|(i, c)| {
+                        self.cond(&format!("{path}.AnyOf[{i}]"), c, clauses_only, stock_only)
+                    })
                     .collect(),
             ),
             Condition::Not(c) => Cond::Not(Box::new(self.cond(
@@ -247,7 +270,10 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if ci == own {
-                self.err(&p, format!("clause '{cl}' refers to itself; expected another clause"));
+                self.err(
+                    &p,
+                    format!("clause '{cl}' refers to itself; expected another clause"),
+                );
                 continue;
             }
             let variant = match var {
@@ -261,7 +287,10 @@ impl<'a> Checker<'a> {
                 },
                 None => None,
             };
-            out.push(Link { clause: ci, variant });
+            out.push(Link {
+                clause: ci,
+                variant,
+            });
         }
         out
     }
@@ -313,7 +342,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             & k.finite(&format!("{p}.max"), m.max)
             & k.finite(&format!("{p}.initial"), m.initial);
         if ok && m.min >= m.max {
-            k.err(format!("{p}.max"), format!("max {} must be above min {}", m.max, m.min));
+            k.err(
+                format!("{p}.max"),
+                format!("max {} must be above min {}", m.max, m.min),
+            );
         } else if ok {
             k.in_range(&format!("{p}.initial"), m.initial, m.min, m.max);
         }
@@ -359,11 +391,20 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     for (i, pa) in s.parties.iter().enumerate() {
         let p = format!("parties[{i}]");
         if pa.short.trim().is_empty() || pa.short.chars().count() > 4 {
-            k.err(format!("{p}.short"), format!("'{}' is not a short name; expected 1 to 4 characters", pa.short));
+            k.err(
+                format!("{p}.short"),
+                format!(
+                    "'{}' is not a short name; expected 1 to 4 characters",
+                    pa.short
+                ),
+            );
         }
         let reservation = match pa.reservation {
             None => {
-                k.err(format!("{p}.reservation"), "missing; every party needs a reservation value (the utility of no deal)");
+                k.err(
+                    format!("{p}.reservation"),
+                    "missing; every party needs a reservation value (the utility of no deal)",
+                );
                 0.0
             }
             Some(r) => {
@@ -372,7 +413,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             }
         };
         if k.finite(&format!("{p}.flexibility"), pa.flexibility) && pa.flexibility <= 0.0 {
-            k.err(format!("{p}.flexibility"), format!("{} must be above 0", pa.flexibility));
+            k.err(
+                format!("{p}.flexibility"),
+                format!("{} must be above 0", pa.flexibility),
+            );
         }
         let mut weights = vec![0.0; s.metrics.len()];
         for (id, &w) in &pa.weights {
@@ -400,7 +444,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             let rp = format!("{p}.red_lines[{j}]");
             k.check_id(&format!("{rp}.id"), &rl.id);
             if red_ids.insert(rl.id.as_str(), j).is_some() {
-                k.err(format!("{rp}.id"), format!("duplicate red line id '{}'", rl.id));
+                k.err(
+                    format!("{rp}.id"),
+                    format!("duplicate red line id '{}'", rl.id),
+                );
             }
             red_lines.push(k.cond(&format!("{rp}.crossed_if"), &rl.crossed_if, false, true));
         }
@@ -412,7 +459,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
                 let known = list(s.personalities.iter().map(|p| &p.id));
                 k.err(
                     format!("{p}.ai.personality"),
-                    format!("unknown personality '{}'; expected one of: {known}", pa.ai.personality),
+                    format!(
+                        "unknown personality '{}'; expected one of: {known}",
+                        pa.ai.personality
+                    ),
                 );
             }
             found
@@ -432,7 +482,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     for (i, c) in s.clauses.iter().enumerate() {
         let p = format!("clauses[{i}]");
         if c.variants.is_empty() {
-            k.err(format!("{p}.variants"), "no variants; expected at least the drafted wording");
+            k.err(
+                format!("{p}.variants"),
+                "no variants; expected at least the drafted wording",
+            );
             clauses.push(ClauseModel {
                 variants: 0,
                 options: vec![],
@@ -442,7 +495,13 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             continue;
         }
         if c.variants.len() > MAX_VARIANTS {
-            k.err(format!("{p}.variants"), format!("{} variants; expected at most {MAX_VARIANTS}", c.variants.len()));
+            k.err(
+                format!("{p}.variants"),
+                format!(
+                    "{} variants; expected at most {MAX_VARIANTS}",
+                    c.variants.len()
+                ),
+            );
         }
         let mut seen = HashMap::new();
         let mut options = Vec::new();
@@ -450,10 +509,16 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             let vp = format!("{p}.variants[{j}]");
             k.check_id(&format!("{vp}.id"), &v.id);
             if v.id == "struck" {
-                k.err(format!("{vp}.id"), "'struck' is reserved for the strike; choose another id");
+                k.err(
+                    format!("{vp}.id"),
+                    "'struck' is reserved for the strike; choose another id",
+                );
             }
             if let Some(first) = seen.insert(v.id.as_str(), j) {
-                k.err(format!("{vp}.id"), format!("duplicate variant id '{}' (first: variants[{first}])", v.id));
+                k.err(
+                    format!("{vp}.id"),
+                    format!("duplicate variant id '{}' (first: variants[{first}])", v.id),
+                );
             }
             for (b, party) in v.backed_by.iter().enumerate() {
                 k.party(&format!("{vp}.backed_by[{b}]"), party);
@@ -485,7 +550,10 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
                 Some(j) => j,
                 None => {
                     let known = list(c.variants.iter().map(|v| &v.id));
-                    k.err(format!("{p}.initial"), format!("no variant '{}'; expected one of: {known}", c.initial));
+                    k.err(
+                        format!("{p}.initial"),
+                        format!("no variant '{}'; expected one of: {known}", c.initial),
+                    );
                     0
                 }
             }
@@ -524,7 +592,9 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             }
             Trigger::Round(n) => TriggerModel::Round(*n),
             Trigger::FromRound(n) => TriggerModel::FromRound(*n),
-            Trigger::When(c) => TriggerModel::When(k.cond(&format!("{p}.trigger.When"), c, false, false)),
+            Trigger::When(c) => {
+                TriggerModel::When(k.cond(&format!("{p}.trigger.When"), c, false, false))
+            }
             Trigger::Manual => TriggerModel::Manual,
         };
         let mut reservation = Vec::new();
@@ -590,17 +660,33 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     for (j, id) in r.turn_order.iter().enumerate() {
         if let Some(pi) = k.party(&format!("rules.turn_order[{j}]"), id) {
             if turn_order.contains(&pi) {
-                k.err(format!("rules.turn_order[{j}]"), format!("'{id}' takes a turn twice; expected each party once"));
+                k.err(
+                    format!("rules.turn_order[{j}]"),
+                    format!("'{id}' takes a turn twice; expected each party once"),
+                );
             }
             turn_order.push(pi);
         }
     }
     for (pi, pa) in s.parties.iter().enumerate() {
-        if !turn_order.contains(&pi) && k.out.iter().all(|d| !d.path.starts_with("rules.turn_order")) {
-            k.err("rules.turn_order", format!("party '{}' never takes a turn; expected every party once", pa.id));
+        if !turn_order.contains(&pi)
+            && k.out
+                .iter()
+                .all(|d| !d.path.starts_with("rules.turn_order"))
+        {
+            k.err(
+                "rules.turn_order",
+                format!(
+                    "party '{}' never takes a turn; expected every party once",
+                    pa.id
+                ),
+            );
         }
     }
-    let mediator = r.mediator.as_ref().and_then(|m| k.party("rules.mediator", m));
+    let mediator = r
+        .mediator
+        .as_ref()
+        .and_then(|m| k.party("rules.mediator", m));
     if r.rounds == 0 || r.rounds > 1000 {
         k.err("rules.rounds", format!("{}; expected 1 to 1000", r.rounds));
     }
@@ -623,9 +709,15 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     for (j, c) in r.collapse.iter().enumerate() {
         let cp = format!("rules.collapse[{j}]");
         if c.rounds == 0 {
-            k.err(format!("{cp}.rounds"), "0; expected 1 or more consecutive rounds");
+            k.err(
+                format!("{cp}.rounds"),
+                "0; expected 1 or more consecutive rounds",
+            );
         }
-        collapse.push((k.cond(&format!("{cp}.when"), &c.when, false, false), c.rounds.max(1)));
+        collapse.push((
+            k.cond(&format!("{cp}.when"), &c.when, false, false),
+            c.rounds.max(1),
+        ));
     }
 
     let mut out = k.out;

@@ -21,10 +21,18 @@ use std::time::Duration;
 pub enum Msg {
     Key(KeyEvent),
     /// A left click at a cell.
-    Click { x: u16, y: u16 },
+    Click {
+        x: u16,
+        y: u16,
+    },
     /// The wheel: up (true) or down.
-    Scroll { up: bool },
-    Resize { w: u16, h: u16 },
+    Scroll {
+        up: bool,
+    },
+    Resize {
+        w: u16,
+        h: u16,
+    },
     /// Time passed (AI seats move one step).
     Tick,
 }
@@ -63,14 +71,32 @@ impl Pane {
 /// A popup over the current screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Quit,
-    OpenPath { input: String },
-    Variants { clause: usize, sel: usize },
-    Why { breakdown: Breakdown, scroll: u16 },
-    Diplomacy { sel: usize },
-    Facilitator { sel: usize },
-    Message { title: String, text: String, walk_out: bool },
+    OpenPath {
+        input: String,
+    },
+    Variants {
+        clause: usize,
+        sel: usize,
+    },
+    Why {
+        breakdown: Breakdown,
+        scroll: u16,
+    },
+    Diplomacy {
+        sel: usize,
+    },
+    Facilitator {
+        sel: usize,
+    },
+    Message {
+        title: String,
+        text: String,
+        walk_out: bool,
+    },
 }
 
 impl Popup {
@@ -264,7 +290,9 @@ impl App {
             .iter()
             .map(|b| Entry {
                 source: b.id.into(),
-                model: scenario::open(b.id).map(Arc::new).map_err(|e| e.to_string()),
+                model: scenario::open(b.id)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
             })
             .collect();
         App {
@@ -321,7 +349,11 @@ impl App {
     /// How long the shell may wait for input before sending [`Msg::Tick`].
     pub fn tick_after(&self) -> Option<Duration> {
         match &self.screen {
-            Screen::Game(play) if self.popups.is_empty() && play.session.cards.is_empty() && play.session.ai_due() => {
+            Screen::Game(play)
+                if self.popups.is_empty()
+                    && play.session.cards.is_empty()
+                    && play.session.ai_due() =>
+            {
                 Some(self.settings.ai_delay)
             }
             _ => None,
@@ -334,7 +366,9 @@ impl App {
             Msg::Key(k) if k.kind != KeyEventKind::Release => self.key(k, &mut fx),
             Msg::Key(_) => {}
             Msg::Click { x, y } => self.click(x, y, &mut fx),
-            Msg::Scroll { up } => self.command(if up { Command::Up } else { Command::Down }, &mut fx),
+            Msg::Scroll { up } => {
+                self.command(if up { Command::Up } else { Command::Down }, &mut fx)
+            }
             Msg::Resize { w, h } => self.size = (w, h),
             Msg::Tick => {
                 if self.tick_after().is_some()
@@ -352,7 +386,11 @@ impl App {
         let scope = self.scope();
         if let Some(Popup::OpenPath { input }) = self.popups.last_mut() {
             match k.code {
-                KeyCode::Char(c) if !k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => {
+                KeyCode::Char(c)
+                    if !k
+                        .modifiers
+                        .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                {
                     if input.len() < 4096 {
                         input.push(c);
                     }
@@ -393,7 +431,9 @@ impl App {
 
     fn select_row(&mut self, i: usize) {
         match self.popups.last_mut() {
-            Some(Popup::Variants { sel, .. } | Popup::Diplomacy { sel } | Popup::Facilitator { sel }) => {
+            Some(
+                Popup::Variants { sel, .. } | Popup::Diplomacy { sel } | Popup::Facilitator { sel },
+            ) => {
                 *sel = i;
                 return;
             }
@@ -427,7 +467,10 @@ impl App {
         if let Screen::Game(play) = &self.screen
             && let Some(path) = &play.session.save_path
         {
-            fx.push(Effect::Save(path.clone(), Box::new(play.session.save(&(self.clock)()))));
+            fx.push(Effect::Save(
+                path.clone(),
+                Box::new(play.session.save(&(self.clock)())),
+            ));
         }
     }
 
@@ -457,7 +500,10 @@ impl App {
                 fx.push(Effect::Quit);
             }
             (_, Command::Quit) if scope.has_globals() => self.popups.push(Popup::Quit),
-            (Scope::Help | Scope::Quit | Scope::Why | Scope::Message | Scope::OpenPath, Command::Back)
+            (
+                Scope::Help | Scope::Quit | Scope::Why | Scope::Message | Scope::OpenPath,
+                Command::Back,
+            )
             | (Scope::Help | Scope::Why, Command::Confirm)
             | (Scope::Quit, Command::No)
             | (Scope::Variants | Scope::Diplomacy | Scope::Facilitator, Command::Back) => {
@@ -483,7 +529,9 @@ impl App {
             (Scope::OpenPath, Command::Confirm) => {
                 if let Some(Popup::OpenPath { input }) = self.popups.pop() {
                     match scenario::open(input.trim()) {
-                        Ok(m) => self.screen = Screen::Setup(self.setup_for(Arc::new(m), input.trim())),
+                        Ok(m) => {
+                            self.screen = Screen::Setup(self.setup_for(Arc::new(m), input.trim()))
+                        }
                         Err(e) => self.message("Cannot open the scenario", &e.to_string()),
                     }
                 }
@@ -526,7 +574,9 @@ impl App {
         match c {
             Command::Up => *sel = sel.saturating_sub(1),
             Command::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
-            Command::OpenPath => self.popups.push(Popup::OpenPath { input: String::new() }),
+            Command::OpenPath => self.popups.push(Popup::OpenPath {
+                input: String::new(),
+            }),
             Command::Confirm | Command::Setup => {
                 let e = &self.entries[(*sel).min(n.saturating_sub(1))];
                 match &e.model {
@@ -553,7 +603,12 @@ impl App {
         let mut session = Session::new(Arc::clone(&s.model), &s.source, s.seed, s.seats);
         let moved = i64::from(s.rounds) - i64::from(s.model.rules.rounds);
         if moved != 0 {
-            let _ = session.apply(Action::MoveDeadline { rounds: moved as i32 }, None);
+            let _ = session.apply(
+                Action::MoveDeadline {
+                    rounds: moved as i32,
+                },
+                None,
+            );
         }
         self.start(session)
     }
@@ -572,9 +627,17 @@ impl App {
                 if s.row < np {
                     s.seats[s.row] = s.seats[s.row].cycle(&s.model, fwd);
                 } else if s.row == np {
-                    s.rounds = if fwd { (s.rounds + 1).min(99) } else { s.rounds.saturating_sub(1).max(1) };
+                    s.rounds = if fwd {
+                        (s.rounds + 1).min(99)
+                    } else {
+                        s.rounds.saturating_sub(1).max(1)
+                    };
                 } else {
-                    s.seed = if fwd { s.seed.wrapping_add(1) } else { s.seed.wrapping_sub(1) };
+                    s.seed = if fwd {
+                        s.seed.wrapping_add(1)
+                    } else {
+                        s.seed.wrapping_sub(1)
+                    };
                 }
             }
             Command::Confirm => {
@@ -638,18 +701,25 @@ impl App {
         };
         let nc = play.session.model.clauses.len();
         match (scope, c) {
-            (Scope::Handover, Command::Confirm) => play.session.at_keyboard = play.session.game.to_move(),
+            (Scope::Handover, Command::Confirm) => {
+                play.session.at_keyboard = play.session.game.to_move()
+            }
             (Scope::Briefing, Command::Confirm | Command::Back) => {
                 if let Some(v) = play.session.viewer() {
                     play.session.briefed[v] = true;
                 }
                 play.brief_open = false;
             }
-            (Scope::Briefing, Command::Up) => play.brief_scroll = play.brief_scroll.saturating_sub(1),
-            (Scope::Briefing, Command::Down) => play.brief_scroll = play.brief_scroll.saturating_add(1).min(300),
-            (Scope::Card, Command::Confirm | Command::Back) => {
+            (Scope::Briefing, Command::Up) => {
+                play.brief_scroll = play.brief_scroll.saturating_sub(1)
+            }
+            (Scope::Briefing, Command::Down) => {
+                play.brief_scroll = play.brief_scroll.saturating_add(1).min(300)
+            }
+            (Scope::Card, Command::Confirm) => {
                 play.session.cards.pop_front();
             }
+            (Scope::Card, Command::Back) => play.session.cards.clear(),
             (Scope::Vote, Command::Yes | Command::No) => {
                 let sign = c == Command::Yes;
                 self.act_party(|p| Action::Vote { party: p, sign }, fx);
@@ -657,24 +727,37 @@ impl App {
             (Scope::Vote, Command::Why) => {
                 if let Some(p) = play.session.viewer() {
                     let b = play.session.game.explain_acceptance(p);
-                    self.popups.push(Popup::Why { breakdown: b, scroll: 0 });
+                    self.popups.push(Popup::Why {
+                        breakdown: b,
+                        scroll: 0,
+                    });
                 }
             }
             (Scope::Map, Command::Map | Command::Back) => play.map_open = false,
             (Scope::End, Command::Up) => play.end_scroll = play.end_scroll.saturating_sub(1),
-            (Scope::End, Command::Down) => play.end_scroll = play.end_scroll.saturating_add(1).min(300),
+            (Scope::End, Command::Down) => {
+                play.end_scroll = play.end_scroll.saturating_add(1).min(300)
+            }
             (Scope::End, Command::Confirm) => self.screen = Screen::Title { sel: 0 },
             (Scope::End, Command::Export) => {
                 let s = &play.session;
                 let path = s.save_path.clone().unwrap_or_else(|| {
-                    PathBuf::from(format!("{}-{}.ron", s.model.scenario.meta.id, s.game.seed()))
+                    PathBuf::from(format!(
+                        "{}-{}.ron",
+                        s.model.scenario.meta.id,
+                        s.game.seed()
+                    ))
                 });
                 fx.push(Effect::Export(path, Box::new(s.save(&(self.clock)()))));
             }
             (Scope::Variants, Command::Up | Command::Down) => {
                 if let Some(Popup::Variants { clause, sel }) = self.popups.last_mut() {
                     let n = play.session.model.clauses[*clause].options.len();
-                    *sel = if c == Command::Up { sel.saturating_sub(1) } else { (*sel + 1).min(n - 1) };
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n - 1)
+                    };
                 }
             }
             (Scope::Variants, Command::Confirm) => {
@@ -684,13 +767,24 @@ impl App {
                     } else {
                         Stance::Propose(sel)
                     };
-                    self.act_party(|party| Action::Stance { party, clause, stance }, fx);
+                    self.act_party(
+                        |party| Action::Stance {
+                            party,
+                            clause,
+                            stance,
+                        },
+                        fx,
+                    );
                 }
             }
             (Scope::Diplomacy, Command::Up | Command::Down) => {
                 let n = play.session.model.actions.len();
                 if let Some(Popup::Diplomacy { sel }) = self.popups.last_mut() {
-                    *sel = if c == Command::Up { sel.saturating_sub(1) } else { (*sel + 1).min(n.saturating_sub(1)) };
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n.saturating_sub(1))
+                    };
                 }
             }
             (Scope::Diplomacy, Command::Confirm) => {
@@ -703,7 +797,11 @@ impl App {
             (Scope::Facilitator, Command::Up | Command::Down) => {
                 let n = facilitator_items(&play.session).len();
                 if let Some(Popup::Facilitator { sel }) = self.popups.last_mut() {
-                    *sel = if c == Command::Up { sel.saturating_sub(1) } else { (*sel + 1).min(n - 1) };
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n - 1)
+                    };
                 }
             }
             (Scope::Facilitator, Command::Confirm) => {
@@ -738,7 +836,13 @@ impl App {
         };
         let nc = play.session.model.clauses.len();
         let clause = play.clause.min(nc.saturating_sub(1));
-        let stance = |stance| move |party| Action::Stance { party, clause, stance };
+        let stance = |stance| {
+            move |party| Action::Stance {
+                party,
+                clause,
+                stance,
+            }
+        };
         match c {
             Command::Up | Command::Down | Command::PageUp | Command::PageDown => {
                 let step: isize = match c {
@@ -747,27 +851,35 @@ impl App {
                     Command::PageUp => -10,
                     _ => 10,
                 };
-                let mv = |v: usize, n: usize| (v as isize + step).clamp(0, n.saturating_sub(1) as isize) as usize;
+                let mv = |v: usize, n: usize| {
+                    (v as isize + step).clamp(0, n.saturating_sub(1) as isize) as usize
+                };
                 match play.focus {
                     Pane::Clauses => {
                         play.clause = mv(play.clause, nc);
                         play.detail_scroll = 0;
                     }
                     Pane::Detail => {
-                        play.detail_scroll = (play.detail_scroll as isize + step).clamp(0, 500) as u16;
+                        play.detail_scroll =
+                            (play.detail_scroll as isize + step).clamp(0, 500) as u16;
                     }
                     Pane::Dashboard => play.dash = mv(play.dash, play.dash_items().len()),
                     Pane::Ticker => {
                         // Scrolling back in time: up goes further back.
                         let n = play.session.ticker.len();
-                        play.ticker_scroll = (play.ticker_scroll as isize - step).clamp(0, n as isize) as usize;
+                        play.ticker_scroll =
+                            (play.ticker_scroll as isize - step).clamp(0, n as isize) as usize;
                     }
                 }
             }
             Command::NextPane | Command::PrevPane => {
                 let i = Pane::ALL.iter().position(|&p| p == play.focus).unwrap_or(0);
                 let n = Pane::ALL.len();
-                play.focus = Pane::ALL[if c == Command::NextPane { (i + 1) % n } else { (i + n - 1) % n }];
+                play.focus = Pane::ALL[if c == Command::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }];
             }
             Command::Accept => self.act_party(stance(Stance::Accept), fx),
             Command::Reject => self.act_party(stance(Stance::Reject), fx),
@@ -779,8 +891,10 @@ impl App {
                     self.status = Some("this clause is settled".into());
                 } else {
                     let cur = play.session.game.options()[clause];
-                    let n = play.session.model.clauses[clause].variants;
-                    let sel = if cur + 1 < n { cur + 1 } else { 0 };
+                    let cm = &play.session.model.clauses[clause];
+                    let sel = (0..cm.options.len())
+                        .find(|&o| o != cur && (o != cm.struck() || cm.strikable))
+                        .unwrap_or(cur);
                     self.popups.push(Popup::Variants { clause, sel });
                 }
             }
@@ -806,7 +920,10 @@ impl App {
             }
             Command::Why => {
                 let b = why(play);
-                self.popups.push(Popup::Why { breakdown: b, scroll: 0 });
+                self.popups.push(Popup::Why {
+                    breakdown: b,
+                    scroll: 0,
+                });
             }
             Command::Undo => match play.session.undo() {
                 Ok(()) => {
@@ -876,7 +993,12 @@ fn why(play: &Play) -> Breakdown {
     }
     let cl = &m.scenario.clauses[c];
     Breakdown {
-        label: format!("Point {} ({}): '{}'", cl.number, cl.title, m.option_label(c, o)),
+        label: format!(
+            "Point {} ({}): '{}'",
+            cl.number,
+            cl.title,
+            m.option_label(c, o)
+        ),
         value: g.evaluation().likelihood * 100.0,
         terms,
     }
@@ -896,10 +1018,22 @@ pub enum FacItem {
 pub fn facilitator_items(s: &Session) -> Vec<(FacItem, String)> {
     let on = |b: bool| if b { "on" } else { "off" };
     let mut v = vec![
-        (FacItem::Pause, format!("Pause the AI seats [{}]", on(s.paused))),
-        (FacItem::Reveal, format!("Reveal all briefs and utilities [{}]", on(s.reveal_all))),
-        (FacItem::Projector, format!("Projector view: public only [{}]", on(s.projector))),
-        (FacItem::Deadline(1), format!("Extend the deadline (now round {})", s.game.deadline())),
+        (
+            FacItem::Pause,
+            format!("Pause the AI seats [{}]", on(s.paused)),
+        ),
+        (
+            FacItem::Reveal,
+            format!("Reveal all briefs and utilities [{}]", on(s.reveal_all)),
+        ),
+        (
+            FacItem::Projector,
+            format!("Projector view: public only [{}]", on(s.projector)),
+        ),
+        (
+            FacItem::Deadline(1),
+            format!("Extend the deadline (now round {})", s.game.deadline()),
+        ),
         (FacItem::Deadline(-1), "Cut the deadline by a round".into()),
     ];
     for (i, e) in s.model.scenario.events.iter().enumerate() {
@@ -911,9 +1045,17 @@ pub fn facilitator_items(s: &Session) -> Vec<(FacItem, String)> {
 
 /// The default seats: the player as Ukraine (or the first party), AI elsewhere.
 pub fn default_seats(model: &Model) -> Vec<Seat> {
-    let human = model.party_index("ua").unwrap_or(model.rules.turn_order.first().copied().unwrap_or(0));
+    let human = model
+        .party_index("ua")
+        .unwrap_or(model.rules.turn_order.first().copied().unwrap_or(0));
     (0..model.parties.len())
-        .map(|p| if p == human { Seat::Human } else { Seat::default_ai(model, p) })
+        .map(|p| {
+            if p == human {
+                Seat::Human
+            } else {
+                Seat::default_ai(model, p)
+            }
+        })
         .collect()
 }
 
@@ -921,14 +1063,18 @@ pub fn default_seats(model: &Model) -> Vec<Seat> {
 pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
     let (save, model) = open_save(path)?;
     let file = path.display().to_string();
-    let game = save.replay(&file, Arc::clone(&model)).map_err(|e| e.to_string())?;
+    let game = save
+        .replay(&file, Arc::clone(&model))
+        .map_err(|e| e.to_string())?;
     let seats: Vec<Seat> = (0..model.parties.len())
         .map(|p| {
             let id = &model.scenario.parties[p].id;
             save.seats
                 .iter()
                 .find(|(q, _)| q == id)
-                .map_or(Seat::default_ai(&model, p), |(_, pol)| Seat::parse(&model, p, pol))
+                .map_or(Seat::default_ai(&model, p), |(_, pol)| {
+                    Seat::parse(&model, p, pol)
+                })
         })
         .collect();
     let mut s = Session::replayed(model, &save.source, save.seed, seats, game.log(), &[])
@@ -942,7 +1088,12 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
 /// Read a save and open its scenario.
 pub fn open_save(path: &std::path::Path) -> Result<(Save, Arc<Model>), String> {
     let save = Save::read(path).map_err(|e| format!("{e}\nThe save file was left untouched."))?;
-    let model = scenario::open(&save.source)
-        .map_err(|e| format!("{}: cannot open its scenario '{}': {e}", path.display(), save.source))?;
+    let model = scenario::open(&save.source).map_err(|e| {
+        format!(
+            "{}: cannot open its scenario '{}': {e}",
+            path.display(),
+            save.source
+        )
+    })?;
     Ok((save, Arc::new(model)))
 }

@@ -183,9 +183,24 @@ use Scope as S;
 pub const BINDINGS: &[Binding] = &[
     b(S::Title, C::Up, "previous scenario", ""),
     b(S::Title, C::Down, "next scenario", ""),
-    b(S::Title, C::Confirm, "play as the default seat, AI elsewhere", "play"),
-    b(S::Title, C::Setup, "seat setup: who plays which party", "seats"),
-    b(S::Title, C::OpenPath, "open a scenario file by path", "open file"),
+    b(
+        S::Title,
+        C::Confirm,
+        "play as the default seat, AI elsewhere",
+        "play",
+    ),
+    b(
+        S::Title,
+        C::Setup,
+        "seat setup: who plays which party",
+        "seats",
+    ),
+    b(
+        S::Title,
+        C::OpenPath,
+        "open a scenario file by path",
+        "open file",
+    ),
     b(S::OpenPath, C::Confirm, "open the file typed", "open"),
     b(S::OpenPath, C::Back, "cancel", "cancel"),
     b(S::Setup, C::Up, "previous row", ""),
@@ -202,7 +217,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Briefing, C::Up, "scroll up", ""),
     b(S::Briefing, C::Confirm, "to the table", "table"),
     b(S::Briefing, C::Back, "to the table", ""),
-    b(S::Handover, C::Confirm, "I am at the keyboard: show my screen", "I am here"),
+    b(
+        S::Handover,
+        C::Confirm,
+        "I am at the keyboard: show my screen",
+        "I am here",
+    ),
     b(S::Table, C::Up, "previous clause / row", ""),
     b(S::Table, C::Down, "next clause / row", ""),
     b(S::Table, C::PageUp, "scroll up a page", ""),
@@ -211,10 +231,25 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, C::PrevPane, "previous pane", ""),
     b(S::Table, C::Accept, "accept the clause", "accept"),
     b(S::Table, C::Reject, "reject the clause", "reject"),
-    b(S::Table, C::Amend, "amend: propose another wording", "amend"),
-    b(S::Table, C::Strike, "propose to strike the clause", "strike"),
+    b(
+        S::Table,
+        C::Amend,
+        "amend: propose another wording",
+        "amend",
+    ),
+    b(
+        S::Table,
+        C::Strike,
+        "propose to strike the clause",
+        "strike",
+    ),
     b(S::Table, C::Confirm, "end your turn", "end turn"),
-    b(S::Table, C::Why, "why: the breakdown of the selected value", "why"),
+    b(
+        S::Table,
+        C::Why,
+        "why: the breakdown of the selected value",
+        "why",
+    ),
     b(S::Table, C::Diplomacy, "take a diplomatic action", ""),
     b(S::Table, C::CallVote, "call a signing vote", ""),
     b(S::Table, C::WalkOut, "walk out of the talks", ""),
@@ -223,7 +258,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, C::Map, "the map", ""),
     b(S::Table, C::Skip, "AI: play its moves without waiting", ""),
     b(S::Table, C::Facilitator, "facilitator menu", ""),
-    b(S::Table, C::Projector, "projector view (public information only)", ""),
+    b(
+        S::Table,
+        C::Projector,
+        "projector view (public information only)",
+        "",
+    ),
     b(S::Map, C::Map, "back to the table", "table"),
     b(S::Map, C::Back, "back to the table", "table"),
     b(S::End, C::Up, "scroll up", ""),
@@ -247,7 +287,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Why, C::Back, "close", "close"),
     b(S::Why, C::Confirm, "close", ""),
     b(S::Card, C::Confirm, "continue", "continue"),
-    b(S::Card, C::Back, "continue", ""),
+    b(S::Card, C::Back, "skip the other new cards", ""),
     b(S::Vote, C::Yes, "sign the draft", "sign"),
     b(S::Vote, C::No, "refuse to sign", "refuse"),
     b(S::Vote, C::Why, "why: your acceptance", "why"),
@@ -277,7 +317,9 @@ impl Key {
     /// The key of a terminal key event.
     pub fn of(e: &KeyEvent) -> Key {
         let code = match e.code {
-            KeyCode::Char(c) if e.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Char(c) if e.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
             c => c,
         };
         Key {
@@ -307,7 +349,10 @@ impl Key {
             "PageDown" => KeyCode::PageDown,
             "Home" => KeyCode::Home,
             "End" => KeyCode::End,
-            f if f.len() > 1 && f.starts_with('F') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            f if f.len() > 1
+                && f.starts_with('F')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
                 KeyCode::F(f[1..].parse().unwrap_or(1))
             }
             _ => {
@@ -359,7 +404,8 @@ pub struct Keymap {
 }
 
 fn parse_file(name: &str, text: &str) -> Result<BTreeMap<Command, Vec<Key>>, String> {
-    let raw: BTreeMap<String, Vec<String>> = ron::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    let raw: BTreeMap<String, Vec<String>> =
+        ron::from_str(text).map_err(|e| format!("{name}: {e}"))?;
     raw.into_iter()
         .map(|(c, keys)| {
             let c = Command::ALL
@@ -406,7 +452,11 @@ impl Keymap {
         let global = BINDINGS
             .iter()
             .filter(move |b| b.scope.is_none() && scope.has_globals())
-            .filter(move |g| !BINDINGS.iter().any(|b| b.scope == Some(scope) && b.command == g.command));
+            .filter(move |g| {
+                !BINDINGS
+                    .iter()
+                    .any(|b| b.scope == Some(scope) && b.command == g.command)
+            });
         own.chain(global)
     }
 

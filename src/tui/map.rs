@@ -183,10 +183,13 @@ fn centroid(poly: &[(f64, f64)]) -> (f64, f64) {
 pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let g = &play.session.game;
-    let [map_area, legend] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(area);
+    let [map_area, legend] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(area);
     let b = block(t, "Map — what the draft says about each region", true);
     let Some(data) = data() else {
-        Paragraph::new("The map data does not load.").block(b).render(map_area, buf);
+        Paragraph::new("The map data does not load.")
+            .block(b)
+            .render(map_area, buf);
         return;
     };
     let statuses = statuses(g);
@@ -248,10 +251,12 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let li = b.inner(legend);
     b.render(legend, buf);
     if !mentions_regions(g) {
-        Paragraph::new("This scenario's clauses say nothing about these regions, so none is shaded.")
-            .style(t.dim)
-            .wrap(Wrap { trim: true })
-            .render(li, buf);
+        Paragraph::new(
+            "This scenario's clauses say nothing about these regions, so none is shaded.",
+        )
+        .style(t.dim)
+        .wrap(Wrap { trim: true })
+        .render(li, buf);
         return;
     }
     let w = li.width as usize;
@@ -272,10 +277,19 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             buf,
             li,
             row,
-            vec![Span::styled(format!("{letter} "), t.title), Span::styled(r.name.clone(), st)],
+            vec![
+                Span::styled(format!("{letter} "), t.title),
+                Span::styled(r.name.clone(), st),
+            ],
             t.text,
         );
-        line(buf, li, row + 1, vec![Span::raw(cut(&format!("  {words}{clause}"), w))], t.dim);
+        line(
+            buf,
+            li,
+            row + 1,
+            vec![Span::raw(cut(&format!("  {words}{clause}"), w))],
+            t.dim,
+        );
         row += 2;
     }
     row += 1;
@@ -292,7 +306,10 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             buf,
             li,
             row,
-            vec![Span::styled(format!("{l} "), t.title), Span::styled(cut(words, w.saturating_sub(2)), control_style(t, k))],
+            vec![
+                Span::styled(format!("{l} "), t.title),
+                Span::styled(cut(words, w.saturating_sub(2)), control_style(t, k)),
+            ],
             t.text,
         );
         row += 1;

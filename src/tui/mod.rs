@@ -32,7 +32,11 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn load_config() -> (theme::Theme, keys::Keymap, Vec<String>) {
     let mut warnings = Vec::new();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut theme = if no_color { theme::Theme::mono() } else { theme::Theme::colour() };
+    let mut theme = if no_color {
+        theme::Theme::mono()
+    } else {
+        theme::Theme::colour()
+    };
     let mut keymap = keys::Keymap::default();
     if let Some(dir) = config_dir() {
         let path = dir.join("theme.ron");

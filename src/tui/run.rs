@@ -9,7 +9,11 @@ use ratatui::backend::Backend;
 use std::io;
 
 /// Run the app until it quits.
-pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, first: Vec<Effect>) -> io::Result<()>
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    first: Vec<Effect>,
+) -> io::Result<()>
 where
     B::Error: Into<io::Error>,
 {
@@ -36,7 +40,12 @@ where
                 Event::Key(k) => break Msg::Key(k),
                 Event::Resize(w, h) => break Msg::Resize { w, h },
                 Event::Mouse(m) => match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => break Msg::Click { x: m.column, y: m.row },
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        break Msg::Click {
+                            x: m.column,
+                            y: m.row,
+                        };
+                    }
                     MouseEventKind::ScrollUp => break Msg::Scroll { up: true },
                     MouseEventKind::ScrollDown => break Msg::Scroll { up: false },
                     _ => continue,

@@ -15,7 +15,9 @@ use crate::scenario::Model;
 pub enum Seat {
     Human,
     /// An AI negotiator with a personality (index into the scenario's personalities).
-    Ai { personality: Option<usize> },
+    Ai {
+        personality: Option<usize>,
+    },
 }
 
 impl Seat {
@@ -35,7 +37,9 @@ impl Seat {
         match self {
             Seat::Human => "human".into(),
             Seat::Ai { personality: None } => "ai".into(),
-            Seat::Ai { personality: Some(i) } => format!("ai:{}", model.scenario.personalities[i].id),
+            Seat::Ai {
+                personality: Some(i),
+            } => format!("ai:{}", model.scenario.personalities[i].id),
         }
     }
 
@@ -57,7 +61,9 @@ impl Seat {
         match self {
             Seat::Human => "human".into(),
             Seat::Ai { personality: None } => "AI".into(),
-            Seat::Ai { personality: Some(i) } => format!("AI: {}", model.scenario.personalities[i].name),
+            Seat::Ai {
+                personality: Some(i),
+            } => format!("AI: {}", model.scenario.personalities[i].name),
         }
     }
 
@@ -68,9 +74,15 @@ impl Seat {
         if n == 0 {
             all.push(Seat::Ai { personality: None });
         }
-        all.extend((0..n).map(|i| Seat::Ai { personality: Some(i) }));
+        all.extend((0..n).map(|i| Seat::Ai {
+            personality: Some(i),
+        }));
         let at = all.iter().position(|&s| s == self).unwrap_or(0);
-        let next = if forward { (at + 1) % all.len() } else { (at + all.len() - 1) % all.len() };
+        let next = if forward {
+            (at + 1) % all.len()
+        } else {
+            (at + all.len() - 1) % all.len()
+        };
         all[next]
     }
 }
@@ -123,7 +135,14 @@ pub fn plan_turn(game: &Game, party: usize, _seat: Seat) -> Vec<Decision> {
             } else {
                 Stance::Propose(o)
             };
-            if game.check(&Action::Stance { party, clause: c, stance }).is_err() {
+            if game
+                .check(&Action::Stance {
+                    party,
+                    clause: c,
+                    stance,
+                })
+                .is_err()
+            {
                 continue;
             }
             let u = game.what_if(c, o).utility[party];
@@ -135,12 +154,18 @@ pub fn plan_turn(game: &Game, party: usize, _seat: Seat) -> Vec<Decision> {
         let (stance, reason) = if best.0 == current {
             (
                 Stance::Accept,
-                format!("{name} accepts {num}: '{}' is its best wording", model.option_label(c, current)),
+                format!(
+                    "{name} accepts {num}: '{}' is its best wording",
+                    model.option_label(c, current)
+                ),
             )
         } else if best.0 == model.clauses[c].struck() {
             (
                 Stance::Strike,
-                format!("{name} proposes to strike {num}: worth {:+.1} to it", best.1 - here),
+                format!(
+                    "{name} proposes to strike {num}: worth {:+.1} to it",
+                    best.1 - here
+                ),
             )
         } else {
             (
@@ -154,7 +179,11 @@ pub fn plan_turn(game: &Game, party: usize, _seat: Seat) -> Vec<Decision> {
         };
         if game.stance(party, c) != Some(stance) {
             out.push(Decision {
-                action: Action::Stance { party, clause: c, stance },
+                action: Action::Stance {
+                    party,
+                    clause: c,
+                    stance,
+                },
                 reason,
             });
         }

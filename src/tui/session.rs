@@ -98,14 +98,17 @@ impl Session {
         let mut s = Session::new(model, source, seed, seats);
         s.cards.clear();
         for (i, a) in log.iter().enumerate() {
-            s.apply_quiet(*a, reasons.get(i).cloned().flatten()).map_err(|e| (i, e))?;
+            s.apply_quiet(*a, reasons.get(i).cloned().flatten())
+                .map_err(|e| (i, e))?;
         }
         s.cards.clear();
         Ok(s)
     }
 
     pub fn humans(&self) -> Vec<usize> {
-        (0..self.seats.len()).filter(|&p| self.seats[p].is_human()).collect()
+        (0..self.seats.len())
+            .filter(|&p| self.seats[p].is_human())
+            .collect()
     }
 
     /// One human seat against AI: undo is allowed.
@@ -148,7 +151,11 @@ impl Session {
 
     /// Whether an AI seat is due to move.
     pub fn ai_due(&self) -> bool {
-        !self.paused && self.game.to_move().is_some_and(|p| !self.seats[p].is_human())
+        !self.paused
+            && self
+                .game
+                .to_move()
+                .is_some_and(|p| !self.seats[p].is_human())
     }
 
     /// Apply an action and record it in the ticker; pop-ups for fired cards.
@@ -161,7 +168,10 @@ impl Session {
         self.reasons.push(reason.clone());
         let mut reason = reason;
         for e in &events {
-            let own = matches!(e, Event::Stance { .. } | Event::Diplomacy { .. } | Event::Voted { .. });
+            let own = matches!(
+                e,
+                Event::Stance { .. } | Event::Diplomacy { .. } | Event::Voted { .. }
+            );
             self.tick(e, if own { reason.take() } else { None }, false);
         }
         if self.game.to_move() != action.party() {
@@ -191,7 +201,12 @@ impl Session {
                 Phase::Vote { .. } => Action::Vote { party, sign: false },
                 _ => Action::EndTurn { party },
             };
-            return self.apply(fallback, Some(format!("{} passes", self.model.party_short(party)))).is_ok();
+            return self
+                .apply(
+                    fallback,
+                    Some(format!("{} passes", self.model.party_short(party))),
+                )
+                .is_ok();
         }
         true
     }
@@ -231,7 +246,12 @@ impl Session {
     /// The save of this game as it stands.
     pub fn save(&self, now: &str) -> Save {
         let seats = (0..self.seats.len())
-            .map(|p| (self.model.scenario.parties[p].id.clone(), self.seats[p].policy(&self.model)))
+            .map(|p| {
+                (
+                    self.model.scenario.parties[p].id.clone(),
+                    self.seats[p].policy(&self.model),
+                )
+            })
             .collect();
         let mut save = Save::of(&self.game, &self.source, seats);
         save.started = self.started.clone();
@@ -251,21 +271,42 @@ impl Session {
                     self.cards.push_back(event);
                 }
                 let by = if injected { " (facilitator)" } else { "" };
-                (TickKind::Card, format!("NEWS{by}: {}", s.events[event].title))
+                (
+                    TickKind::Card,
+                    format!("NEWS{by}: {}", s.events[event].title),
+                )
             }
-            Event::Stance { party, clause, stance } => {
+            Event::Stance {
+                party,
+                clause,
+                stance,
+            } => {
                 let p = m.party_short(party);
                 let t = match stance {
-                    Stance::Accept => format!("{p} accepts {} ({})", num(clause), s.clauses[clause].title),
-                    Stance::Reject => format!("{p} rejects {} ({})", num(clause), s.clauses[clause].title),
-                    Stance::Strike => format!("{p} proposes to strike {} ({})", num(clause), s.clauses[clause].title),
-                    Stance::Propose(v) => format!("{p} proposes '{}' for {}", m.option_label(clause, v), num(clause)),
+                    Stance::Accept => {
+                        format!("{p} accepts {} ({})", num(clause), s.clauses[clause].title)
+                    }
+                    Stance::Reject => {
+                        format!("{p} rejects {} ({})", num(clause), s.clauses[clause].title)
+                    }
+                    Stance::Strike => format!(
+                        "{p} proposes to strike {} ({})",
+                        num(clause),
+                        s.clauses[clause].title
+                    ),
+                    Stance::Propose(v) => format!(
+                        "{p} proposes '{}' for {}",
+                        m.option_label(clause, v),
+                        num(clause)
+                    ),
                 };
                 (TickKind::Move, reason.unwrap_or(t))
             }
             Event::Diplomacy { party, action } => (
                 TickKind::Move,
-                reason.unwrap_or_else(|| format!("{}: {}", m.party_short(party), s.actions[action].name)),
+                reason.unwrap_or_else(|| {
+                    format!("{}: {}", m.party_short(party), s.actions[action].name)
+                }),
             ),
             Event::TurnEnded { .. } => return,
             Event::ClauseAgreed { clause } => (
@@ -277,7 +318,9 @@ impl Session {
                     m.option_label(clause, self.game.options()[clause])
                 ),
             ),
-            Event::ClauseRevised { clause, from, to, .. } => (
+            Event::ClauseRevised {
+                clause, from, to, ..
+            } => (
                 TickKind::Revised,
                 format!(
                     "Mediator rewrites {}: '{}' → '{}'",
@@ -293,15 +336,33 @@ impl Session {
                     100.0 * self.game.evaluation().likelihood
                 ),
             ),
-            Event::VoteCalled { party: Some(p) } => (TickKind::Vote, format!("{} calls a signing vote", m.party_short(p))),
-            Event::VoteCalled { party: None } => (TickKind::Vote, "Nothing is open: the draft goes to a vote".into()),
+            Event::VoteCalled { party: Some(p) } => (
+                TickKind::Vote,
+                format!("{} calls a signing vote", m.party_short(p)),
+            ),
+            Event::VoteCalled { party: None } => (
+                TickKind::Vote,
+                "Nothing is open: the draft goes to a vote".into(),
+            ),
             Event::Voted { party, sign } => (
                 TickKind::Vote,
-                reason.unwrap_or_else(|| format!("{} {}", m.party_short(party), if sign { "signs" } else { "refuses to sign" })),
+                reason.unwrap_or_else(|| {
+                    format!(
+                        "{} {}",
+                        m.party_short(party),
+                        if sign { "signs" } else { "refuses to sign" }
+                    )
+                }),
             ),
             Event::VoteFailed => (TickKind::Vote, "The vote fails; talks go on".into()),
-            Event::DeadlineMoved { deadline } => (TickKind::Card, format!("The deadline is now round {deadline}")),
-            Event::Ended { ending, .. } => (TickKind::End, format!("TALKS END: {}", ending_text(m, ending))),
+            Event::DeadlineMoved { deadline } => (
+                TickKind::Card,
+                format!("The deadline is now round {deadline}"),
+            ),
+            Event::Ended { ending, .. } => (
+                TickKind::End,
+                format!("TALKS END: {}", ending_text(m, ending)),
+            ),
         };
         self.ticker.push(Tick { round, kind, text });
     }
@@ -315,7 +376,11 @@ pub fn ending_text(m: &Model, ending: Ending) -> String {
         Ending::WalkOut { party } => format!("{} walked out", m.party_name(party)),
         Ending::Collapse { condition } => format!(
             "the talks collapsed — {}",
-            m.scenario.rules.collapse.get(condition).map_or("", |c| c.text.as_str())
+            m.scenario
+                .rules
+                .collapse
+                .get(condition)
+                .map_or("", |c| c.text.as_str())
         ),
     }
 }

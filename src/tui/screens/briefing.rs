@@ -16,7 +16,11 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     };
     let m = &s.model;
     let party = &m.scenario.parties[p];
-    let b = block(t, format!("Private brief — {} (only for this seat)", party.name), true);
+    let b = block(
+        t,
+        format!("Private brief — {} (only for this seat)", party.name),
+        true,
+    );
     let inner = b.inner(area);
     b.render(area, buf);
     let ev = s.game.evaluation();
@@ -30,10 +34,17 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     ];
     lines.extend(party.goals.iter().map(|g| Line::from(format!(" • {g}"))));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Red lines (you cannot sign a draft that crosses one)", t.title)));
+    lines.push(Line::from(Span::styled(
+        "Red lines (you cannot sign a draft that crosses one)",
+        t.title,
+    )));
     for (i, r) in party.red_lines.iter().enumerate() {
         let crossed = ev.crossed[p] == Some(i);
-        let mark = if crossed { "✗ CROSSED by the draft:" } else { "•" };
+        let mark = if crossed {
+            "✗ CROSSED by the draft:"
+        } else {
+            "•"
+        };
         lines.push(Line::from(Span::styled(
             format!(" {mark} {}", r.text),
             if crossed { t.bad } else { t.text },
@@ -68,9 +79,17 @@ pub fn handover(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     b.render(r, buf);
     let text = vec![
         Line::default(),
-        Line::from(Span::styled(format!("Pass the keyboard to {name}."), t.title)).centered(),
+        Line::from(Span::styled(
+            format!("Pass the keyboard to {name}."),
+            t.title,
+        ))
+        .centered(),
         Line::default(),
-        Line::from(Span::styled(format!("{name}: press Enter when you are ready."), t.dim)).centered(),
+        Line::from(Span::styled(
+            format!("{name}: press Enter when you are ready."),
+            t.dim,
+        ))
+        .centered(),
     ];
     Paragraph::new(text).render(inner, buf);
 }

@@ -31,7 +31,13 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             break;
         }
         if i == m.metrics.len() {
-            line(buf, inner, row, vec![Span::styled("Would sign", t.dim)], t.dim);
+            line(
+                buf,
+                inner,
+                row,
+                vec![Span::styled("Would sign", t.dim)],
+                t.dim,
+            );
             row += 1;
         }
         let selected = focused && i == play.dash.min(items.len().saturating_sub(1));
@@ -41,10 +47,18 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             DashItem::Metric(k) => {
                 let mm = &m.metrics[k];
                 let v = ev.metrics[k];
-                let ratio = if mm.max > mm.min { (v - mm.min) / (mm.max - mm.min) } else { 0.0 };
+                let ratio = if mm.max > mm.min {
+                    (v - mm.min) / (mm.max - mm.min)
+                } else {
+                    0.0
+                };
                 let name = &m.scenario.metrics[k].name;
                 let unit = if Some(k) == m.deal_metric { "%" } else { "" };
-                format!("{mark}{:<name_w$} {} {v:5.1}{unit}", cut(name, name_w), bar(ratio, bar_w))
+                format!(
+                    "{mark}{:<name_w$} {} {v:5.1}{unit}",
+                    cut(name, name_w),
+                    bar(ratio, bar_w)
+                )
             }
             DashItem::Acceptance(p) => {
                 let a = ev.acceptance[p];
@@ -74,14 +88,22 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
                 ev.reservation[p],
                 signed(ev.utility[p] - ev.reservation[p], 2)
             ),
-            DashItem::Reservation(p) => format!("{mark}{} reservation (no deal) {:.2}", m.party_short(p), ev.reservation[p]),
+            DashItem::Reservation(p) => format!(
+                "{mark}{} reservation (no deal) {:.2}",
+                m.party_short(p),
+                ev.reservation[p]
+            ),
         };
         let st = match item {
             DashItem::Utility(_) | DashItem::Reservation(_) if !selected => t.private,
             _ => style,
         };
         line(buf, inner, row, vec![Span::raw(cut(&text, w))], st);
-        hit(app, Rect::new(inner.x, inner.y + row, inner.width, 1), Hit::Row(1000 + i));
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 1),
+            Hit::Row(1000 + i),
+        );
         row += 1;
     }
     if inner.height > row + 6 {
@@ -98,7 +120,12 @@ pub fn chart(app: &App, g: &Game, area: Rect, buf: &mut Buffer) {
     if g.ending().is_none() {
         points.push((g.round(), g.evaluation()));
     }
-    let markers = [Marker::Braille, Marker::Dot, Marker::HalfBlock, Marker::Block];
+    let markers = [
+        Marker::Braille,
+        Marker::Dot,
+        Marker::HalfBlock,
+        Marker::Block,
+    ];
     let series: Vec<Vec<(f64, f64)>> = (0..m.metrics.len())
         .map(|k| {
             let mm = &m.metrics[k];
@@ -116,7 +143,11 @@ pub fn chart(app: &App, g: &Game, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .map(|(k, data)| {
             Dataset::default()
-                .name(format!("{} {}", ["⠿", "•", "▀", "█"][k % 4], cut(&m.scenario.metrics[k].name, 18)))
+                .name(format!(
+                    "{} {}",
+                    ["⠿", "•", "▀", "█"][k % 4],
+                    cut(&m.scenario.metrics[k].name, 18)
+                ))
                 .marker(markers[k % 4])
                 .graph_type(GraphType::Line)
                 .style(t.chart(k))
@@ -139,6 +170,9 @@ pub fn chart(app: &App, g: &Game, area: Rect, buf: &mut Buffer) {
                 .style(t.dim),
         )
         .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
-        .hidden_legend_constraints((ratatui::layout::Constraint::Percentage(60), ratatui::layout::Constraint::Percentage(60)));
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Percentage(60),
+            ratatui::layout::Constraint::Percentage(60),
+        ));
     chart.render(area, buf);
 }

@@ -25,7 +25,11 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     .areas(area);
     let head_text = vec![
         Line::from(Span::styled(
-            format!("{} {}", if deal { "✓ DEAL:" } else { "✗ NO DEAL:" }, ending_text(m, ending)),
+            format!(
+                "{} {}",
+                if deal { "✓ DEAL:" } else { "✗ NO DEAL:" },
+                ending_text(m, ending)
+            ),
             if deal { t.good } else { t.bad },
         )),
         Line::from(Span::styled(
@@ -47,8 +51,11 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             t.dim,
         )),
     ];
-    Paragraph::new(head_text).wrap(Wrap { trim: true }).render(head, buf);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(mid);
+    Paragraph::new(head_text)
+        .wrap(Wrap { trim: true })
+        .render(head, buf);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(mid);
     let ev = g.evaluation();
     let b = block(t, "Final metrics", false);
     let inner = b.inner(left);
@@ -58,7 +65,11 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         .map(|k| {
             let mm = &m.metrics[k];
             let v = ev.metrics[k];
-            let ratio = if mm.max > mm.min { (v - mm.min) / (mm.max - mm.min) } else { 0.0 };
+            let ratio = if mm.max > mm.min {
+                (v - mm.min) / (mm.max - mm.min)
+            } else {
+                0.0
+            };
             let start = g.history().first().map_or(v, |(_, e)| e.metrics[k]);
             Line::from(cut(
                 &format!(
@@ -78,8 +89,16 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let mut lines = Vec::new();
     if let Some(scores) = g.scores() {
         for (p, sc) in scores.iter().enumerate() {
-            let verdict = if sc.score >= 0.0 { "✓ better than no deal" } else { "✗ worse than no deal" };
-            let human = if s.seats[p].is_human() { " (human)" } else { "" };
+            let verdict = if sc.score >= 0.0 {
+                "✓ better than no deal"
+            } else {
+                "✗ worse than no deal"
+            };
+            let human = if s.seats[p].is_human() {
+                " (human)"
+            } else {
+                ""
+            };
             lines.push(Line::from(Span::styled(
                 cut(
                     &format!(

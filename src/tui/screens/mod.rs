@@ -29,7 +29,8 @@ impl Widget for &App {
             too_small(area, buf, &self.theme);
             return;
         }
-        let [body, footer_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let [body, footer_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
         match &self.screen {
             Screen::Title { sel } => title::render(self, *sel, body, buf),
             Screen::Setup(s) => setup::render(self, s, body, buf),
@@ -100,7 +101,12 @@ pub fn block<'a>(theme: &Theme, title: impl Into<String>, focused: bool) -> Bloc
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 /// Record a click target.
@@ -123,7 +129,11 @@ pub fn cut(s: &str, n: usize) -> String {
 
 /// A horizontal bar of `w` cells filled to `ratio` (text, so it survives NO_COLOR).
 pub fn bar(ratio: f64, w: usize) -> String {
-    let r = if ratio.is_finite() { ratio.clamp(0.0, 1.0) } else { 0.0 };
+    let r = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let full = (r * w as f64).round() as usize;
     "█".repeat(full.min(w)) + &"░".repeat(w - full.min(w))
 }

@@ -32,7 +32,14 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
     match popup {
         Popup::Help { scroll } => {
             let scope = scope_below(app, index);
-            let inner = frame(app, area, 72, area.height.saturating_sub(2), &format!("Keys — {}", scope.name()), buf);
+            let inner = frame(
+                app,
+                area,
+                72,
+                area.height.saturating_sub(2),
+                &format!("Keys — {}", scope.name()),
+                buf,
+            );
             let mut lines = Vec::new();
             for b in Keymap::bindings(scope) {
                 let keys = app.keys.label(b.command);
@@ -67,11 +74,20 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             let w = inner.width as usize;
             let shown: String = {
                 let n = input.chars().count();
-                input.chars().skip(n.saturating_sub(w.saturating_sub(3))).collect()
+                input
+                    .chars()
+                    .skip(n.saturating_sub(w.saturating_sub(3)))
+                    .collect()
             };
             Paragraph::new(vec![
-                Line::from(Span::styled("Path to a .ron scenario (Enter opens, Esc cancels):", t.dim)),
-                Line::from(vec![Span::raw("> "), Span::styled(format!("{shown}█"), t.accent)]),
+                Line::from(Span::styled(
+                    "Path to a .ron scenario (Enter opens, Esc cancels):",
+                    t.dim,
+                )),
+                Line::from(vec![
+                    Span::raw("> "),
+                    Span::styled(format!("{shown}█"), t.accent),
+                ]),
             ])
             .render(inner, buf);
         }
@@ -82,7 +98,10 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             let c = *clause;
             let n = m.clauses[c].options.len();
             let h = (n as u16 * 2 + 4).min(area.height);
-            let title = format!("Amend point {} — {}", m.scenario.clauses[c].number, m.scenario.clauses[c].title);
+            let title = format!(
+                "Amend point {} — {}",
+                m.scenario.clauses[c].number, m.scenario.clauses[c].title
+            );
             let inner = frame(app, area, 76, h, &title, buf);
             let ev = s.game.evaluation();
             let cur = s.game.options()[c];
@@ -95,10 +114,27 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 }
                 let selected = o == *sel;
                 let style = if selected { t.selected } else { t.text };
-                let label = if struck { "✗ strike the clause".to_string() } else { format!("{}. {}", o + 1, m.option_label(c, o)) };
+                let label = if struck {
+                    "✗ strike the clause".to_string()
+                } else {
+                    format!("{}. {}", o + 1, m.option_label(c, o))
+                };
                 let now = if o == cur { " (draft now)" } else { "" };
-                line(buf, inner, row, vec![Span::raw(format!("{} {label}{now}", if selected { "▸" } else { " " }))], style);
-                hit(app, Rect::new(inner.x, inner.y + row, inner.width, 2), Hit::Row(o));
+                line(
+                    buf,
+                    inner,
+                    row,
+                    vec![Span::raw(format!(
+                        "{} {label}{now}",
+                        if selected { "▸" } else { " " }
+                    ))],
+                    style,
+                );
+                hit(
+                    app,
+                    Rect::new(inner.x, inner.y + row, inner.width, 2),
+                    Hit::Row(o),
+                );
                 let w = s.game.what_if(c, o);
                 let mut detail = format!(
                     "    deal {:.0}% ({})",
@@ -115,9 +151,18 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                     }
                 }
                 if let Some(v) = viewer {
-                    detail.push_str(&format!("  you {}", signed(w.utility[v] - ev.utility[v], 2)));
+                    detail.push_str(&format!(
+                        "  you {}",
+                        signed(w.utility[v] - ev.utility[v], 2)
+                    ));
                 }
-                line(buf, inner, row + 1, vec![Span::styled(cut(&detail, inner.width as usize), t.dim)], t.text);
+                line(
+                    buf,
+                    inner,
+                    row + 1,
+                    vec![Span::styled(cut(&detail, inner.width as usize), t.dim)],
+                    t.text,
+                );
                 row += 2;
             }
         }
@@ -131,7 +176,10 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             ];
             for term in &breakdown.terms {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:>9}  ", signed(term.delta, 2)), if term.delta < 0.0 { t.bad } else { t.good }),
+                    Span::styled(
+                        format!("{:>9}  ", signed(term.delta, 2)),
+                        if term.delta < 0.0 { t.bad } else { t.good },
+                    ),
                     Span::raw(term.label.clone()),
                 ]));
             }
@@ -145,20 +193,53 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             let s = &p.session;
             let m = &s.model;
             let n = m.actions.len();
-            let inner = frame(app, area, 76, (n as u16 * 2 + 3).min(area.height), "Diplomatic action (one per turn)", buf);
+            let inner = frame(
+                app,
+                area,
+                76,
+                (n as u16 * 2 + 3).min(area.height),
+                "Diplomatic action (one per turn)",
+                buf,
+            );
             for (i, a) in m.scenario.actions.iter().enumerate() {
                 let row = i as u16 * 2;
                 let ok = match s.human_to_move() {
-                    Some(party) => s.game.check(&crate::engine::Action::Diplomacy { party, action: i }).err(),
+                    Some(party) => s
+                        .game
+                        .check(&crate::engine::Action::Diplomacy { party, action: i })
+                        .err(),
                     None => None,
                 };
                 let selected = i == *sel;
                 let style = if selected { t.selected } else { t.text };
                 let mark = if ok.is_some() { "✗" } else { "•" };
-                line(buf, inner, row, vec![Span::raw(format!("{} {mark} {}", if selected { "▸" } else { " " }, a.name))], style);
+                line(
+                    buf,
+                    inner,
+                    row,
+                    vec![Span::raw(format!(
+                        "{} {mark} {}",
+                        if selected { "▸" } else { " " },
+                        a.name
+                    ))],
+                    style,
+                );
                 let why = ok.map_or(a.description.clone(), |e| e.to_string());
-                line(buf, inner, row + 1, vec![Span::styled(cut(&format!("    {why}"), inner.width as usize), t.dim)], t.text);
-                hit(app, Rect::new(inner.x, inner.y + row, inner.width, 2), Hit::Row(i));
+                line(
+                    buf,
+                    inner,
+                    row + 1,
+                    vec![Span::styled(
+                        cut(&format!("    {why}"), inner.width as usize),
+                        t.dim,
+                    )],
+                    t.text,
+                );
+                hit(
+                    app,
+                    Rect::new(inner.x, inner.y + row, inner.width, 2),
+                    Hit::Row(i),
+                );
             }
         }
         Popup::Facilitator { sel } => {
@@ -172,14 +253,29 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 let selected = i == *sel;
                 let style = if selected { t.selected } else { t.text };
                 let row = (i - first) as u16;
-                line(buf, inner, row, vec![Span::raw(cut(&format!("{} {label}", if selected { "▸" } else { " " }), inner.width as usize))], style);
-                hit(app, Rect::new(inner.x, inner.y + row, inner.width, 1), Hit::Row(i));
+                line(
+                    buf,
+                    inner,
+                    row,
+                    vec![Span::raw(cut(
+                        &format!("{} {label}", if selected { "▸" } else { " " }),
+                        inner.width as usize,
+                    ))],
+                    style,
+                );
+                hit(
+                    app,
+                    Rect::new(inner.x, inner.y + row, inner.width, 1),
+                    Hit::Row(i),
+                );
             }
         }
         Popup::Message { title, text, .. } => {
             let h = (text.len() as u16 / 60 + text.lines().count() as u16 + 4).min(area.height);
             let inner = frame(app, area, 70, h, title, buf);
-            Paragraph::new(text.clone()).wrap(Wrap { trim: false }).render(inner, buf);
+            Paragraph::new(text.clone())
+                .wrap(Wrap { trim: false })
+                .render(inner, buf);
         }
     }
 }
@@ -197,7 +293,11 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         Line::default(),
     ];
     for &(k, d) in &m.events[e].effects {
-        lines.push(Line::from(format!("  {} {}", signed(d, 1), m.scenario.metrics[k].name)));
+        lines.push(Line::from(format!(
+            "  {} {}",
+            signed(d, 1),
+            m.scenario.metrics[k].name
+        )));
     }
     for &(p, d) in &m.events[e].reservation {
         if s.may_see(p) {
@@ -208,11 +308,21 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         }
     }
     if m.events[e].deadline != 0 {
-        lines.push(Line::from(format!("  deadline {} round(s)", signed(f64::from(m.events[e].deadline), 0))));
+        lines.push(Line::from(format!(
+            "  deadline {} round(s)",
+            signed(f64::from(m.events[e].deadline), 0)
+        )));
     }
     let h = (lines.len() as u16 + 4 + ev.text.len() as u16 / 60).min(area.height);
-    let inner = frame(app, area, 70, h, &format!("! {}", ev.title), buf);
-    Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).render(inner, buf);
+    let more = if s.cards.len() > 1 {
+        format!(" (1 of {}; Esc skips the rest)", s.cards.len())
+    } else {
+        String::new()
+    };
+    let inner = frame(app, area, 70, h, &format!("! {}{more}", ev.title), buf);
+    Paragraph::new(Text::from(lines))
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 /// A signing vote for the seat at the keyboard.
@@ -223,17 +333,30 @@ pub fn vote(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let ev = s.game.evaluation();
     let m = &s.model;
     let mut lines = vec![
-        Line::from(format!("The draft is worth {:.2} to {}; no deal is worth {:.2}.", ev.utility[p], m.party_name(p), ev.reservation[p])),
+        Line::from(format!(
+            "The draft is worth {:.2} to {}; no deal is worth {:.2}.",
+            ev.utility[p],
+            m.party_name(p),
+            ev.reservation[p]
+        )),
         Line::from(format!("Deal likelihood: {:.0}%.", 100.0 * ev.likelihood)),
     ];
     if let Some(l) = ev.crossed[p] {
         lines.push(Line::from(Span::styled(
-            format!("✗ A red line is crossed: {} — you cannot sign.", m.scenario.parties[p].red_lines[l].text),
+            format!(
+                "✗ A red line is crossed: {} — you cannot sign.",
+                m.scenario.parties[p].red_lines[l].text
+            ),
             t.bad,
         )));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("y: sign   n: refuse   w: why", t.accent)));
+    lines.push(Line::from(Span::styled(
+        "y: sign   n: refuse   w: why",
+        t.accent,
+    )));
     let inner = frame(app, area, 70, 9, "Signing vote", buf);
-    Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).render(inner, buf);
+    Paragraph::new(Text::from(lines))
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }

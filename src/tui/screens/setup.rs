@@ -15,7 +15,12 @@ pub fn render(app: &App, s: &Setup, area: Rect, buf: &mut Buffer) {
     b.render(top, buf);
     let np = s.seats.len();
     let mut rows: Vec<(String, String)> = (0..np)
-        .map(|p| (s.model.party_name(p).to_string(), s.seats[p].label(&s.model)))
+        .map(|p| {
+            (
+                s.model.party_name(p).to_string(),
+                s.seats[p].label(&s.model),
+            )
+        })
         .collect();
     rows.push(("Rounds".into(), s.rounds.to_string()));
     rows.push(("Seed".into(), s.seed.to_string()));
@@ -28,22 +33,30 @@ pub fn render(app: &App, s: &Setup, area: Rect, buf: &mut Buffer) {
         let text = format!("{mark} {:<28} ◂ {value} ▸", cut(name, 28));
         line(buf, inner, row, vec![Span::raw(cut(&text, w))], style);
         if row < inner.height {
-            hit(app, Rect::new(inner.x, inner.y + row, inner.width, 1), Hit::Row(i));
+            hit(
+                app,
+                Rect::new(inner.x, inner.y + row, inner.width, 1),
+                Hit::Row(i),
+            );
         }
     }
     let humans = s.seats.iter().filter(|x| x.is_human()).count();
     let mode = match humans {
         0 => "No human seat: you watch the AI negotiate.".to_string(),
         1 => "Solo: you against the AI (undo with u).".to_string(),
-        n => format!("Hot-seat: {n} human seats share this keyboard; a blank hand-over screen keeps each brief private."),
+        n => format!(
+            "Hot-seat: {n} human seats share this keyboard; a blank hand-over screen keeps each brief private."
+        ),
     };
     let b = block(t, "How", false);
     let hin = b.inner(help);
     b.render(help, buf);
-    Paragraph::new(format!("{mode}\n←/→ changes the highlighted row; Enter starts."))
-        .style(t.dim)
-        .wrap(Wrap { trim: true })
-        .render(hin, buf);
+    Paragraph::new(format!(
+        "{mode}\n←/→ changes the highlighted row; Enter starts."
+    ))
+    .style(t.dim)
+    .wrap(Wrap { trim: true })
+    .render(hin, buf);
 }
 
 pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf: &mut Buffer) {
@@ -52,7 +65,9 @@ pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf
     let inner = b.inner(area);
     b.render(area, buf);
     if saves.is_empty() {
-        Paragraph::new("No saved games yet.").style(t.dim).render(inner, buf);
+        Paragraph::new("No saved games yet.")
+            .style(t.dim)
+            .render(inner, buf);
         return;
     }
     let w = inner.width as usize;
@@ -61,7 +76,10 @@ pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf
         inner,
         0,
         vec![Span::raw(cut(
-            &format!("  {:<14} {:<20} {:<6} {}", "scenario", "saved", "round", "seats (human)"),
+            &format!(
+                "  {:<14} {:<20} {:<6} {}",
+                "scenario", "saved", "round", "seats (human)"
+            ),
             w,
         ))],
         t.dim,
@@ -85,11 +103,25 @@ pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf
                     .collect();
                 let round = e.round.map_or("?".into(), |r| r.to_string());
                 let date: String = s.saved.chars().take(19).collect();
-                format!("{mark} {:<14} {:<20} {:<6} {}", cut(&s.scenario, 14), date, round, humans.join(", "))
+                format!(
+                    "{mark} {:<14} {:<20} {:<6} {}",
+                    cut(&s.scenario, 14),
+                    date,
+                    round,
+                    humans.join(", ")
+                )
             }
-            Err(err) => format!("{mark} {} — {}", e.path.display(), err.lines().next().unwrap_or("")),
+            Err(err) => format!(
+                "{mark} {} — {}",
+                e.path.display(),
+                err.lines().next().unwrap_or("")
+            ),
         };
         line(buf, inner, row, vec![Span::raw(cut(&text, w))], style);
-        hit(app, Rect::new(inner.x, inner.y + row, inner.width, 1), Hit::Row(i));
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 1),
+            Hit::Row(i),
+        );
     }
 }

@@ -39,7 +39,11 @@ pub struct TableLayout {
 
 pub fn layout(area: Rect, focus: Pane) -> TableLayout {
     let wide = area.width >= 140 && area.height >= 36;
-    let ticker_h = if wide { (area.height / 4).clamp(6, 14) } else { 6 };
+    let ticker_h = if wide {
+        (area.height / 4).clamp(6, 14)
+    } else {
+        6
+    };
     let [header, main, ticker] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -62,7 +66,8 @@ pub fn layout(area: Rect, focus: Pane) -> TableLayout {
         }
     } else {
         let cw = (area.width * 9 / 20).max(36);
-        let [clauses, right] = Layout::horizontal([Constraint::Length(cw), Constraint::Fill(1)]).areas(main);
+        let [clauses, right] =
+            Layout::horizontal([Constraint::Length(cw), Constraint::Fill(1)]).areas(main);
         let dash = focus == Pane::Dashboard;
         TableLayout {
             header,
@@ -93,7 +98,13 @@ fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let g = &s.game;
     let m = &s.model;
     let mut spans = vec![
-        Span::styled(cut(&m.scenario.meta.title, 40), t.title),
+        Span::styled(
+            cut(
+                &m.scenario.meta.title,
+                (area.width as usize).saturating_sub(56).max(12),
+            ),
+            t.title,
+        ),
         Span::raw(format!("  Round {}/{}", g.round(), g.deadline())),
     ];
     if let Some(p) = g.to_move() {
@@ -104,11 +115,17 @@ fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             "moves"
         };
         spans.push(Span::raw("  · "));
-        spans.push(Span::styled(m.party_name(p).to_string(), t.party(&m.scenario.parties[p].colour)));
+        spans.push(Span::styled(
+            m.party_name(p).to_string(),
+            t.party(&m.scenario.parties[p].colour),
+        ));
         spans.push(Span::raw(format!(" {what} ({who})")));
     }
     if let Some(v) = s.viewer() {
-        spans.push(Span::styled(format!("  · seat: {}", m.party_short(v)), t.private));
+        spans.push(Span::styled(
+            format!("  · seat: {}", m.party_short(v)),
+            t.private,
+        ));
     }
     if s.paused {
         spans.push(Span::styled("  [AI PAUSED]", t.warn));
@@ -148,7 +165,11 @@ fn clauses(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let m = &s.model;
     let np = m.parties.len();
     let open = g.open_clauses().count();
-    let b = block(t, format!("Draft — {open} open"), play.focus == Pane::Clauses);
+    let b = block(
+        t,
+        format!("Draft — {open} open"),
+        play.focus == Pane::Clauses,
+    );
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Clauses));
@@ -198,7 +219,11 @@ fn clauses(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(mark, style));
         }
         line(buf, inner, row, spans, base);
-        hit(app, Rect::new(inner.x, inner.y + row, inner.width, 1), Hit::Row(c));
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 1),
+            Hit::Row(c),
+        );
     }
 }
 
@@ -208,7 +233,7 @@ pub fn metric_abbrev(m: &crate::scenario::Model, i: usize) -> String {
     if Some(i) == m.deal_metric {
         return "deal".into();
     }
-    id.chars().take(4).collect()
+    id.chars().take(3).collect()
 }
 
 fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
@@ -218,7 +243,11 @@ fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let m = &s.model;
     let c = play.clause.min(m.clauses.len().saturating_sub(1));
     let cl = &m.scenario.clauses[c];
-    let b = block(t, format!("Point {} — {}", cl.number, cl.title), play.focus == Pane::Detail);
+    let b = block(
+        t,
+        format!("Point {} — {}", cl.number, cl.title),
+        play.focus == Pane::Detail,
+    );
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Detail));
@@ -236,23 +265,35 @@ fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" · {:?}", cl.category), t.dim),
         Span::styled(format!(" · draft: {}", m.option_label(c, cur)), t.text),
     ]));
-    let text = cl.variants.get(cur).map_or("Struck from the draft.", |v| v.text.as_str());
+    let text = cl
+        .variants
+        .get(cur)
+        .map_or("Struck from the draft.", |v| v.text.as_str());
     lines.push(Line::from(Span::raw(text.to_string())));
     // Who stands where.
     let mut stances = vec![Span::styled("Stances: ", t.dim)];
     for p in 0..m.parties.len() {
         let mark = stance_mark(g.stance(p, c));
         let what = match g.stance(p, c) {
-            Some(Stance::Propose(v)) => format!("{} {mark}:{} ", m.party_short(p), cut(m.option_label(c, v), 14)),
+            Some(Stance::Propose(v)) => format!(
+                "{} {mark}:{} ",
+                m.party_short(p),
+                cut(m.option_label(c, v), 14)
+            ),
             _ => format!("{} {mark} ", m.party_short(p)),
         };
         stances.push(Span::raw(what));
     }
     lines.push(Line::from(stances));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Wordings — what if the draft said…", t.title)));
+    lines.push(Line::from(Span::styled(
+        "Wordings — what if the draft said…",
+        t.title,
+    )));
     let ev = g.evaluation();
-    let metrics: Vec<usize> = (0..m.metrics.len()).filter(|&i| Some(i) != m.deal_metric).collect();
+    let metrics: Vec<usize> = (0..m.metrics.len())
+        .filter(|&i| Some(i) != m.deal_metric)
+        .collect();
     for o in 0..m.clauses[c].options.len() {
         let struck = o == m.clauses[c].struck();
         if struck && !m.clauses[c].strikable {
@@ -266,16 +307,26 @@ fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         } else {
             format!("{mark} {}. {label}{now}", o + 1)
         };
-        lines.push(Line::from(Span::styled(head, if o == cur { t.accent } else { t.text })));
+        lines.push(Line::from(Span::styled(
+            head,
+            if o == cur { t.accent } else { t.text },
+        )));
         let w = g.what_if(c, o);
-        let mut spans = vec![Span::raw("    ")];
+        let mut spans = vec![Span::raw("  ")];
         for &i in &metrics {
             let d = w.metrics[i] - ev.metrics[i];
-            spans.push(Span::styled(format!("{} {} ", metric_abbrev(m, i), signed(d, 1)), delta_style(t, d)));
+            spans.push(Span::styled(
+                format!("{} {} ", metric_abbrev(m, i), signed(d, 1)),
+                delta_style(t, d),
+            ));
         }
         let d = w.likelihood - ev.likelihood;
         spans.push(Span::styled(
-            format!("deal {:.0}% ({}) ", 100.0 * w.likelihood, signed(100.0 * d, 0)),
+            format!(
+                "deal {:.0}% ({}) ",
+                100.0 * w.likelihood,
+                signed(100.0 * d, 0)
+            ),
             delta_style(t, d),
         ));
         if let Some(p) = viewer {
@@ -287,10 +338,16 @@ fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     if !cl.requires.is_empty() || !cl.excludes.is_empty() {
         lines.push(Line::default());
         if !cl.requires.is_empty() {
-            lines.push(Line::from(Span::styled(format!("Requires: {}", cl.requires.join(", ")), t.dim)));
+            lines.push(Line::from(Span::styled(
+                format!("Requires: {}", cl.requires.join(", ")),
+                t.dim,
+            )));
         }
         if !cl.excludes.is_empty() {
-            lines.push(Line::from(Span::styled(format!("Excludes: {}", cl.excludes.join(", ")), t.dim)));
+            lines.push(Line::from(Span::styled(
+                format!("Excludes: {}", cl.excludes.join(", ")),
+                t.dim,
+            )));
         }
     }
     lines.push(Line::default());
@@ -333,6 +390,12 @@ fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             TickKind::End => ("■", t.title),
         };
         let text = format!("r{:<2} {mark} {}", tk.round, tk.text);
-        line(buf, inner, i as u16, vec![Span::raw(cut(&text, inner.width as usize))], style);
+        line(
+            buf,
+            inner,
+            i as u16,
+            vec![Span::raw(cut(&text, inner.width as usize))],
+            style,
+        );
     }
 }

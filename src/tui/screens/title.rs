@@ -18,7 +18,8 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         )),
     ];
     Paragraph::new(title).centered().render(head, buf);
-    let [list, detail] = Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(body);
+    let [list, detail] =
+        Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(body);
     let b = block(t, "Scenarios", true);
     let inner = b.inner(list);
     b.render(list, buf);
@@ -35,7 +36,13 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         let style = if selected { t.selected } else { t.text };
         let mark = if selected { "▸ " } else { "  " };
         let w = inner.width as usize;
-        line(buf, inner, row, vec![Span::raw(cut(&format!("{mark}{name}"), w))], style);
+        line(
+            buf,
+            inner,
+            row,
+            vec![Span::raw(cut(&format!("{mark}{name}"), w))],
+            style,
+        );
         line(
             buf,
             inner,
@@ -43,7 +50,11 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
             vec![Span::styled(cut(&format!("    {}", e.source), w), t.dim)],
             t.text,
         );
-        hit(app, Rect::new(inner.x, inner.y + row, inner.width, 2), Hit::Row(i));
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 2),
+            Hit::Row(i),
+        );
     }
     let Some(e) = app.entries.get(sel) else {
         return;
@@ -54,14 +65,21 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     let text = match &e.model {
         Ok(m) => {
             let s = &m.scenario;
-            let parties: Vec<String> = s.parties.iter().map(|p| format!("{} ({})", p.name, p.short)).collect();
+            let parties: Vec<String> = s
+                .parties
+                .iter()
+                .map(|p| format!("{} ({})", p.name, p.short))
+                .collect();
             let mut lines = vec![
                 Line::from(Span::styled(s.meta.title.clone(), t.title)),
                 Line::from(Span::styled(s.meta.date.clone(), t.dim)),
                 Line::default(),
                 Line::from(s.meta.summary.clone()),
                 Line::default(),
-                Line::from(vec![Span::styled("Parties: ", t.dim), Span::raw(parties.join(", "))]),
+                Line::from(vec![
+                    Span::styled("Parties: ", t.dim),
+                    Span::raw(parties.join(", ")),
+                ]),
                 Line::from(vec![
                     Span::styled("Clauses: ", t.dim),
                     Span::raw(format!("{}   ", s.clauses.len())),
@@ -83,5 +101,7 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         }
         Err(err) => Text::from(err.clone()).style(t.bad),
     };
-    Paragraph::new(text).wrap(Wrap { trim: true }).render(inner, buf);
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
 }
