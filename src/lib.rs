@@ -2,11 +2,18 @@
 //!
 //! - [`scenario`]: the RON schema, loading and validation.
 //! - [`engine`]: the pure, deterministic game.
+//! - [`ai`]: the AI negotiators.
+//! - [`analysis`]: the deal space (ZOPA, Pareto frontier, bargaining solutions).
+//! - [`runner`]: headless games with AI, scripted and outside-program seats.
+//! - [`save`]: saved games.
 //! - [`cli`]: the command-line shell.
 //! - [`tui`]: the terminal UI.
 
+pub mod ai;
+pub mod analysis;
 pub mod cli;
 pub mod engine;
+pub mod runner;
 pub mod save;
 pub mod scenario;
 pub mod tui;

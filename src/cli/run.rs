@@ -1,13 +1,120 @@
-//! `backchannel run`: one headless game.
+//! `backchannel run`: one headless game (AI, scripted or bot seats) and its transcript.
 
 use super::CliError;
+use crate::ai::Brain;
+use crate::engine::Game;
+use crate::runner::script::Plan;
+use crate::runner::{self, Policy, Seat, Table, exec::Bot, output};
+use crate::save::Save;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Csv,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// A bundled scenario id or a path to a scenario file.
     pub scenario: String,
+    /// A script file (RON, docs/SCRIPTS.md): seats and scripted moves by round.
+    #[arg(long)]
+    pub script: Option<PathBuf>,
+    /// The game's seed (default: the script's, else 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// A seat policy, PARTY=POLICY: ai, ai:PERSONALITY, script, exec:COMMAND. Repeatable.
+    #[arg(long = "seat", value_name = "PARTY=POLICY")]
+    pub seats: Vec<String>,
+    /// Output: a readable transcript, JSON lines (one per event), or CSV (one row per round).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the output to this file instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Save the finished game (for `backchannel report`).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Seconds an exec: bot has to answer each request.
+    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    pub bot_timeout: f64,
 }
 
-pub fn execute(_args: RunArgs) -> Result<(), CliError> {
-    Err(CliError::other("`run` is not built yet"))
+pub fn execute(args: RunArgs) -> Result<(), CliError> {
+    let model = Arc::new(crate::scenario::open(&args.scenario)?);
+    let plan = match &args.script {
+        Some(path) => {
+            let file = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
+            Some(Plan::load(&file, &bytes, &model).map_err(|e| CliError::input(e.to_string()))?)
+        }
+        None => None,
+    };
+    // Seats: AI by default, then the script's, then --seat.
+    let mut policies: Vec<Policy> = vec![Policy::Ai(None); model.parties.len()];
+    if let Some(plan) = &plan {
+        for (p, pol) in &plan.seats {
+            policies[*p] = pol.clone();
+        }
+    }
+    for s in &args.seats {
+        let (p, pol) = runner::parse_seat(&model, s).map_err(CliError::input)?;
+        policies[p] = pol;
+    }
+    if plan.is_none()
+        && let Some(p) = policies.iter().position(|p| *p == Policy::Script)
+    {
+        return Err(CliError::input(format!(
+            "--seat {}=script needs --script FILE",
+            model.scenario.parties[p].id
+        )));
+    }
+    if !(args.bot_timeout > 0.0 && args.bot_timeout <= 3600.0) {
+        return Err(CliError::input("--bot-timeout must be between 0 and 3600 seconds"));
+    }
+    let seed = args.seed.or(plan.as_ref().and_then(|p| p.seed)).unwrap_or(1);
+    let mut game = Game::new(Arc::clone(&model), seed);
+    let brain = Arc::new(Brain::new(&model));
+    let timeout = Duration::from_secs_f64(args.bot_timeout);
+    let mut seats = Vec::with_capacity(policies.len());
+    let mut seat_names = Vec::with_capacity(policies.len());
+    for (p, pol) in policies.iter().enumerate() {
+        let seat = match pol {
+            Policy::Ai(name) => Seat::ai(&model, Arc::clone(&brain), p, name.as_deref(), seed).map_err(|e| {
+                CliError::input(format!("seat {}: {e}", model.scenario.parties[p].id))
+            })?,
+            Policy::Script => Seat::Script,
+            Policy::Exec(cmd) => Seat::Exec(Box::new(Bot::spawn(cmd, &game, p, timeout))),
+        };
+        let shown = match (&seat, pol) {
+            (Seat::Ai { seat, .. }, _) => format!("ai:{}", seat.personality),
+            (_, pol) => pol.to_string(),
+        };
+        seat_names.push((model.scenario.parties[p].id.clone(), shown));
+        seats.push(seat);
+    }
+    let mut table = Table::new(seats, plan.as_ref(), true);
+    table.play(&mut game).map_err(|e| match e {
+        runner::RunError::Script { .. } => CliError::input(e.to_string()),
+        runner::RunError::Stuck => CliError::other(e.to_string()),
+    })?;
+    drop(table.seats.drain(..));
+    let text = match args.format {
+        Format::Text => output::text(&game, &table.transcript, &seat_names),
+        Format::Json => output::json_lines(&game, &table.transcript),
+        Format::Csv => output::csv(&game),
+    };
+    if let Some(path) = &args.save {
+        let save = Save::of(&game, &args.scenario, seat_names.clone());
+        save.write(path).map_err(|e| CliError::other(e.to_string()))?;
+    }
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::other(format!("{}: cannot write: {e}", path.display()))),
+        None => super::print_out(&text),
+    }
 }

@@ -1,13 +1,97 @@
-//! `backchannel sweep`.
+//! `backchannel sweep`: many seeded AI games and their statistics.
 
 use super::CliError;
+use crate::runner::{self, Policy, sweep};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// Arguments (not built yet).
-    pub rest: Vec<String>,
+    /// A bundled scenario id or a path to a scenario file.
+    pub scenario: String,
+    /// How many games.
+    #[arg(long)]
+    pub runs: u64,
+    /// The seed the games' seeds are derived from.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// A seat's personality, PARTY=ai or PARTY=ai:PERSONALITY. Repeatable.
+    #[arg(long = "seat", value_name = "PARTY=POLICY")]
+    pub seats: Vec<String>,
+    /// Print the statistics as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write one CSV row per game to this file.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
 }
 
-pub fn execute(_args: SweepArgs) -> Result<(), CliError> {
-    Err(CliError::other("`sweep` is not built yet"))
+/// Most games one sweep may play.
+const MAX_RUNS: u64 = 100_000_000;
+
+pub fn execute(args: SweepArgs) -> Result<(), CliError> {
+    let model = Arc::new(crate::scenario::open(&args.scenario)?);
+    if args.runs == 0 || args.runs > MAX_RUNS {
+        return Err(CliError::input(format!("--runs must be between 1 and {MAX_RUNS}")));
+    }
+    let mut personalities = Vec::new();
+    for s in &args.seats {
+        match runner::parse_seat(&model, s).map_err(CliError::input)? {
+            (p, Policy::Ai(name)) => personalities.push((p, name)),
+            (_, other) => {
+                return Err(CliError::input(format!(
+                    "--seat '{s}': a sweep plays AI seats only (ai or ai:PERSONALITY), not '{other}'"
+                )));
+            }
+        }
+    }
+    let seats = sweep::seats(&model, &personalities).map_err(CliError::input)?;
+    let jobs = args.jobs.unwrap_or(0);
+    if jobs > 1024 {
+        return Err(CliError::input("--jobs must be at most 1024"));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| CliError::other(format!("cannot start worker threads: {e}")))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(args.runs);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} games, {per_sec}, {eta} left") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let started = Instant::now();
+    let results = pool.install(|| {
+        sweep::run(&model, &seats, args.runs, args.seed, |done| {
+            if let Some(b) = &bar {
+                b.set_position(done);
+            }
+        })
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = sweep::Summary::of(&model, &seats, args.seed, &results);
+    if let Some(path) = &args.csv {
+        std::fs::write(path, sweep::csv(&model, &results))
+            .map_err(|e| CliError::other(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    let rate = args.runs as f64 / elapsed.max(1e-9);
+    if args.json {
+        super::print_out(&format!("{}\n", summary.json()))?;
+        // Timing is not part of the result (it would break byte-identical output).
+        eprintln!("{} games in {elapsed:.2} s: {rate:.0} games/s", args.runs);
+        Ok(())
+    } else {
+        let mut text = summary.text(&model);
+        text.push_str(&format!("{} games in {elapsed:.2} s: {rate:.0} games/s\n", args.runs));
+        super::print_out(&text)
+    }
 }

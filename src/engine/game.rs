@@ -259,6 +259,25 @@ impl Game {
         finish(&self.model, &sums, &options, self.context(), &mut NoTrace)
     }
 
+    /// [`Game::what_if`] without copying the draft (the hot path of revisions).
+    fn what_if_in_place(&mut self, clause: usize, option: usize) -> Evaluation {
+        // Restore the sums by copy, not by subtracting again, so no rounding drifts in.
+        let saved = self.sums.clone();
+        let current = self.options[clause];
+        self.sums.swap(&self.model, clause, current, option);
+        self.options[clause] = option;
+        let ev = finish(
+            &self.model,
+            &self.sums,
+            &self.options,
+            self.context(),
+            &mut NoTrace,
+        );
+        self.options[clause] = current;
+        self.sums = saved;
+        ev
+    }
+
     /// Final results, once the talks are over.
     pub fn scores(&self) -> Option<PartyVec<Score>> {
         let ending = self.ending()?;
@@ -436,9 +455,14 @@ impl Game {
                     Stance::Strike => m.clauses[clause].struck(),
                     Stance::Accept | Stance::Reject => return Ok(()),
                 };
-                let mut options = self.options.clone();
-                options[clause] = proposed;
-                if let Some((_, why)) = m.linkage_problem(&options) {
+                // Linkage is checked on a scratch copy only when the clause is linked at all.
+                let linked = !m.clauses[clause].linked_from.is_empty()
+                    || m.clauses[clause].options[proposed].requires.len()
+                        + m.clauses[clause].options[proposed].excludes.len()
+                        > 0;
+                if linked
+                    && let Some(why) = m.linkage_with(&mut self.options.clone(), clause, proposed)
+                {
                     return Err(ActionError::Linkage(why));
                 }
                 Ok(())
@@ -660,10 +684,7 @@ impl Game {
                     continue;
                 }
                 considered |= 1 << option;
-                self.options[c] = option;
-                let linkage_ok = model.linkage_problem(&self.options).is_none();
-                self.options[c] = current;
-                if !linkage_ok {
+                if model.linkage_with(&mut self.options, c, option).is_some() {
                     continue;
                 }
                 let backers = (0..np)
@@ -673,7 +694,7 @@ impl Game {
                         _ => false,
                     })
                     .count();
-                let s = Game::support(&model, &self.what_if(c, option));
+                let s = Game::support(&model, &self.what_if_in_place(c, option));
                 if s > best.1 || (s == best.1 && backers > best.2) {
                     best = (option, s, backers);
                 }

@@ -354,8 +354,21 @@ impl Model {
         (0..self.clauses.len()).find_map(|c| self.clause_linkage(options, c).map(|m| (c, m)))
     }
 
-    /// Whether clause `c`'s current option stands with the rest of the draft, and
-    /// whether any other clause's requirements are broken by `c`'s state.
+    /// The linkage rule that setting clause `c` to `option` would break in
+    /// `options` (only `c`'s own links and the clauses linking to `c` can break).
+    pub fn linkage_with(&self, options: &mut [usize], c: usize, option: usize) -> Option<String> {
+        let old = std::mem::replace(&mut options[c], option);
+        let problem = self.clause_linkage(options, c).or_else(|| {
+            self.clauses[c]
+                .linked_from
+                .iter()
+                .find_map(|&d| self.clause_linkage(options, d))
+        });
+        options[c] = old;
+        problem
+    }
+
+    /// Whether clause `c`'s current option stands with the rest of the draft.
     pub fn clause_linkage(&self, options: &[usize], c: usize) -> Option<String> {
         let link_holds = |l: &crate::scenario::model::Link| match l.variant {
             Some(v) => options[l.clause] == v,

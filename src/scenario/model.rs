@@ -66,6 +66,8 @@ pub struct ClauseModel {
     pub options: Vec<OptionModel>,
     pub strikable: bool,
     pub initial: usize,
+    /// Clauses whose options link to this one (requires or excludes it).
+    pub linked_from: Vec<usize>,
 }
 
 impl ClauseModel {

@@ -491,6 +491,7 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
                 options: vec![],
                 strikable: c.strikable,
                 initial: 0,
+                linked_from: Vec::new(),
             });
             continue;
         }
@@ -563,9 +564,22 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             options,
             strikable: c.strikable,
             initial,
+            linked_from: Vec::new(),
         });
     }
     check_cycles(&mut k, &clauses);
+    for c in 0..clauses.len() {
+        let mut targets: Vec<usize> = clauses[c]
+            .options
+            .iter()
+            .flat_map(|o| o.requires.iter().chain(&o.excludes).map(|l| l.clause))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            clauses[t].linked_from.push(c);
+        }
+    }
 
     // Combinations.
     let mut combinations = Vec::new();

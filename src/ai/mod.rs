@@ -1,0 +1,409 @@
+//! The AI negotiators: seat policies driven by a party's utilities, red lines,
+//! reservation and personality (docs/AI.md).
+//!
+//! A seat decides from the public game state and its own party's numbers. Every
+//! random draw comes from the seat's own ChaCha8 stream (see [`seat_rng`]); the
+//! engine's RNG is never touched, so replaying the action log needs no AI.
+
+pub mod brain;
+pub mod reason;
+
+pub use brain::Brain;
+pub use reason::{Reason, render};
+
+use crate::engine::{Action, Event, Game, Phase, Stance};
+use crate::scenario::Model;
+use crate::scenario::schema::Personality;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+
+/// One move and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub action: Action,
+    pub reason: Reason,
+}
+
+/// The numbers of a personality (see `scenario::schema::Personality`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    pub tolerance: f64,
+    pub concession: f64,
+    pub cooperation: f64,
+    pub activity: f64,
+    pub walkout_below: f64,
+    pub vote_at: f64,
+    pub noise: f64,
+}
+
+impl From<&Personality> for Params {
+    fn from(p: &Personality) -> Params {
+        Params {
+            tolerance: p.tolerance,
+            concession: p.concession,
+            cooperation: p.cooperation,
+            activity: p.activity,
+            walkout_below: p.walkout_below,
+            vote_at: p.vote_at,
+            noise: p.noise,
+        }
+    }
+}
+
+impl Default for Params {
+    /// The schema's defaults, for a scenario without personalities.
+    fn default() -> Params {
+        Params {
+            tolerance: 1.0,
+            concession: 0.0,
+            cooperation: 0.5,
+            activity: 0.5,
+            walkout_below: 0.0,
+            vote_at: 0.5,
+            noise: 0.0,
+        }
+    }
+}
+
+/// An AI seat: a party, a personality, and the scenario's tables.
+#[derive(Debug, Clone)]
+pub struct AiSeat {
+    pub party: usize,
+    /// The personality's id ("default" when the scenario has none).
+    pub personality: String,
+    pub params: Params,
+    brain: Arc<Brain>,
+}
+
+impl AiSeat {
+    /// The seat with the party's default personality (the scenario's `ai:` line),
+    /// or the named one.
+    pub fn new(model: &Model, brain: Arc<Brain>, party: usize, personality: Option<&str>) -> Result<AiSeat, String> {
+        let list = &model.scenario.personalities;
+        let index = match personality {
+            Some(id) => Some(list.iter().position(|p| p.id == id).ok_or_else(|| {
+                let known: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
+                format!(
+                    "unknown personality '{id}'; this scenario has: {}",
+                    if known.is_empty() { "none".into() } else { known.join(", ") }
+                )
+            })?),
+            None => model.parties[party].personality,
+        };
+        Ok(match index {
+            Some(i) => AiSeat {
+                party,
+                personality: list[i].id.clone(),
+                params: Params::from(&list[i]),
+                brain,
+            },
+            None => AiSeat {
+                party,
+                personality: "default".into(),
+                params: Params::default(),
+                brain,
+            },
+        })
+    }
+
+    pub fn brain(&self) -> &Brain {
+        &self.brain
+    }
+}
+
+/// The seat's own random stream: the game seed mixed with the party's id, so
+/// seats never share draws and adding a party does not reshuffle the others.
+pub fn seat_rng(seed: u64, model: &Model, party: usize) -> ChaCha8Rng {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in model.scenario.parties[party].id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ h);
+    rng.set_stream(1 + party as u64);
+    rng
+}
+
+/// A draw in −noise..noise.
+#[inline]
+fn jitter(rng: &mut ChaCha8Rng, noise: f64) -> f64 {
+    if noise == 0.0 {
+        return 0.0;
+    }
+    noise * (2.0 * rng.random::<f64>() - 1.0)
+}
+
+/// How much utility the party gives up by this round.
+#[inline]
+fn slack(game: &Game, params: &Params) -> f64 {
+    params.concession * f64::from(game.round().saturating_sub(1))
+}
+
+/// Plan the rest of the party's turn. Call when `game.to_move()` is the seat's
+/// party in the turn phase. The plan ends with `EndTurn`, or with `CallVote`
+/// (or `WalkOut`) after which the caller asks again once the vote is over.
+pub fn plan_turn(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Vec<Decision> {
+    let mut out = Vec::new();
+    plan_turn_into(game, seat, rng, &mut out);
+    out
+}
+
+/// [`plan_turn`] into a reused buffer (cleared first): the sweep's hot path.
+pub fn plan_turn_into(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng, out: &mut Vec<Decision>) {
+    out.clear();
+    let party = seat.party;
+    if game.to_move() != Some(party) || !matches!(game.phase(), Phase::Turns) {
+        return;
+    }
+    let model = &**game.model();
+    let params = &seat.params;
+    if let Some(d) = walk_out(game, seat) {
+        out.push(d);
+        return;
+    }
+    let threshold_base = params.tolerance + slack(game, params);
+    for clause in game.open_clauses() {
+        let threshold = threshold_base + jitter(rng, params.noise);
+        if let Some(d) = stance(game, model, seat, clause, threshold)
+            && game.stance(party, clause) != Some(stance_of(&d.action))
+        {
+            out.push(d);
+        }
+    }
+    if !game.acted() && params.activity > 0.0 && rng.random::<f64>() < params.activity {
+        // Drawn before deciding, so the stream does not depend on what is available.
+        if let Some(d) = diplomacy(game, model, seat) {
+            out.push(d);
+        }
+    }
+    if let Some(d) = call_vote(game, model, seat) {
+        out.push(d);
+        return;
+    }
+    out.push(Decision {
+        action: Action::EndTurn { party },
+        reason: Reason::Done,
+    });
+}
+
+fn stance_of(action: &Action) -> Stance {
+    match *action {
+        Action::Stance { stance, .. } => stance,
+        _ => Stance::Reject,
+    }
+}
+
+/// The stance on one open clause.
+fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f64) -> Option<Decision> {
+    let party = seat.party;
+    let brain = &*seat.brain;
+    let options = game.options();
+    let metrics = &game.evaluation().metrics;
+    let cm = &model.clauses[clause];
+    let current = options[clause];
+    let n = if cm.strikable { cm.options.len() } else { cm.variants };
+    let guarded = brain.guarded(clause);
+    let mine = |o: usize| brain.crosses(model, party, clause, o, options, metrics);
+    let crossed_now = if guarded { mine(current) } else { None };
+
+    // The party's own best wording that crosses none of its red lines.
+    let mut best_own = f64::NEG_INFINITY;
+    for o in 0..n {
+        if guarded && o != current && mine(o).is_some() {
+            continue;
+        }
+        if guarded && o == current && crossed_now.is_some() {
+            continue;
+        }
+        best_own = best_own.max(brain.value(party, clause, o));
+    }
+    let here = brain.value(party, clause, current);
+    let gap = best_own - here;
+
+    if crossed_now.is_none() && gap <= threshold {
+        let reason = if gap <= 0.0 {
+            Reason::Preferred { clause }
+        } else {
+            Reason::Within { clause, gap, threshold }
+        };
+        return Some(Decision {
+            action: Action::Stance {
+                party,
+                clause,
+                stance: Stance::Accept,
+            },
+            reason,
+        });
+    }
+
+    // Look for a wording to propose: its own value, weighed against the
+    // others' by its cooperation, and none that crosses anyone's red line.
+    let coop = seat.params.cooperation;
+    let np = brain.parties();
+    let others_mean = |o: usize| {
+        if np < 2 {
+            return 0.0;
+        }
+        (0..np).filter(|&q| q != party).map(|q| brain.value(q, clause, o)).sum::<f64>() / (np - 1) as f64
+    };
+    let score = |o: usize| (1.0 - coop) * brain.value(party, clause, o) + coop * others_mean(o);
+    let mut best: Option<(usize, f64)> = None;
+    for o in 0..n {
+        if o == current || (guarded && mine(o).is_some()) {
+            continue;
+        }
+        if brain.value(party, clause, o) <= here && crossed_now.is_none() {
+            continue;
+        }
+        if guarded && brain.crosses_other(model, party, clause, o, options, metrics).is_some() {
+            continue;
+        }
+        let s = score(o);
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((o, s));
+        }
+    }
+    if let Some((o, _)) = best {
+        let stance = if o == cm.struck() { Stance::Strike } else { Stance::Propose(o) };
+        let action = Action::Stance { party, clause, stance };
+        if game.check(&action).is_ok() {
+            let reason = match crossed_now {
+                Some(line) => Reason::RedLine { clause, line },
+                None => Reason::Gain {
+                    clause,
+                    gain: brain.value(party, clause, o) - here,
+                    others: others_mean(o) - others_mean(current),
+                },
+            };
+            return Some(Decision { action, reason });
+        }
+    }
+    let reason = match crossed_now {
+        Some(line) => Reason::RedLine { clause, line },
+        None => Reason::TooCostly { clause, gap, threshold },
+    };
+    Some(Decision {
+        action: Action::Stance {
+            party,
+            clause,
+            stance: Stance::Reject,
+        },
+        reason,
+    })
+}
+
+/// The diplomatic action worth most to the party, if any is worth anything.
+fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
+    use crate::scenario::model::TargetModel;
+    let party = seat.party;
+    let coop = seat.params.cooperation;
+    let np = model.parties.len();
+    let weights = &model.parties[party].weights;
+    let mut best: Option<(usize, f64)> = None;
+    for (i, a) in model.actions.iter().enumerate() {
+        if !a.parties[party] || game.round() < a.from_round || (a.limit > 0 && game.uses(party, i) >= a.limit) {
+            continue;
+        }
+        let mut value: f64 = a.effects.iter().map(|&(m, d)| weights[m] * d).sum();
+        for &(target, d) in &a.shifts {
+            for q in 0..np {
+                let hit = match target {
+                    TargetModel::Actor => q == party,
+                    TargetModel::Allies => model.parties[party].allies.contains(&q),
+                    TargetModel::Others => q != party,
+                    TargetModel::All => true,
+                    TargetModel::Party(t) => q == t,
+                };
+                if !hit {
+                    continue;
+                }
+                if q == party {
+                    // A higher reservation hardens it: a hardliner likes that, a cooperator not.
+                    value += d * (1.0 - 2.0 * coop);
+                } else {
+                    // Others lowering theirs makes a deal on its terms likelier.
+                    value -= d / (np - 1).max(1) as f64;
+                }
+            }
+        }
+        if value > 0.1 && best.is_none_or(|(_, b)| value > b) {
+            best = Some((i, value));
+        }
+    }
+    best.map(|(action, value)| Decision {
+        action: Action::Diplomacy { party, action },
+        reason: Reason::Diplomacy { value },
+    })
+}
+
+/// Whether the party called a vote earlier in this same turn.
+fn called_this_turn(game: &Game, party: usize) -> bool {
+    for e in game.journal().iter().rev() {
+        match e {
+            Event::VoteCalled { party: Some(p) } if *p == party => return true,
+            Event::TurnEnded { .. } | Event::RoundStarted { .. } => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn call_vote(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
+    let party = seat.party;
+    let eval = game.evaluation();
+    let vote_at = seat.params.vote_at;
+    if vote_at <= 0.0
+        || eval.likelihood < vote_at
+        || game.votes_called(party) >= model.rules.votes_per_party
+        || eval.crossed[party].is_some()
+        || eval.utility[party] - eval.reservation[party] + slack(game, &seat.params) < 0.0
+        || called_this_turn(game, party)
+    {
+        return None;
+    }
+    Some(Decision {
+        action: Action::CallVote { party },
+        reason: Reason::Likely {
+            likelihood: eval.likelihood,
+            vote_at,
+        },
+    })
+}
+
+fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
+    let model = &**game.model();
+    let below = seat.params.walkout_below;
+    let party = seat.party;
+    if below <= 0.0 || !model.rules.walkout_allowed || game.round() < model.rules.walkout_from_round {
+        return None;
+    }
+    let now = game.evaluation().acceptance[party];
+    // Two readings in a row: the last round's end and now.
+    let before = game.history().last().map_or(1.0, |(_, e)| e.acceptance[party]);
+    if now < below && before < below {
+        Some(Decision {
+            action: Action::WalkOut { party },
+            reason: Reason::Hopeless { acceptance: now, below },
+        })
+    } else {
+        None
+    }
+}
+
+/// How the party votes on the draft. Call when it is the seat's party's vote.
+pub fn vote(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {
+    let party = seat.party;
+    let eval = game.evaluation();
+    if let Some(line) = eval.crossed[party] {
+        return Decision {
+            action: Action::Vote { party, sign: false },
+            reason: Reason::Crossed { line },
+        };
+    }
+    let margin = eval.utility[party] - eval.reservation[party] + slack(game, &seat.params) + jitter(rng, seat.params.noise);
+    let sign = margin >= 0.0;
+    Decision {
+        action: Action::Vote { party, sign },
+        reason: if sign { Reason::Sign { margin } } else { Reason::Short { margin } },
+    }
+}

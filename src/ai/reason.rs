@@ -1,0 +1,124 @@
+//! Why an AI seat did what it did, as data. Rendering to words happens only
+//! when someone reads it (a transcript, the TUI's news ticker), never in a sweep.
+
+use crate::engine::{Action, Stance};
+use crate::scenario::Model;
+use std::fmt::Write;
+
+/// The reason behind one decision.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The wording on the table is the party's favourite.
+    Preferred { clause: usize },
+    /// Its best wording is worth `gap` more, within the `threshold` it gives up.
+    Within { clause: usize, gap: f64, threshold: f64 },
+    /// The draft's wording is `gap` below its best, more than `threshold`.
+    TooCostly { clause: usize, gap: f64, threshold: f64 },
+    /// The draft's wording crosses the party's red line `line`.
+    RedLine { clause: usize, line: usize },
+    /// A proposal worth `gain` to the party and `others` on average to the rest.
+    Gain { clause: usize, gain: f64, others: f64 },
+    /// A diplomatic action valued at `value` utility points.
+    Diplomacy { value: f64 },
+    /// Deal likelihood at `likelihood`, at or above the party's `vote_at`.
+    Likely { likelihood: f64, vote_at: f64 },
+    /// Signs: utility `margin` above its (conceded) reservation.
+    Sign { margin: f64 },
+    /// Refuses: utility `margin` (negative) against its reservation.
+    Short { margin: f64 },
+    /// Refuses: the draft crosses red line `line`.
+    Crossed { line: usize },
+    /// Its acceptance stayed below `below` (now `acceptance`).
+    Hopeless { acceptance: f64, below: f64 },
+    /// Nothing more to do this turn.
+    Done,
+    /// The move came from a script.
+    Scripted,
+    /// The move came from an outside program, with its own words (maybe empty).
+    Said(String),
+}
+
+/// Words for an option: "p6 (800k cap)".
+fn option_words(model: &Model, clause: usize, option: usize) -> String {
+    format!("{} ({})", model.scenario.clauses[clause].id, model.option_label(clause, option))
+}
+
+/// One line in plain words: what the party did and why.
+pub fn render(model: &Model, action: &Action, reason: &Reason, options: &[usize]) -> String {
+    let mut s = what(model, action, options);
+    let why = why(model, action, reason);
+    if !why.is_empty() {
+        let _ = write!(s, ": {why}");
+    }
+    s
+}
+
+/// The move itself in words: "Russia rejects p6 (800k cap)".
+pub fn what(model: &Model, action: &Action, options: &[usize]) -> String {
+    let who = |p: usize| model.party_name(p).to_string();
+    match *action {
+        Action::Stance { party, clause, stance } => {
+            let current = options.get(clause).copied().unwrap_or(0);
+            match stance {
+                Stance::Accept => format!("{} accepts {}", who(party), option_words(model, clause, current)),
+                Stance::Reject => format!("{} rejects {}", who(party), option_words(model, clause, current)),
+                Stance::Strike => format!("{} proposes to strike {}", who(party), model.scenario.clauses[clause].id),
+                Stance::Propose(v) => format!(
+                    "{} proposes {} for {}",
+                    who(party),
+                    model.option_label(clause, v),
+                    model.scenario.clauses[clause].id
+                ),
+            }
+        }
+        Action::Diplomacy { party, action } => format!("{} takes '{}'", who(party), model.scenario.actions[action].name),
+        Action::CallVote { party } => format!("{} calls a signing vote", who(party)),
+        Action::Vote { party, sign: true } => format!("{} signs", who(party)),
+        Action::Vote { party, sign: false } => format!("{} refuses to sign", who(party)),
+        Action::WalkOut { party } => format!("{} walks out", who(party)),
+        Action::EndTurn { party } => format!("{} ends its turn", who(party)),
+        Action::Inject { event } => format!("the facilitator plays '{}'", model.scenario.events[event].title),
+        Action::MoveDeadline { rounds } => format!("the facilitator moves the deadline by {rounds} round(s)"),
+    }
+}
+
+/// The reason alone in words (empty when there is none).
+pub fn why(model: &Model, action: &Action, reason: &Reason) -> String {
+    let party = action.party().unwrap_or(0);
+    let line = |l: usize| {
+        model.scenario.parties[party]
+            .red_lines
+            .get(l)
+            .map_or(String::new(), |r| r.text.clone())
+    };
+    match reason {
+        Reason::Preferred { .. } => "it is the wording it prefers".into(),
+        Reason::Within { gap, threshold, .. } => {
+            format!("its best wording is worth only {gap:.1} more, within the {threshold:.1} it will give up")
+        }
+        Reason::TooCostly { gap, threshold, .. } => {
+            format!("it is {gap:.1} below its best wording, more than the {threshold:.1} it will give up")
+        }
+        Reason::RedLine { line: l, .. } => format!("the draft crosses its red line \"{}\"", line(*l)),
+        Reason::Gain { gain, others, .. } => {
+            format!("worth {gain:+.1} to it and {others:+.1} on average to the others")
+        }
+        Reason::Diplomacy { value } => format!("worth {value:+.1} to it"),
+        Reason::Likely { likelihood, vote_at } => format!(
+            "deal likelihood is {:.0}%, at or above its {:.0}% bar",
+            100.0 * likelihood,
+            100.0 * vote_at
+        ),
+        Reason::Sign { margin } => format!("the draft is worth {margin:+.1} against what it can accept"),
+        Reason::Short { margin } => format!("the draft falls {:.1} short of what it can accept", -margin),
+        Reason::Crossed { line: l } => format!("the draft crosses its red line \"{}\"", line(*l)),
+        Reason::Hopeless { acceptance, below } => format!(
+            "its acceptance has stayed below {:.0}% (now {:.1}%)",
+            100.0 * below,
+            100.0 * acceptance
+        ),
+        Reason::Done => String::new(),
+        Reason::Scripted => "scripted".into(),
+        Reason::Said(text) => text.clone(),
+    }
+}

@@ -1,0 +1,193 @@
+//! The hot loop: a head leaf against the tail table.
+
+use super::enumerate::Leaf;
+use super::space::{Space, eps};
+use crate::engine::score::{Package, holds};
+use crate::scenario::model::MAX_METRICS;
+
+/// Call a method generic over the party count with the space's party count.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_np {
+    ($np:expr, $f:ident ( $($arg:expr),* )) => {
+        match $np {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            5 => $f::<5>($($arg),*),
+            6 => $f::<6>($($arg),*),
+            7 => $f::<7>($($arg),*),
+            8 => $f::<8>($($arg),*),
+            9 => $f::<9>($($arg),*),
+            10 => $f::<10>($($arg),*),
+            11 => $f::<11>($($arg),*),
+            _ => $f::<12>($($arg),*),
+        }
+    };
+}
+
+impl Space<'_> {
+    /// The full option vector of a leaf and a table entry.
+    pub fn package_of(&self, leaf: &Leaf, entry: usize) -> Vec<usize> {
+        let mut options = leaf.options.to_vec();
+        self.fill_tail(entry, &mut options);
+        options
+    }
+
+    /// Utilities of the package (leaf, entry `i`) into `u`; the metric values
+    /// into `metrics` when asked.
+    #[inline(always)]
+    pub fn utilities<const NP: usize>(&self, leaf: &Leaf, i: usize, u: &mut [f64; NP], metrics: Option<&mut [f64; MAX_METRICS]>) {
+        let e = &self.table[i * self.stride..(i + 1) * self.stride];
+        for p in 0..NP {
+            u[p] = leaf.off[p] + e[p];
+        }
+        let nk = self.rel.len();
+        if nk > 0 {
+            let mut vals = [0.0; MAX_METRICS];
+            for k in 0..nk {
+                let v = self.metric_value(k, leaf.base[k] + e[NP + k]);
+                vals[k] = v;
+                let d = v - self.minit[k];
+                for p in 0..NP {
+                    u[p] += self.weights[p][k] * d;
+                }
+            }
+            if let Some(m) = metrics {
+                for k in 0..nk {
+                    m[self.rel[k]] = vals[k];
+                }
+            }
+        }
+    }
+
+    /// Call `f(entry, utilities)` for every package of the leaf that every
+    /// party would sign, in table order, stopping at the first entry whose
+    /// party-0 utility cannot reach `floor0`. Packages within rounding of a
+    /// reservation or a red line's threshold are settled by `Model::evaluate`.
+    #[inline(always)]
+    pub fn scan_zopa<const NP: usize>(&self, leaf: &Leaf, floor0: f64, mut f: impl FnMut(usize, &[f64; NP])) {
+        let len = self.tail_len();
+        let stop = floor0 - leaf.off[0] - leaf.mterm_max[0];
+        let residual = leaf.residual[..NP].iter().any(|&r| r);
+        let mut eps_r = [0.0; NP];
+        for p in 0..NP {
+            eps_r[p] = eps(self.reservation[p]);
+        }
+        let mut u = [0.0; NP];
+        for i in 0..len {
+            if self.table[i * self.stride] < stop {
+                break;
+            }
+            self.utilities::<NP>(leaf, i, &mut u, None);
+            let mut ok = true;
+            let mut near = false;
+            for p in 0..NP {
+                let d = u[p] - self.reservation[p];
+                ok &= d >= -eps_r[p];
+                near |= d <= eps_r[p];
+            }
+            if !ok {
+                continue;
+            }
+            if residual {
+                let mut metrics = [0.0; MAX_METRICS];
+                self.utilities::<NP>(leaf, i, &mut u, Some(&mut metrics));
+                for (k, &m) in self.rel.iter().enumerate() {
+                    near |= self.thresholds[k].iter().any(|&t| (metrics[m] - t).abs() <= eps(t));
+                }
+                if !near {
+                    let options = self.package_of(leaf, i);
+                    let crossed = (0..NP).any(|p| {
+                        leaf.residual[p] && self.model.parties[p].red_lines.iter().any(|c| holds(self.model, c, &options, None, &metrics))
+                    });
+                    if crossed {
+                        continue;
+                    }
+                }
+            }
+            if near {
+                let pkg = Package {
+                    options: self.package_of(leaf, i),
+                };
+                let ev = self.model.evaluate(&pkg);
+                if !(0..NP).all(|p| ev.would_sign(p)) {
+                    continue;
+                }
+                for p in 0..NP {
+                    u[p] = ev.utility[p];
+                }
+            }
+            f(i, &u);
+        }
+    }
+
+    /// Call `f(entry, utilities)` for every package of the leaf (linkage holds
+    /// by construction).
+    #[inline(always)]
+    pub fn scan_all<const NP: usize>(&self, leaf: &Leaf, mut f: impl FnMut(usize, &[f64; NP])) {
+        let mut u = [0.0; NP];
+        for i in 0..self.tail_len() {
+            self.utilities::<NP>(leaf, i, &mut u, None);
+            f(i, &u);
+        }
+    }
+}
+
+/// The best package for an objective, ties broken by the lowest option
+/// vector (clause by clause, in scenario order).
+#[derive(Debug, Clone, Default)]
+pub struct Best {
+    pub value: f64,
+    pub options: Vec<usize>,
+}
+
+impl Best {
+    pub fn none() -> Best {
+        Best {
+            value: f64::NEG_INFINITY,
+            options: Vec::new(),
+        }
+    }
+
+    pub fn found(&self) -> bool {
+        !self.options.is_empty()
+    }
+
+    fn tol(&self) -> f64 {
+        1e-12 * self.value.abs().max(1.0)
+    }
+
+    /// Would a value beat or tie the current best?
+    #[inline(always)]
+    pub fn contends(&self, value: f64) -> bool {
+        value >= self.value - self.tol()
+    }
+
+    /// Offer a candidate (its options built only when it contends).
+    #[inline(always)]
+    pub fn offer(&mut self, value: f64, options: impl FnOnce() -> Vec<usize>) {
+        if !self.contends(value) {
+            return;
+        }
+        if value > self.value + self.tol() || !self.found() {
+            self.value = value;
+            self.options = options();
+        } else {
+            let o = options();
+            if o < self.options {
+                self.value = value;
+                self.options = o;
+            }
+        }
+    }
+
+    pub fn merge(mut self, other: Best) -> Best {
+        if other.found() {
+            let opts = other.options;
+            self.offer(other.value, || opts);
+        }
+        self
+    }
+}
