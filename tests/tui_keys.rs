@@ -29,18 +29,15 @@ fn user_patch_replaces_a_command() {
 #[test]
 fn docs_list_every_key_of_the_table() {
     let doc = std::fs::read_to_string("docs/UI.md").expect("docs/UI.md");
+    let table = backchannel::tui::keys::markdown(&Keymap::default());
+    if !doc.contains(&table) {
+        let _ = std::fs::write("target/UI-keys.md", &table);
+        panic!(
+            "docs/UI.md does not embed the key table; the current table is in target/UI-keys.md"
+        );
+    }
     let k = Keymap::default();
     for b in BINDINGS {
-        let label = k.label(b.command);
-        assert!(
-            doc.contains(&format!("`{label}`")),
-            "docs/UI.md does not list the key `{label}` ({:?})",
-            b.command
-        );
-        assert!(
-            doc.contains(b.help),
-            "docs/UI.md does not describe: {}",
-            b.help
-        );
+        assert!(doc.contains(&format!("`{}`", k.label(b.command))));
     }
 }

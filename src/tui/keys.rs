@@ -474,3 +474,43 @@ impl Keymap {
         keys.join("/")
     }
 }
+
+/// The key table as Markdown, one section per screen (docs/UI.md embeds it).
+pub fn markdown(map: &Keymap) -> String {
+    const SCOPES: &[Scope] = &[
+        Scope::Title,
+        Scope::OpenPath,
+        Scope::Setup,
+        Scope::Resume,
+        Scope::Briefing,
+        Scope::Handover,
+        Scope::Table,
+        Scope::Variants,
+        Scope::Diplomacy,
+        Scope::Vote,
+        Scope::Card,
+        Scope::Why,
+        Scope::Map,
+        Scope::End,
+        Scope::Facilitator,
+        Scope::Message,
+        Scope::Help,
+        Scope::Quit,
+    ];
+    let mut out = String::new();
+    for &s in SCOPES {
+        out.push_str(&format!(
+            "**{}**\n\n| key | does |\n| --- | --- |\n",
+            s.name()
+        ));
+        for b in BINDINGS.iter().filter(|b| b.scope == Some(s)) {
+            out.push_str(&format!("| `{}` | {} |\n", map.label(b.command), b.help));
+        }
+        out.push('\n');
+    }
+    out.push_str("**Every screen** (except text entry and the quit question)\n\n| key | does |\n| --- | --- |\n");
+    for b in BINDINGS.iter().filter(|b| b.scope.is_none()) {
+        out.push_str(&format!("| `{}` | {} |\n", map.label(b.command), b.help));
+    }
+    out
+}

@@ -1,14 +1,14 @@
 //! Who sits in each seat, and every call into the AI (the only file that
 //! knows how AI seats decide).
 //!
-//! TEMPORARY POLICY: `src/ai` is being written on another branch. Until it
-//! lands in main, AI seats use the simple greedy rule below (accept a clause
-//! whose current wording is the party's best, else propose its best; sign iff
-//! the model says the party would sign). Replace `plan_turn` and `vote` with
-//! the real AI when it lands.
+//! AI seats are `crate::ai` (docs/AI.md): each decision comes with its
+//! reason, rendered in words for the news ticker.
 
-use crate::engine::{Action, Game, Phase, Stance};
+use crate::ai;
+use crate::engine::{Action, Game, Phase};
 use crate::scenario::Model;
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
 
 /// How a seat is played.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,110 +87,64 @@ impl Seat {
     }
 }
 
-/// One AI move and why it was made.
+/// One AI move and why it was made, in words for the ticker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub action: Action,
     pub reason: String,
 }
 
-/// The moves an AI seat makes now: a whole turn, or its vote.
-pub fn plan_turn(game: &Game, party: usize, _seat: Seat) -> Vec<Decision> {
-    let model = game.model();
-    let name = model.party_short(party).to_string();
-    if let Phase::Vote { .. } = game.phase() {
-        let ev = game.evaluation();
-        let sign = ev.would_sign(party);
-        let reason = match ev.crossed[party] {
-            Some(l) => format!(
-                "{name} refuses: red line crossed — {}",
-                model.scenario.parties[party].red_lines[l].text
-            ),
-            None if sign => format!(
-                "{name} signs: the draft is worth {:.1} to it, more than no deal ({:.1})",
-                ev.utility[party], ev.reservation[party]
-            ),
-            None => format!(
-                "{name} refuses: the draft is worth {:.1} to it, less than no deal ({:.1})",
-                ev.utility[party], ev.reservation[party]
-            ),
-        };
-        return vec![Decision {
-            action: Action::Vote { party, sign },
-            reason,
-        }];
+/// The AI negotiators of one game (`crate::ai`), one per AI seat, each with
+/// its own random stream.
+#[derive(Debug, Clone)]
+pub struct Ai {
+    seats: Vec<Option<(ai::AiSeat, ChaCha8Rng)>>,
+}
+
+impl Ai {
+    pub fn new(model: &Arc<Model>, seed: u64, seats: &[Seat]) -> Ai {
+        let brain = Arc::new(ai::Brain::new(model));
+        let seats = seats
+            .iter()
+            .enumerate()
+            .map(|(p, s)| match *s {
+                Seat::Human => None,
+                Seat::Ai { personality } => {
+                    let id = personality.map(|i| model.scenario.personalities[i].id.as_str());
+                    let seat = ai::AiSeat::new(model, Arc::clone(&brain), p, id)
+                        .or_else(|_| ai::AiSeat::new(model, Arc::clone(&brain), p, None))
+                        .ok()?;
+                    Some((seat, ai::seat_rng(seed, model, p)))
+                }
+            })
+            .collect();
+        Ai { seats }
     }
-    let mut out = Vec::new();
-    let clauses: Vec<usize> = game.open_clauses().collect();
-    for c in clauses {
-        let current = game.options()[c];
-        let here = game.evaluation().utility[party];
-        let mut best = (current, here);
-        for o in 0..model.clauses[c].options.len() {
-            if o == current {
-                continue;
-            }
-            let stance = if o == model.clauses[c].struck() {
-                Stance::Strike
-            } else {
-                Stance::Propose(o)
-            };
-            if game
-                .check(&Action::Stance {
-                    party,
-                    clause: c,
-                    stance,
-                })
-                .is_err()
-            {
-                continue;
-            }
-            let u = game.what_if(c, o).utility[party];
-            if u > best.1 + 0.25 {
-                best = (o, u);
-            }
-        }
-        let num = model.scenario.clauses[c].number;
-        let (stance, reason) = if best.0 == current {
-            (
-                Stance::Accept,
-                format!(
-                    "{name} accepts {num}: '{}' is its best wording",
-                    model.option_label(c, current)
-                ),
-            )
-        } else if best.0 == model.clauses[c].struck() {
-            (
-                Stance::Strike,
-                format!(
-                    "{name} proposes to strike {num}: worth {:+.1} to it",
-                    best.1 - here
-                ),
-            )
-        } else {
-            (
-                Stance::Propose(best.0),
-                format!(
-                    "{name} proposes '{}' for {num}: worth {:+.1} to it",
-                    model.option_label(c, best.0),
-                    best.1 - here
-                ),
-            )
+
+    /// The moves an AI seat makes now: the rest of its turn, or its vote.
+    pub fn plan(&mut self, game: &Game, party: usize) -> Vec<Decision> {
+        let model = game.model();
+        let words = |d: ai::Decision| Decision {
+            reason: ai::reason::render(model, &d.action, &d.reason, game.options()),
+            action: d.action,
         };
-        if game.stance(party, c) != Some(stance) {
+        let Some(Some((seat, rng))) = self.seats.get_mut(party) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Decision> = match game.phase() {
+            Phase::Vote { .. } => vec![words(ai::vote(game, seat, rng))],
+            Phase::Turns => ai::plan_turn(game, seat, rng)
+                .into_iter()
+                .map(words)
+                .collect(),
+            Phase::Over(_) => Vec::new(),
+        };
+        if out.is_empty() && matches!(game.phase(), Phase::Turns) {
             out.push(Decision {
-                action: Action::Stance {
-                    party,
-                    clause: c,
-                    stance,
-                },
-                reason,
+                action: Action::EndTurn { party },
+                reason: format!("{} ends its turn", model.party_name(party)),
             });
         }
+        out
     }
-    out.push(Decision {
-        action: Action::EndTurn { party },
-        reason: format!("{name} ends its turn"),
-    });
-    out
 }

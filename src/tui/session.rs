@@ -2,7 +2,7 @@
 //! ticker, undo and saves. The action log stays the truth: the ticker and
 //! undo are rebuilt from it.
 
-use super::seats::{self, Decision, Seat};
+use super::seats::{Ai, Decision, Seat};
 use crate::engine::{Action, ActionError, Ending, Event, Game, Phase, Stance};
 use crate::save::Save;
 use crate::scenario::Model;
@@ -44,6 +44,7 @@ pub struct Session {
     /// Event cards fired and not yet shown.
     pub cards: VecDeque<usize>,
     ai_queue: VecDeque<Decision>,
+    ai: Ai,
     /// Facilitator: AI seats stop moving.
     pub paused: bool,
     /// Facilitator: every brief and utility on screen.
@@ -68,6 +69,7 @@ impl Session {
             cards: VecDeque::new(),
             reasons: Vec::new(),
             ai_queue: VecDeque::new(),
+            ai: Ai::new(&model, seed, &seats),
             paused: false,
             reveal_all: false,
             projector: false,
@@ -174,7 +176,9 @@ impl Session {
             );
             self.tick(e, if own { reason.take() } else { None }, false);
         }
-        if self.game.to_move() != action.party() {
+        if self.game.to_move() != action.party()
+            || matches!(action, Action::CallVote { .. } | Action::WalkOut { .. })
+        {
             self.ai_queue.clear();
         }
         Ok(())
@@ -189,7 +193,7 @@ impl Session {
             return false;
         };
         if self.ai_queue.is_empty() {
-            self.ai_queue = seats::plan_turn(&self.game, party, self.seats[party]).into();
+            self.ai_queue = self.ai.plan(&self.game, party).into();
         }
         let Some(d) = self.ai_queue.pop_front() else {
             return false;
