@@ -78,6 +78,12 @@ pub enum Popup {
     OpenPath {
         input: String,
     },
+    /// Scrollable text (the deal-space advisor).
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
     Variants {
         clause: usize,
         sel: usize,
@@ -106,7 +112,7 @@ impl Popup {
             Popup::Quit => Scope::Quit,
             Popup::OpenPath { .. } => Scope::OpenPath,
             Popup::Variants { .. } => Scope::Variants,
-            Popup::Why { .. } => Scope::Why,
+            Popup::Why { .. } | Popup::Text { .. } => Scope::Why,
             Popup::Diplomacy { .. } => Scope::Diplomacy,
             Popup::Facilitator { .. } => Scope::Facilitator,
             Popup::Message { .. } => Scope::Message,
@@ -255,7 +261,7 @@ impl Default for Settings {
         Settings {
             autosave: false,
             save_path: None,
-            ai_delay: Duration::from_millis(180),
+            ai_delay: Duration::from_millis(90),
             seed: 1,
         }
     }
@@ -348,6 +354,11 @@ impl App {
 
     /// How long the shell may wait for input before sending [`Msg::Tick`].
     pub fn tick_after(&self) -> Option<Duration> {
+        if let (Screen::Game(play), Some(Popup::Text { .. })) = (&self.screen, self.popups.last())
+            && play.session.advisor_busy()
+        {
+            return Some(Duration::from_millis(200));
+        }
         match &self.screen {
             Screen::Game(play)
                 if self.popups.is_empty()
@@ -371,6 +382,12 @@ impl App {
             }
             Msg::Resize { w, h } => self.size = (w, h),
             Msg::Tick => {
+                if let (Screen::Game(play), Some(Popup::Text { lines, .. })) = (&mut self.screen, self.popups.last_mut())
+                    && lines.len() == 1
+                    && !play.session.advisor_busy()
+                {
+                    *lines = play.session.advice();
+                }
                 if self.tick_after().is_some()
                     && let Screen::Game(play) = &mut self.screen
                     && play.session.ai_step()
@@ -444,19 +461,17 @@ impl App {
             Screen::Title { sel } => *sel = i.min(self.entries.len().saturating_sub(1)),
             Screen::Setup(s) => s.row = i.min(s.seats.len() + 1),
             Screen::Resume { saves, sel } => *sel = i.min(saves.len().saturating_sub(1)),
-            Screen::Game(play) => match play.scope() {
-                Scope::Table => {
-                    if i < play.session.model.clauses.len() {
-                        play.focus = Pane::Clauses;
-                        play.clause = i;
-                        play.detail_scroll = 0;
-                    } else if i >= 1000 {
-                        play.focus = Pane::Dashboard;
-                        play.dash = i - 1000;
-                    }
+            Screen::Game(play) if play.scope() == Scope::Table => {
+                if i < play.session.model.clauses.len() {
+                    play.focus = Pane::Clauses;
+                    play.clause = i;
+                    play.detail_scroll = 0;
+                } else if i >= 1000 {
+                    play.focus = Pane::Dashboard;
+                    play.dash = i - 1000;
                 }
-                _ => {}
-            },
+            }
+            Screen::Game(_) => {}
         }
     }
 
@@ -518,7 +533,7 @@ impl App {
                 }
             }
             (Scope::Why, Command::Up | Command::Down) => {
-                if let Some(Popup::Why { scroll, .. }) = self.popups.last_mut() {
+                if let Some(Popup::Why { scroll, .. } | Popup::Text { scroll, .. }) = self.popups.last_mut() {
                     *scroll = if c == Command::Up {
                         scroll.saturating_sub(1)
                     } else {
@@ -941,6 +956,14 @@ impl App {
                 }
             }
             Command::Map => play.map_open = true,
+            Command::Advise => {
+                let lines = play.session.advice();
+                self.popups.push(Popup::Text {
+                    title: "Advisor — the draft against the deal space".into(),
+                    lines,
+                    scroll: 0,
+                });
+            }
             Command::Skip => {
                 let mut n = 0;
                 while play.session.cards.is_empty() && n < 10_000 && play.session.ai_step() {

@@ -159,7 +159,7 @@ impl Shape for Fill<'_> {
             let mut i = 0usize;
             let mut x = x0;
             while x <= x1 {
-                if (i + j) % self.every == 0
+                if (i + j).is_multiple_of(self.every)
                     && inside((x, y), self.points)
                     && let Some((px, py)) = painter.get_point(x, y)
                 {

@@ -8,7 +8,15 @@ use crate::save::Save;
 use crate::scenario::Model;
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// Where the advisor's Nash package search stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nash {
+    NotAsked,
+    Searching,
+    Found(Option<Vec<usize>>, bool),
+}
 
 /// What a ticker line is about (for its mark and style).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +65,9 @@ pub struct Session {
     pub briefed: Vec<bool>,
     pub save_path: Option<PathBuf>,
     pub started: String,
+    /// The Nash package, found once per game on a background thread (the
+    /// advisor's slow part), shared by clones of the session.
+    nash: Arc<Mutex<Nash>>,
 }
 
 impl Session {
@@ -77,6 +88,7 @@ impl Session {
             briefed: vec![false; np],
             save_path: None,
             started: String::new(),
+            nash: Arc::new(Mutex::new(Nash::NotAsked)),
             seats,
             game,
             model,
@@ -245,6 +257,92 @@ impl Session {
         s.started = std::mem::take(&mut self.started);
         *self = s;
         Ok(())
+    }
+
+    /// Whether the advisor is still searching for the Nash package.
+    pub fn advisor_busy(&self) -> bool {
+        self.nash.lock().is_ok_and(|n| *n == Nash::Searching)
+    }
+
+    /// The deal-space advisor on the current draft, in lines of text. The
+    /// first call starts the search for the Nash package on a thread; until
+    /// it is found, the lines say so.
+    pub fn advice(&mut self) -> Vec<String> {
+        use crate::analysis::advise::Advisor;
+        let state = self.nash.lock().map(|n| n.clone()).unwrap_or(Nash::Searching);
+        let (nash, exact) = match state {
+            Nash::Found(n, e) => (n, e),
+            Nash::Searching => return vec!["Searching the deal space for the Nash package…".into()],
+            Nash::NotAsked => {
+                if let Ok(mut n) = self.nash.lock() {
+                    *n = Nash::Searching;
+                }
+                let model = Arc::clone(&self.model);
+                let slot = Arc::clone(&self.nash);
+                let spawned = std::thread::Builder::new().name("advisor".into()).spawn(move || {
+                    let a = Advisor::new(&model).advise(&model.initial_package().options);
+                    let nash = a.nash_utility.as_ref().map(|_| {
+                        let mut o = model.initial_package().options;
+                        for ch in &a.nash_diff {
+                            o[ch.clause] = ch.to;
+                        }
+                        o
+                    });
+                    if let Ok(mut n) = slot.lock() {
+                        *n = Nash::Found(nash, a.exact);
+                    }
+                });
+                if spawned.is_err()
+                    && let Ok(mut n) = self.nash.lock()
+                {
+                    *n = Nash::NotAsked;
+                }
+                return vec!["Searching the deal space for the Nash package…".into()];
+            }
+        };
+        let m = &*self.model;
+        let draft = self.game.options();
+        let advice = Advisor::with_nash(m, nash, exact).advise(draft);
+        let change = |ch: &crate::analysis::advise::Change| {
+            format!(
+                "  point {}: '{}' → '{}'",
+                m.scenario.clauses[ch.clause].number,
+                m.option_label(ch.clause, ch.from),
+                m.option_label(ch.clause, ch.to)
+            )
+        };
+        let mut out = vec![
+            "The model's reading of the draft as it stands (clause texts only: events and".into(),
+            "diplomacy aside). It uses every party's numbers: a coach, not a seat's brief.".into(),
+            String::new(),
+        ];
+        let signs: Vec<String> = (0..m.parties.len())
+            .map(|p| format!("{} {}", m.party_short(p), if advice.signs.get(p) == Some(&true) { "✓" } else { "✗" }))
+            .collect();
+        out.push(format!("Would sign now: {}", signs.join("  ")));
+        out.push(if advice.in_zopa {
+            "The draft is in the ZOPA: every party would sign it.".into()
+        } else {
+            match advice.distance_to_zopa {
+                Some(d) => format!("Fewest clause changes into the ZOPA: {d}"),
+                None => "No package every party would sign was found (empty ZOPA or search budget spent).".into(),
+            }
+        });
+        out.extend(advice.nearest_zopa_changes.iter().map(change));
+        out.push(String::new());
+        match &advice.nash_utility {
+            Some(_) if advice.nash_diff.is_empty() => out.push("The draft is the Nash bargaining package.".into()),
+            Some(_) => {
+                out.push(format!("The Nash bargaining package differs on {} clause(s):", advice.nash_diff.len()));
+                out.extend(advice.nash_diff.iter().map(change));
+            }
+            None => out.push("No Nash package: no package beats every party's reservation.".into()),
+        }
+        if !advice.exact {
+            out.push(String::new());
+            out.push("(approximate: the search stopped at its budget)".into());
+        }
+        out
     }
 
     /// The save of this game as it stands.

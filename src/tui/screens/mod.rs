@@ -66,18 +66,32 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         x += w;
     }
     let scope = app.scope();
-    for b in Keymap::bindings(scope).filter(|b| !b.footer.is_empty()) {
-        let key = app.keys.label(b.command);
-        if key.is_empty() {
+    // While an AI seat moves, the keys that act on the draft do nothing: show the ones that do.
+    let waiting = match &app.screen {
+        Screen::Game(p) => scope == Scope::Table && p.session.human_to_move().is_none(),
+        _ => false,
+    };
+    for b in Keymap::bindings(scope) {
+        use super::keys::Command as C;
+        let label = match (waiting, b.command) {
+            (true, C::Skip) => "skip AI moves",
+            (true, C::Map) => "map",
+            (true, C::Accept | C::Reject | C::Amend | C::Strike | C::Confirm) => "",
+            _ => b.footer,
+        };
+        if label.is_empty() {
             continue;
         }
-        let w = (key.chars().count() + b.footer.chars().count() + 3) as u16;
+        let Some(key) = app.keys.keys(b.command).first().map(|k| k.to_string()) else {
+            continue;
+        };
+        let w = (key.chars().count() + label.chars().count() + 3) as u16;
         if x + w > right {
             break;
         }
         buf.set_string(x, area.y, format!(" {key} "), t.key);
         let kx = x + key.chars().count() as u16 + 2;
-        buf.set_string(kx, area.y, format!("{} ", b.footer), t.dim);
+        buf.set_string(kx, area.y, format!("{label} "), t.dim);
         app.hits
             .borrow_mut()
             .push((Rect::new(x, area.y, w, 1), Hit::Key(b.command)));

@@ -188,6 +188,15 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 .scroll((*scroll, 0))
                 .render(inner, buf);
         }
+        Popup::Text { title, lines, scroll } => {
+            let h = (lines.len() as u16 + 2).min(area.height);
+            let inner = frame(app, area, 80, h, title, buf);
+            let text: Vec<Line> = lines.iter().map(|l| Line::from(l.clone())).collect();
+            Paragraph::new(Text::from(text))
+                .wrap(Wrap { trim: false })
+                .scroll((*scroll, 0))
+                .render(inner, buf);
+        }
         Popup::Diplomacy { sel } => {
             let Some(p) = play(app) else { return };
             let s = &p.session;
@@ -313,7 +322,7 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             signed(f64::from(m.events[e].deadline), 0)
         )));
     }
-    let h = (lines.len() as u16 + 4 + ev.text.len() as u16 / 60).min(area.height);
+    let h = (lines.len() as u16 + 2 + ev.text.chars().count() as u16 / 64).min(area.height);
     let more = if s.cards.len() > 1 {
         format!(" (1 of {}; Esc skips the rest)", s.cards.len())
     } else {

@@ -378,8 +378,13 @@ fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let n = s.ticker.len();
     let end = n.saturating_sub(play.ticker_scroll.min(n));
     let rows = inner.height as usize;
-    let start = end.saturating_sub(rows);
-    for (i, tk) in s.ticker[start..end].iter().enumerate() {
+    let w = (inner.width as usize).max(8);
+    // Newest at the bottom; long lines wrap under their text.
+    let mut out: Vec<(String, ratatui::style::Style)> = Vec::new();
+    for tk in s.ticker[..end].iter().rev() {
+        if out.len() >= rows {
+            break;
+        }
         let (mark, style) = match tk.kind {
             TickKind::Round => ("─", t.dim),
             TickKind::Card => ("!", t.warn),
@@ -389,13 +394,36 @@ fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             TickKind::Vote => ("☐", t.accent),
             TickKind::End => ("■", t.title),
         };
-        let text = format!("r{:<2} {mark} {}", tk.round, tk.text);
-        line(
-            buf,
-            inner,
-            i as u16,
-            vec![Span::raw(cut(&text, inner.width as usize))],
-            style,
-        );
+        let lines = wrap(&format!("r{:<2} {mark} {}", tk.round, tk.text), w, 6);
+        for l in lines.into_iter().rev() {
+            out.push((l, style));
+        }
     }
+    let skip = out.len().saturating_sub(rows);
+    for (i, (text, style)) in out.into_iter().rev().skip(skip).enumerate() {
+        line(buf, inner, i as u16, vec![Span::raw(text)], style);
+    }
+}
+
+/// Wrap text at spaces into lines of at most `w` characters; continuation
+/// lines are indented by `indent`.
+fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut len = 0;
+    for word in text.split(' ') {
+        let wl = word.chars().count();
+        if len > 0 && len + 1 + wl > w {
+            out.push(std::mem::take(&mut cur));
+            cur.push_str(&" ".repeat(indent));
+            len = indent;
+        } else if len > 0 {
+            cur.push(' ');
+            len += 1;
+        }
+        cur.push_str(word);
+        len += wl;
+    }
+    out.push(cur);
+    out.into_iter().map(|l| cut(&l, w)).collect()
 }

@@ -73,6 +73,15 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
             let mut lines = vec![
                 Line::from(Span::styled(s.meta.title.clone(), t.title)),
                 Line::from(Span::styled(s.meta.date.clone(), t.dim)),
+            ];
+            let default = crate::tui::app::default_seats(m);
+            if let Some(p) = default.iter().position(|s| s.is_human()) {
+                lines.push(Line::from(Span::styled(
+                    format!("Enter: play as {}, AI in the other seats · s: choose seats", m.party_name(p)),
+                    t.accent,
+                )));
+            }
+            lines.extend([
                 Line::default(),
                 Line::from(s.meta.summary.clone()),
                 Line::default(),
@@ -88,15 +97,7 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
                     Span::styled("Events: ", t.dim),
                     Span::raw(format!("{}", s.events.len())),
                 ]),
-            ];
-            let default = crate::tui::app::default_seats(m);
-            if let Some(p) = default.iter().position(|s| s.is_human()) {
-                lines.push(Line::default());
-                lines.push(Line::from(Span::styled(
-                    format!("Enter: play as {}, AI in the other seats.", m.party_name(p)),
-                    t.accent,
-                )));
-            }
+            ]);
             Text::from(lines)
         }
         Err(err) => Text::from(err.clone()).style(t.bad),
