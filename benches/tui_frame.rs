@@ -31,7 +31,8 @@ fn time(label: &str, app: &App, w: u16, h: u16) {
             // A full redraw each time: clear the previous buffer so nothing is diffed away.
             term.clear().expect("clear");
             let t = Instant::now();
-            term.draw(|f| f.render_widget(black_box(app), f.area())).expect("draw");
+            term.draw(|f| f.render_widget(black_box(app), f.area()))
+                .expect("draw");
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();

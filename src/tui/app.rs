@@ -382,7 +382,8 @@ impl App {
             }
             Msg::Resize { w, h } => self.size = (w, h),
             Msg::Tick => {
-                if let (Screen::Game(play), Some(Popup::Text { lines, .. })) = (&mut self.screen, self.popups.last_mut())
+                if let (Screen::Game(play), Some(Popup::Text { lines, .. })) =
+                    (&mut self.screen, self.popups.last_mut())
                     && lines.len() == 1
                     && !play.session.advisor_busy()
                 {
@@ -533,7 +534,9 @@ impl App {
                 }
             }
             (Scope::Why, Command::Up | Command::Down) => {
-                if let Some(Popup::Why { scroll, .. } | Popup::Text { scroll, .. }) = self.popups.last_mut() {
+                if let Some(Popup::Why { scroll, .. } | Popup::Text { scroll, .. }) =
+                    self.popups.last_mut()
+                {
                     *scroll = if c == Command::Up {
                         scroll.saturating_sub(1)
                     } else {

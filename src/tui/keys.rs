@@ -258,7 +258,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, C::Undo, "undo your last move (solo play)", ""),
     b(S::Table, C::Brief, "your private brief", ""),
     b(S::Table, C::Map, "the map", ""),
-    b(S::Table, C::Advise, "advisor: the draft against the deal space (ZOPA, Nash)", ""),
+    b(
+        S::Table,
+        C::Advise,
+        "advisor: the draft against the deal space (ZOPA, Nash)",
+        "",
+    ),
     b(S::Table, C::Skip, "AI: play its moves without waiting", ""),
     b(S::Table, C::Facilitator, "facilitator menu", ""),
     b(

@@ -269,29 +269,37 @@ impl Session {
     /// it is found, the lines say so.
     pub fn advice(&mut self) -> Vec<String> {
         use crate::analysis::advise::Advisor;
-        let state = self.nash.lock().map(|n| n.clone()).unwrap_or(Nash::Searching);
+        let state = self
+            .nash
+            .lock()
+            .map(|n| n.clone())
+            .unwrap_or(Nash::Searching);
         let (nash, exact) = match state {
             Nash::Found(n, e) => (n, e),
-            Nash::Searching => return vec!["Searching the deal space for the Nash package…".into()],
+            Nash::Searching => {
+                return vec!["Searching the deal space for the Nash package…".into()];
+            }
             Nash::NotAsked => {
                 if let Ok(mut n) = self.nash.lock() {
                     *n = Nash::Searching;
                 }
                 let model = Arc::clone(&self.model);
                 let slot = Arc::clone(&self.nash);
-                let spawned = std::thread::Builder::new().name("advisor".into()).spawn(move || {
-                    let a = Advisor::new(&model).advise(&model.initial_package().options);
-                    let nash = a.nash_utility.as_ref().map(|_| {
-                        let mut o = model.initial_package().options;
-                        for ch in &a.nash_diff {
-                            o[ch.clause] = ch.to;
+                let spawned = std::thread::Builder::new()
+                    .name("advisor".into())
+                    .spawn(move || {
+                        let a = Advisor::new(&model).advise(&model.initial_package().options);
+                        let nash = a.nash_utility.as_ref().map(|_| {
+                            let mut o = model.initial_package().options;
+                            for ch in &a.nash_diff {
+                                o[ch.clause] = ch.to;
+                            }
+                            o
+                        });
+                        if let Ok(mut n) = slot.lock() {
+                            *n = Nash::Found(nash, a.exact);
                         }
-                        o
                     });
-                    if let Ok(mut n) = slot.lock() {
-                        *n = Nash::Found(nash, a.exact);
-                    }
-                });
                 if spawned.is_err()
                     && let Ok(mut n) = self.nash.lock()
                 {
@@ -317,7 +325,17 @@ impl Session {
             String::new(),
         ];
         let signs: Vec<String> = (0..m.parties.len())
-            .map(|p| format!("{} {}", m.party_short(p), if advice.signs.get(p) == Some(&true) { "✓" } else { "✗" }))
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    m.party_short(p),
+                    if advice.signs.get(p) == Some(&true) {
+                        "✓"
+                    } else {
+                        "✗"
+                    }
+                )
+            })
             .collect();
         out.push(format!("Would sign now: {}", signs.join("  ")));
         out.push(if advice.in_zopa {
@@ -331,9 +349,14 @@ impl Session {
         out.extend(advice.nearest_zopa_changes.iter().map(change));
         out.push(String::new());
         match &advice.nash_utility {
-            Some(_) if advice.nash_diff.is_empty() => out.push("The draft is the Nash bargaining package.".into()),
+            Some(_) if advice.nash_diff.is_empty() => {
+                out.push("The draft is the Nash bargaining package.".into())
+            }
             Some(_) => {
-                out.push(format!("The Nash bargaining package differs on {} clause(s):", advice.nash_diff.len()));
+                out.push(format!(
+                    "The Nash bargaining package differs on {} clause(s):",
+                    advice.nash_diff.len()
+                ));
                 out.extend(advice.nash_diff.iter().map(change));
             }
             None => out.push("No Nash package: no package beats every party's reservation.".into()),

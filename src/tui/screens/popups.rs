@@ -188,7 +188,11 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 .scroll((*scroll, 0))
                 .render(inner, buf);
         }
-        Popup::Text { title, lines, scroll } => {
+        Popup::Text {
+            title,
+            lines,
+            scroll,
+        } => {
             let h = (lines.len() as u16 + 2).min(area.height);
             let inner = frame(app, area, 80, h, title, buf);
             let text: Vec<Line> = lines.iter().map(|l| Line::from(l.clone())).collect();

@@ -77,7 +77,10 @@ pub fn render(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
             let default = crate::tui::app::default_seats(m);
             if let Some(p) = default.iter().position(|s| s.is_human()) {
                 lines.push(Line::from(Span::styled(
-                    format!("Enter: play as {}, AI in the other seats · s: choose seats", m.party_name(p)),
+                    format!(
+                        "Enter: play as {}, AI in the other seats · s: choose seats",
+                        m.party_name(p)
+                    ),
                     t.accent,
                 )));
             }
