@@ -8,6 +8,7 @@
 //! - [`save`]: saved games.
 //! - [`report`]: the debrief report of saved games.
 //! - [`cli`]: the command-line shell.
+//! - [`tui`]: the terminal UI.
 
 pub mod ai;
 pub mod analysis;
@@ -17,3 +18,4 @@ pub mod report;
 pub mod runner;
 pub mod save;
 pub mod scenario;
+pub mod tui;

@@ -1,7 +1,12 @@
 //! `backchannel play` and `backchannel resume`: the terminal UI.
 
 use super::{CliError, print_out};
+use crate::tui::app::{App, Popup, SaveEntry, Screen, Settings, open_save, resume_session};
+use crate::tui::seats::Seat;
+use crate::tui::session::Session;
+use crate::tui::{Effect, load_config, run, terminal};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct PlayArgs {
@@ -14,6 +19,12 @@ pub struct PlayArgs {
     /// The game's seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Save to this file (default: the platform data folder).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Open the facilitator menu (inject events, pause, deadline, reveal).
+    #[arg(long)]
+    pub facilitator: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -22,20 +33,137 @@ pub struct ResumeArgs {
     pub save: Option<PathBuf>,
 }
 
-/// `backchannel` with no command.
+fn time_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64 % 1_000_000)
+}
+
+fn new_app(save_path: Option<PathBuf>) -> App {
+    let (theme, keys, warnings) = load_config();
+    let mut app = App::new(
+        theme,
+        keys,
+        Settings {
+            autosave: true,
+            save_path,
+            seed: time_seed(),
+            ..Settings::default()
+        },
+    );
+    app.clock = run::now_rfc3339;
+    if !warnings.is_empty() {
+        app.message(
+            "Configuration",
+            &format!("{}\nThe defaults are used instead.", warnings.join("\n")),
+        );
+    }
+    app
+}
+
+fn run_app(mut app: App, first: Vec<Effect>) -> Result<(), CliError> {
+    let mut term =
+        terminal::init().map_err(|e| CliError::other(format!("cannot open the terminal: {e}")))?;
+    let result = run::run(&mut term, &mut app, first);
+    terminal::restore();
+    result.map_err(|e| CliError::other(format!("terminal error: {e}")))
+}
+
+/// `backchannel` with no command: the title screen.
 pub fn execute_default() -> Result<(), CliError> {
-    let m = crate::scenario::open(crate::scenario::FLAGSHIP)?;
-    let meta = &m.scenario.meta;
-    print_out(&format!(
-        "{}\n\n{}\n\nThe terminal UI is not built yet. Try:\n  backchannel scenarios\n  backchannel check scenarios/plan28.ron --json\n",
-        meta.title, meta.summary
-    ))
+    run_app(new_app(None), Vec::new())
 }
 
-pub fn execute(_args: PlayArgs) -> Result<(), CliError> {
-    Err(CliError::other("the terminal UI is not built yet"))
+pub fn execute(args: PlayArgs) -> Result<(), CliError> {
+    let model = Arc::new(crate::scenario::open(&args.scenario)?);
+    let mut seats = crate::tui::app::default_seats(&model);
+    if !args.seats.is_empty() {
+        seats = (0..model.parties.len())
+            .map(|p| Seat::default_ai(&model, p))
+            .collect();
+        for id in &args.seats {
+            let p = model.party_index(id).ok_or_else(|| {
+                let known: Vec<&str> = model
+                    .scenario
+                    .parties
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                CliError::input(format!(
+                    "unknown party '{id}'; expected one of: {}",
+                    known.join(", ")
+                ))
+            })?;
+            seats[p] = Seat::Human;
+        }
+    }
+    let mut app = new_app(args.save.clone());
+    let seed = args.seed.unwrap_or(app.settings.seed);
+    let session = Session::new(model, &args.scenario, seed, seats);
+    let fx = app.start(session);
+    if args.facilitator {
+        app.popups.push(Popup::Facilitator { sel: 0 });
+    }
+    run_app(app, fx)
 }
 
-pub fn resume(_args: ResumeArgs) -> Result<(), CliError> {
-    Err(CliError::other("saves are not built yet"))
+pub fn resume(args: ResumeArgs) -> Result<(), CliError> {
+    if let Some(path) = args.save {
+        let session = resume_session(&path).map_err(CliError::input)?;
+        let mut app = new_app(Some(path));
+        let fx = app.start(session);
+        return run_app(app, fx);
+    }
+    let saves = list_saves();
+    if saves.is_empty() {
+        let dir =
+            crate::save::save_dir().map_or("(no data folder)".into(), |d| d.display().to_string());
+        return print_out(&format!(
+            "No saved games in {dir}.\nStart one with: backchannel play\n"
+        ));
+    }
+    let mut app = new_app(None);
+    app.screen = Screen::Resume { saves, sel: 0 };
+    run_app(app, Vec::new())
+}
+
+/// The saves in the data folder, newest first.
+pub fn list_saves() -> Vec<SaveEntry> {
+    let Some(dir) = crate::save::save_dir() else {
+        return Vec::new();
+    };
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| {
+            (
+                std::fs::metadata(&p)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                p,
+            )
+        })
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    files
+        .into_iter()
+        .take(200)
+        .map(|(_, path)| {
+            let opened = open_save(&path);
+            let round = opened
+                .as_ref()
+                .ok()
+                .and_then(|(s, m)| s.replay(&path.display().to_string(), Arc::clone(m)).ok())
+                .map(|g| g.round());
+            SaveEntry {
+                save: opened.map(|(s, _)| s),
+                round,
+                path,
+            }
+        })
+        .collect()
 }

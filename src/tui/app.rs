@@ -1,0 +1,1125 @@
+//! The App: state, messages and `update` (The Elm Architecture). `update`
+//! never touches a terminal, a file or a clock; what must happen outside
+//! comes back as [`Effect`]s for the shell (`run.rs`) to carry out.
+
+use super::keys::{Command, Keymap, Scope};
+use super::seats::Seat;
+use super::session::Session;
+use super::theme::Theme;
+use crate::engine::{Action, Breakdown, Game, Phase, Stance, Term};
+use crate::save::Save;
+use crate::scenario::{self, Model};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::layout::{Position, Rect};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Something that happened to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// A left click at a cell.
+    Click {
+        x: u16,
+        y: u16,
+    },
+    /// The wheel: up (true) or down.
+    Scroll {
+        up: bool,
+    },
+    Resize {
+        w: u16,
+        h: u16,
+    },
+    /// Time passed (AI seats move one step).
+    Tick,
+}
+
+/// Work for the shell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write this save (atomically) to this path.
+    Save(PathBuf, Box<Save>),
+    /// Write the debrief report of this save (and this path for it).
+    Export(PathBuf, Box<Save>),
+    Quit,
+}
+
+/// A thing on screen a click can reach (recorded while rendering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Row(usize),
+    Pane(Pane),
+    Key(Command),
+}
+
+/// The panes of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Clauses,
+    Detail,
+    Dashboard,
+    Ticker,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Clauses, Pane::Detail, Pane::Dashboard, Pane::Ticker];
+}
+
+/// A popup over the current screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    Help {
+        scroll: u16,
+    },
+    Quit,
+    OpenPath {
+        input: String,
+    },
+    /// Scrollable text (the deal-space advisor).
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+    Variants {
+        clause: usize,
+        sel: usize,
+    },
+    Why {
+        breakdown: Breakdown,
+        scroll: u16,
+    },
+    Diplomacy {
+        sel: usize,
+    },
+    Facilitator {
+        sel: usize,
+    },
+    Message {
+        title: String,
+        text: String,
+        walk_out: bool,
+    },
+}
+
+impl Popup {
+    pub fn scope(&self) -> Scope {
+        match self {
+            Popup::Help { .. } => Scope::Help,
+            Popup::Quit => Scope::Quit,
+            Popup::OpenPath { .. } => Scope::OpenPath,
+            Popup::Variants { .. } => Scope::Variants,
+            Popup::Why { .. } | Popup::Text { .. } => Scope::Why,
+            Popup::Diplomacy { .. } => Scope::Diplomacy,
+            Popup::Facilitator { .. } => Scope::Facilitator,
+            Popup::Message { .. } => Scope::Message,
+        }
+    }
+}
+
+/// A scenario on the title screen.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub source: String,
+    pub model: Result<Arc<Model>, String>,
+}
+
+/// The seat setup screen.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub model: Arc<Model>,
+    pub source: String,
+    pub seats: Vec<Seat>,
+    pub rounds: u32,
+    pub seed: u64,
+    pub row: usize,
+}
+
+/// A save on the resume screen.
+#[derive(Debug, Clone)]
+pub struct SaveEntry {
+    pub path: PathBuf,
+    pub save: Result<Save, String>,
+    /// The round it was saved in (when its scenario still replays).
+    pub round: Option<u32>,
+}
+
+/// The table's cursor and scroll state.
+#[derive(Debug, Clone)]
+pub struct Play {
+    pub session: Session,
+    pub focus: Pane,
+    pub clause: usize,
+    pub dash: usize,
+    pub ticker_scroll: usize,
+    pub detail_scroll: u16,
+    pub brief_open: bool,
+    pub brief_scroll: u16,
+    pub map_open: bool,
+    pub end_scroll: u16,
+}
+
+impl Play {
+    pub fn new(session: Session) -> Play {
+        Play {
+            session,
+            focus: Pane::Clauses,
+            clause: 0,
+            dash: 0,
+            ticker_scroll: 0,
+            detail_scroll: 0,
+            brief_open: false,
+            brief_scroll: 0,
+            map_open: false,
+            end_scroll: 0,
+        }
+    }
+
+    pub fn game(&self) -> &Game {
+        &self.session.game
+    }
+
+    /// The screen the game shows now.
+    pub fn scope(&self) -> Scope {
+        let s = &self.session;
+        if s.game.ending().is_some() {
+            return Scope::End;
+        }
+        if s.handover().is_some() {
+            return Scope::Handover;
+        }
+        if let Some(v) = s.viewer()
+            && (self.brief_open || !s.briefed[v])
+        {
+            return Scope::Briefing;
+        }
+        if !s.cards.is_empty() {
+            return Scope::Card;
+        }
+        if matches!(s.game.phase(), Phase::Vote { .. }) && s.human_to_move().is_some() {
+            return Scope::Vote;
+        }
+        if self.map_open {
+            return Scope::Map;
+        }
+        Scope::Table
+    }
+
+    /// The values the dashboard lists (each opens into its "why").
+    pub fn dash_items(&self) -> Vec<DashItem> {
+        let m = &self.session.model;
+        let mut v: Vec<DashItem> = (0..m.metrics.len()).map(DashItem::Metric).collect();
+        v.extend((0..m.parties.len()).map(DashItem::Acceptance));
+        if let Some(p) = self.session.viewer() {
+            v.push(DashItem::Utility(p));
+            v.push(DashItem::Reservation(p));
+        } else if self.session.reveal_all && !self.session.projector {
+            for p in 0..m.parties.len() {
+                v.push(DashItem::Utility(p));
+            }
+        }
+        v
+    }
+}
+
+/// A value on the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashItem {
+    Metric(usize),
+    Acceptance(usize),
+    Utility(usize),
+    Reservation(usize),
+}
+
+/// The screens.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Title { sel: usize },
+    Setup(Setup),
+    Resume { saves: Vec<SaveEntry>, sel: usize },
+    Game(Box<Play>),
+}
+
+/// Shell settings the app needs to know.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Write a save after every action.
+    pub autosave: bool,
+    /// Save to this file instead of the data folder.
+    pub save_path: Option<PathBuf>,
+    /// The pause between two AI moves.
+    pub ai_delay: Duration,
+    /// The seed new games get unless the setup changes it.
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            autosave: false,
+            save_path: None,
+            ai_delay: Duration::from_millis(90),
+            seed: 1,
+        }
+    }
+}
+
+/// The whole terminal UI as a value.
+#[derive(Debug)]
+pub struct App {
+    pub theme: Theme,
+    pub keys: Keymap,
+    pub settings: Settings,
+    /// Returns the time as RFC 3339 (the shell's clock; fixed in tests).
+    pub clock: fn() -> String,
+    pub entries: Vec<Entry>,
+    pub screen: Screen,
+    pub popups: Vec<Popup>,
+    /// A one-line message in the footer (an error or a confirmation).
+    pub status: Option<String>,
+    pub size: (u16, u16),
+    /// Click targets of the last frame.
+    pub hits: RefCell<Vec<(Rect, Hit)>>,
+}
+
+fn fixed_clock() -> String {
+    "2025-11-21T12:00:00Z".into()
+}
+
+impl App {
+    /// The title screen with the bundled scenarios.
+    pub fn new(theme: Theme, keys: Keymap, settings: Settings) -> App {
+        let entries = scenario::BUNDLED
+            .iter()
+            .map(|b| Entry {
+                source: b.id.into(),
+                model: scenario::open(b.id)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+            })
+            .collect();
+        App {
+            theme,
+            keys,
+            settings,
+            clock: fixed_clock,
+            entries,
+            screen: Screen::Title { sel: 0 },
+            popups: Vec::new(),
+            status: None,
+            size: (80, 24),
+            hits: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Go straight to a game (for `play` and `resume`).
+    pub fn start(&mut self, mut session: Session) -> Vec<Effect> {
+        if session.started.is_empty() {
+            session.started = (self.clock)();
+        }
+        if session.save_path.is_none() && self.settings.autosave {
+            session.save_path = self.settings.save_path.clone().or_else(|| {
+                crate::save::save_dir().map(|d| {
+                    let stamp: String = session
+                        .started
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                        .collect();
+                    d.join(format!("{}-{stamp}.ron", session.model.scenario.meta.id))
+                })
+            });
+        }
+        self.popups.clear();
+        self.screen = Screen::Game(Box::new(Play::new(session)));
+        let mut fx = Vec::new();
+        self.autosave(&mut fx);
+        fx
+    }
+
+    /// The scope the keyboard is in.
+    pub fn scope(&self) -> Scope {
+        if let Some(p) = self.popups.last() {
+            return p.scope();
+        }
+        match &self.screen {
+            Screen::Title { .. } => Scope::Title,
+            Screen::Setup(_) => Scope::Setup,
+            Screen::Resume { .. } => Scope::Resume,
+            Screen::Game(play) => play.scope(),
+        }
+    }
+
+    /// How long the shell may wait for input before sending [`Msg::Tick`].
+    pub fn tick_after(&self) -> Option<Duration> {
+        if let (Screen::Game(play), Some(Popup::Text { .. })) = (&self.screen, self.popups.last())
+            && play.session.advisor_busy()
+        {
+            return Some(Duration::from_millis(200));
+        }
+        match &self.screen {
+            Screen::Game(play)
+                if self.popups.is_empty()
+                    && play.session.cards.is_empty()
+                    && play.session.ai_due() =>
+            {
+                Some(self.settings.ai_delay)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Key(k) if k.kind != KeyEventKind::Release => self.key(k, &mut fx),
+            Msg::Key(_) => {}
+            Msg::Click { x, y } => self.click(x, y, &mut fx),
+            Msg::Scroll { up } => {
+                self.command(if up { Command::Up } else { Command::Down }, &mut fx)
+            }
+            Msg::Resize { w, h } => self.size = (w, h),
+            Msg::Tick => {
+                if let (Screen::Game(play), Some(Popup::Text { lines, .. })) =
+                    (&mut self.screen, self.popups.last_mut())
+                    && lines.len() == 1
+                    && !play.session.advisor_busy()
+                {
+                    *lines = play.session.advice();
+                }
+                if self.tick_after().is_some()
+                    && let Screen::Game(play) = &mut self.screen
+                    && play.session.ai_step()
+                {
+                    self.autosave(&mut fx);
+                }
+            }
+        }
+        fx
+    }
+
+    fn key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let scope = self.scope();
+        if let Some(Popup::OpenPath { input }) = self.popups.last_mut() {
+            match k.code {
+                KeyCode::Char(c)
+                    if !k
+                        .modifiers
+                        .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    if input.len() < 4096 {
+                        input.push(c);
+                    }
+                    return;
+                }
+                KeyCode::Backspace => {
+                    input.pop();
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if let Some(c) = self.keys.command(scope, &k) {
+            self.status = None;
+            self.command(c, fx);
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16, fx: &mut Vec<Effect>) {
+        let hit = self
+            .hits
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(r, _)| r.contains(Position { x, y }))
+            .map(|(_, h)| *h);
+        match hit {
+            Some(Hit::Key(c)) => self.command(c, fx),
+            Some(Hit::Row(i)) => self.select_row(i),
+            Some(Hit::Pane(p)) => {
+                if let Screen::Game(play) = &mut self.screen {
+                    play.focus = p;
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn select_row(&mut self, i: usize) {
+        match self.popups.last_mut() {
+            Some(
+                Popup::Variants { sel, .. } | Popup::Diplomacy { sel } | Popup::Facilitator { sel },
+            ) => {
+                *sel = i;
+                return;
+            }
+            Some(_) => return,
+            None => {}
+        }
+        match &mut self.screen {
+            Screen::Title { sel } => *sel = i.min(self.entries.len().saturating_sub(1)),
+            Screen::Setup(s) => s.row = i.min(s.seats.len() + 1),
+            Screen::Resume { saves, sel } => *sel = i.min(saves.len().saturating_sub(1)),
+            Screen::Game(play) if play.scope() == Scope::Table => {
+                if i < play.session.model.clauses.len() {
+                    play.focus = Pane::Clauses;
+                    play.clause = i;
+                    play.detail_scroll = 0;
+                } else if i >= 1000 {
+                    play.focus = Pane::Dashboard;
+                    play.dash = i - 1000;
+                }
+            }
+            Screen::Game(_) => {}
+        }
+    }
+
+    fn autosave(&mut self, fx: &mut Vec<Effect>) {
+        if !self.settings.autosave {
+            return;
+        }
+        if let Screen::Game(play) = &self.screen
+            && let Some(path) = &play.session.save_path
+        {
+            fx.push(Effect::Save(
+                path.clone(),
+                Box::new(play.session.save(&(self.clock)())),
+            ));
+        }
+    }
+
+    /// Carry out a command in the current scope.
+    pub fn command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let scope = self.scope();
+        match (scope, c) {
+            (Scope::Help, Command::Up) => {
+                if let Some(Popup::Help { scroll }) = self.popups.last_mut() {
+                    *scroll = scroll.saturating_sub(1);
+                }
+            }
+            (Scope::Help, Command::Down) => {
+                if let Some(Popup::Help { scroll }) = self.popups.last_mut() {
+                    *scroll = scroll.saturating_add(1).min(200);
+                }
+            }
+            (_, Command::Help) if scope.has_globals() || scope == Scope::Help => {
+                if scope == Scope::Help {
+                    self.popups.pop();
+                } else {
+                    self.popups.push(Popup::Help { scroll: 0 });
+                }
+            }
+            (Scope::Quit, Command::Yes) => {
+                self.autosave(fx);
+                fx.push(Effect::Quit);
+            }
+            (_, Command::Quit) if scope.has_globals() => self.popups.push(Popup::Quit),
+            (
+                Scope::Help | Scope::Quit | Scope::Why | Scope::Message | Scope::OpenPath,
+                Command::Back,
+            )
+            | (Scope::Help | Scope::Why, Command::Confirm)
+            | (Scope::Quit, Command::No)
+            | (Scope::Variants | Scope::Diplomacy | Scope::Facilitator, Command::Back) => {
+                self.popups.pop();
+            }
+            (Scope::Message, Command::Confirm) => {
+                self.popups.pop();
+            }
+            (Scope::Message, Command::Yes) => {
+                if let Some(Popup::Message { walk_out: true, .. }) = self.popups.pop() {
+                    self.act_party(|p| Action::WalkOut { party: p }, fx);
+                }
+            }
+            (Scope::Why, Command::Up | Command::Down) => {
+                if let Some(Popup::Why { scroll, .. } | Popup::Text { scroll, .. }) =
+                    self.popups.last_mut()
+                {
+                    *scroll = if c == Command::Up {
+                        scroll.saturating_sub(1)
+                    } else {
+                        scroll.saturating_add(1).min(500)
+                    };
+                }
+            }
+            (Scope::OpenPath, Command::Confirm) => {
+                if let Some(Popup::OpenPath { input }) = self.popups.pop() {
+                    match scenario::open(input.trim()) {
+                        Ok(m) => {
+                            self.screen = Screen::Setup(self.setup_for(Arc::new(m), input.trim()))
+                        }
+                        Err(e) => self.message("Cannot open the scenario", &e.to_string()),
+                    }
+                }
+            }
+            _ => match &self.screen {
+                Screen::Title { .. } => self.title_command(c, fx),
+                Screen::Setup(_) => self.setup_command(c, fx),
+                Screen::Resume { .. } => self.resume_command(c, fx),
+                Screen::Game(_) => self.game_command(scope, c, fx),
+            },
+        }
+    }
+
+    /// Show a message popup.
+    pub fn message(&mut self, title: &str, text: &str) {
+        self.popups.push(Popup::Message {
+            title: title.into(),
+            text: text.into(),
+            walk_out: false,
+        });
+    }
+
+    fn setup_for(&self, model: Arc<Model>, source: &str) -> Setup {
+        let seats = default_seats(&model);
+        Setup {
+            rounds: model.rules.rounds,
+            seed: self.settings.seed,
+            source: source.into(),
+            seats,
+            row: 0,
+            model,
+        }
+    }
+
+    fn title_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let Screen::Title { sel } = &mut self.screen else {
+            return;
+        };
+        let n = self.entries.len();
+        match c {
+            Command::Up => *sel = sel.saturating_sub(1),
+            Command::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+            Command::OpenPath => self.popups.push(Popup::OpenPath {
+                input: String::new(),
+            }),
+            Command::Confirm | Command::Setup => {
+                let e = &self.entries[(*sel).min(n.saturating_sub(1))];
+                match &e.model {
+                    Ok(m) => {
+                        let setup = self.setup_for(Arc::clone(m), &e.source);
+                        if c == Command::Confirm {
+                            let fx2 = self.start_setup(setup);
+                            fx.extend(fx2);
+                        } else {
+                            self.screen = Screen::Setup(setup);
+                        }
+                    }
+                    Err(err) => {
+                        let err = err.clone();
+                        self.message("Cannot open the scenario", &err);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn start_setup(&mut self, s: Setup) -> Vec<Effect> {
+        let mut session = Session::new(Arc::clone(&s.model), &s.source, s.seed, s.seats);
+        let moved = i64::from(s.rounds) - i64::from(s.model.rules.rounds);
+        if moved != 0 {
+            let _ = session.apply(
+                Action::MoveDeadline {
+                    rounds: moved as i32,
+                },
+                None,
+            );
+        }
+        self.start(session)
+    }
+
+    fn setup_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let Screen::Setup(s) = &mut self.screen else {
+            return;
+        };
+        let rows = s.seats.len() + 2;
+        match c {
+            Command::Up => s.row = s.row.saturating_sub(1),
+            Command::Down => s.row = (s.row + 1).min(rows - 1),
+            Command::Left | Command::Right => {
+                let fwd = c == Command::Right;
+                let np = s.seats.len();
+                if s.row < np {
+                    s.seats[s.row] = s.seats[s.row].cycle(&s.model, fwd);
+                } else if s.row == np {
+                    s.rounds = if fwd {
+                        (s.rounds + 1).min(99)
+                    } else {
+                        s.rounds.saturating_sub(1).max(1)
+                    };
+                } else {
+                    s.seed = if fwd {
+                        s.seed.wrapping_add(1)
+                    } else {
+                        s.seed.wrapping_sub(1)
+                    };
+                }
+            }
+            Command::Confirm => {
+                let s = s.clone();
+                let f = self.start_setup(s);
+                fx.extend(f);
+            }
+            Command::Back => self.screen = Screen::Title { sel: 0 },
+            _ => {}
+        }
+    }
+
+    fn resume_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let Screen::Resume { saves, sel } = &mut self.screen else {
+            return;
+        };
+        match c {
+            Command::Up => *sel = sel.saturating_sub(1),
+            Command::Down => *sel = (*sel + 1).min(saves.len().saturating_sub(1)),
+            Command::Back => self.screen = Screen::Title { sel: 0 },
+            Command::Confirm => {
+                let Some(entry) = saves.get(*sel) else {
+                    return;
+                };
+                let path = entry.path.clone();
+                match resume_session(&path) {
+                    Ok(s) => fx.extend(self.start(s)),
+                    Err(e) => self.message("Cannot resume this game", &e),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Apply an action for the human seat at the keyboard.
+    fn act_party(&mut self, f: impl FnOnce(usize) -> Action, fx: &mut Vec<Effect>) {
+        let Screen::Game(play) = &mut self.screen else {
+            return;
+        };
+        let Some(p) = play.session.human_to_move() else {
+            self.status = Some("it is not your move".into());
+            return;
+        };
+        let action = f(p);
+        self.act(action, fx);
+    }
+
+    fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Screen::Game(play) = &mut self.screen else {
+            return;
+        };
+        match play.session.apply(action, None) {
+            Ok(()) => self.autosave(fx),
+            Err(e) => self.status = Some(e.to_string()),
+        }
+    }
+
+    fn game_command(&mut self, scope: Scope, c: Command, fx: &mut Vec<Effect>) {
+        let Screen::Game(play) = &mut self.screen else {
+            return;
+        };
+        let nc = play.session.model.clauses.len();
+        match (scope, c) {
+            (Scope::Handover, Command::Confirm) => {
+                play.session.at_keyboard = play.session.game.to_move()
+            }
+            (Scope::Briefing, Command::Confirm | Command::Back) => {
+                if let Some(v) = play.session.viewer() {
+                    play.session.briefed[v] = true;
+                }
+                play.brief_open = false;
+            }
+            (Scope::Briefing, Command::Up) => {
+                play.brief_scroll = play.brief_scroll.saturating_sub(1)
+            }
+            (Scope::Briefing, Command::Down) => {
+                play.brief_scroll = play.brief_scroll.saturating_add(1).min(300)
+            }
+            (Scope::Card, Command::Confirm) => {
+                play.session.cards.pop_front();
+            }
+            (Scope::Card, Command::Back) => play.session.cards.clear(),
+            (Scope::Vote, Command::Yes | Command::No) => {
+                let sign = c == Command::Yes;
+                self.act_party(|p| Action::Vote { party: p, sign }, fx);
+            }
+            (Scope::Vote, Command::Why) => {
+                if let Some(p) = play.session.viewer() {
+                    let b = play.session.game.explain_acceptance(p);
+                    self.popups.push(Popup::Why {
+                        breakdown: b,
+                        scroll: 0,
+                    });
+                }
+            }
+            (Scope::Map, Command::Map | Command::Back) => play.map_open = false,
+            (Scope::End, Command::Up) => play.end_scroll = play.end_scroll.saturating_sub(1),
+            (Scope::End, Command::Down) => {
+                play.end_scroll = play.end_scroll.saturating_add(1).min(300)
+            }
+            (Scope::End, Command::Confirm) => self.screen = Screen::Title { sel: 0 },
+            (Scope::End, Command::Export) => {
+                let s = &play.session;
+                let path = s.save_path.clone().unwrap_or_else(|| {
+                    PathBuf::from(format!(
+                        "{}-{}.ron",
+                        s.model.scenario.meta.id,
+                        s.game.seed()
+                    ))
+                });
+                fx.push(Effect::Export(path, Box::new(s.save(&(self.clock)()))));
+            }
+            (Scope::Variants, Command::Up | Command::Down) => {
+                if let Some(Popup::Variants { clause, sel }) = self.popups.last_mut() {
+                    let n = play.session.model.clauses[*clause].options.len();
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n - 1)
+                    };
+                }
+            }
+            (Scope::Variants, Command::Confirm) => {
+                if let Some(Popup::Variants { clause, sel }) = self.popups.pop() {
+                    let stance = if sel == play.session.model.clauses[clause].struck() {
+                        Stance::Strike
+                    } else {
+                        Stance::Propose(sel)
+                    };
+                    self.act_party(
+                        |party| Action::Stance {
+                            party,
+                            clause,
+                            stance,
+                        },
+                        fx,
+                    );
+                }
+            }
+            (Scope::Diplomacy, Command::Up | Command::Down) => {
+                let n = play.session.model.actions.len();
+                if let Some(Popup::Diplomacy { sel }) = self.popups.last_mut() {
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n.saturating_sub(1))
+                    };
+                }
+            }
+            (Scope::Diplomacy, Command::Confirm) => {
+                if let Some(Popup::Diplomacy { sel }) = self.popups.pop()
+                    && sel < play.session.model.actions.len()
+                {
+                    self.act_party(|party| Action::Diplomacy { party, action: sel }, fx);
+                }
+            }
+            (Scope::Facilitator, Command::Up | Command::Down) => {
+                let n = facilitator_items(&play.session).len();
+                if let Some(Popup::Facilitator { sel }) = self.popups.last_mut() {
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n - 1)
+                    };
+                }
+            }
+            (Scope::Facilitator, Command::Confirm) => {
+                let Some(Popup::Facilitator { sel }) = self.popups.last() else {
+                    return;
+                };
+                let items = facilitator_items(&play.session);
+                match items.get(*sel).map(|i| i.0) {
+                    Some(FacItem::Pause) => play.session.paused = !play.session.paused,
+                    Some(FacItem::Reveal) => play.session.reveal_all = !play.session.reveal_all,
+                    Some(FacItem::Projector) => play.session.projector = !play.session.projector,
+                    Some(FacItem::Deadline(d)) => self.act(Action::MoveDeadline { rounds: d }, fx),
+                    Some(FacItem::Inject(e)) => {
+                        self.popups.pop();
+                        self.act(Action::Inject { event: e }, fx);
+                    }
+                    None => {}
+                }
+            }
+            (Scope::Table, _) => self.table_command(c, fx),
+            (_, Command::Facilitator) => self.popups.push(Popup::Facilitator { sel: 0 }),
+            (_, Command::Projector) => play.session.projector = !play.session.projector,
+            _ => {
+                let _ = nc;
+            }
+        }
+    }
+
+    fn table_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let Screen::Game(play) = &mut self.screen else {
+            return;
+        };
+        let nc = play.session.model.clauses.len();
+        let clause = play.clause.min(nc.saturating_sub(1));
+        let stance = |stance| {
+            move |party| Action::Stance {
+                party,
+                clause,
+                stance,
+            }
+        };
+        match c {
+            Command::Up | Command::Down | Command::PageUp | Command::PageDown => {
+                let step: isize = match c {
+                    Command::Up => -1,
+                    Command::Down => 1,
+                    Command::PageUp => -10,
+                    _ => 10,
+                };
+                let mv = |v: usize, n: usize| {
+                    (v as isize + step).clamp(0, n.saturating_sub(1) as isize) as usize
+                };
+                match play.focus {
+                    Pane::Clauses => {
+                        play.clause = mv(play.clause, nc);
+                        play.detail_scroll = 0;
+                    }
+                    Pane::Detail => {
+                        play.detail_scroll =
+                            (play.detail_scroll as isize + step).clamp(0, 500) as u16;
+                    }
+                    Pane::Dashboard => play.dash = mv(play.dash, play.dash_items().len()),
+                    Pane::Ticker => {
+                        // Scrolling back in time: up goes further back.
+                        let n = play.session.ticker.len();
+                        play.ticker_scroll =
+                            (play.ticker_scroll as isize - step).clamp(0, n as isize) as usize;
+                    }
+                }
+            }
+            Command::NextPane | Command::PrevPane => {
+                let i = Pane::ALL.iter().position(|&p| p == play.focus).unwrap_or(0);
+                let n = Pane::ALL.len();
+                play.focus = Pane::ALL[if c == Command::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }];
+            }
+            Command::Accept => self.act_party(stance(Stance::Accept), fx),
+            Command::Reject => self.act_party(stance(Stance::Reject), fx),
+            Command::Strike => self.act_party(stance(Stance::Strike), fx),
+            Command::Amend => {
+                if play.session.human_to_move().is_none() {
+                    self.status = Some("it is not your move".into());
+                } else if play.session.game.status()[clause] != crate::engine::Status::Open {
+                    self.status = Some("this clause is settled".into());
+                } else {
+                    let cur = play.session.game.options()[clause];
+                    let cm = &play.session.model.clauses[clause];
+                    let sel = (0..cm.options.len())
+                        .find(|&o| o != cur && (o != cm.struck() || cm.strikable))
+                        .unwrap_or(cur);
+                    self.popups.push(Popup::Variants { clause, sel });
+                }
+            }
+            Command::Confirm => self.act_party(|party| Action::EndTurn { party }, fx),
+            Command::CallVote => self.act_party(|party| Action::CallVote { party }, fx),
+            Command::WalkOut => {
+                if play.session.human_to_move().is_some() {
+                    self.popups.push(Popup::Message {
+                        title: "Walk out?".into(),
+                        text: "Leaving the table ends the talks for everyone. Press y to walk out, Esc to stay.".into(),
+                        walk_out: true,
+                    });
+                } else {
+                    self.status = Some("it is not your move".into());
+                }
+            }
+            Command::Diplomacy => {
+                if play.session.model.actions.is_empty() {
+                    self.status = Some("this scenario has no diplomatic actions".into());
+                } else {
+                    self.popups.push(Popup::Diplomacy { sel: 0 });
+                }
+            }
+            Command::Why => {
+                let b = why(play);
+                self.popups.push(Popup::Why {
+                    breakdown: b,
+                    scroll: 0,
+                });
+            }
+            Command::Undo => match play.session.undo() {
+                Ok(()) => {
+                    self.status = Some("undone: your last move and the moves after it".into());
+                    self.autosave(fx);
+                }
+                Err(e) => self.status = Some(e),
+            },
+            Command::Brief => {
+                if play.session.viewer().is_some() {
+                    play.brief_open = true;
+                    play.brief_scroll = 0;
+                } else {
+                    self.status = Some("no private brief on this screen".into());
+                }
+            }
+            Command::Map => play.map_open = true,
+            Command::Advise => {
+                let lines = play.session.advice();
+                self.popups.push(Popup::Text {
+                    title: "Advisor — the draft against the deal space".into(),
+                    lines,
+                    scroll: 0,
+                });
+            }
+            Command::Skip => {
+                let mut n = 0;
+                while play.session.cards.is_empty() && n < 10_000 && play.session.ai_step() {
+                    n += 1;
+                }
+                if n > 0 {
+                    self.autosave(fx);
+                }
+            }
+            Command::Facilitator => self.popups.push(Popup::Facilitator { sel: 0 }),
+            Command::Projector => play.session.projector = !play.session.projector,
+            _ => {}
+        }
+    }
+}
+
+/// The "why" of what is selected on the table.
+fn why(play: &Play) -> Breakdown {
+    let g = &play.session.game;
+    let m = &play.session.model;
+    if play.focus == Pane::Dashboard || play.focus == Pane::Ticker {
+        let items = play.dash_items();
+        return match items.get(play.dash.min(items.len().saturating_sub(1))) {
+            Some(DashItem::Metric(i)) => g.explain_metric(*i),
+            Some(DashItem::Acceptance(p)) => g.explain_acceptance(*p),
+            Some(DashItem::Utility(p)) => g.explain_utility(*p),
+            Some(DashItem::Reservation(p)) => g.explain_reservation(*p),
+            None => g.explain_metric(0),
+        };
+    }
+    // A clause: what its current wording does to every metric and (privately) utilities.
+    let c = play.clause.min(m.clauses.len().saturating_sub(1));
+    let o = g.options()[c];
+    let opt = &m.clauses[c].options[o];
+    let mut terms: Vec<Term> = opt
+        .effects
+        .iter()
+        .map(|&(mi, d)| Term {
+            label: format!("effect on {}", m.scenario.metrics[mi].name),
+            delta: d,
+        })
+        .collect();
+    for p in 0..m.parties.len() {
+        if play.session.may_see(p) {
+            terms.push(Term {
+                label: format!("worth to {}", m.party_name(p)),
+                delta: opt.utility[p],
+            });
+        }
+    }
+    let cl = &m.scenario.clauses[c];
+    Breakdown {
+        label: format!(
+            "Point {} ({}): '{}'",
+            cl.number,
+            cl.title,
+            m.option_label(c, o)
+        ),
+        value: g.evaluation().likelihood * 100.0,
+        terms,
+    }
+}
+
+/// A line of the facilitator menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacItem {
+    Pause,
+    Reveal,
+    Projector,
+    Deadline(i32),
+    Inject(usize),
+}
+
+/// The facilitator menu with labels.
+pub fn facilitator_items(s: &Session) -> Vec<(FacItem, String)> {
+    let on = |b: bool| if b { "on" } else { "off" };
+    let mut v = vec![
+        (
+            FacItem::Pause,
+            format!("Pause the AI seats [{}]", on(s.paused)),
+        ),
+        (
+            FacItem::Reveal,
+            format!("Reveal all briefs and utilities [{}]", on(s.reveal_all)),
+        ),
+        (
+            FacItem::Projector,
+            format!("Projector view: public only [{}]", on(s.projector)),
+        ),
+        (
+            FacItem::Deadline(1),
+            format!("Extend the deadline (now round {})", s.game.deadline()),
+        ),
+        (FacItem::Deadline(-1), "Cut the deadline by a round".into()),
+    ];
+    for (i, e) in s.model.scenario.events.iter().enumerate() {
+        let fired = if s.game.fired(i) { " (fired)" } else { "" };
+        v.push((FacItem::Inject(i), format!("Inject: {}{fired}", e.title)));
+    }
+    v
+}
+
+/// The default seats: the player as Ukraine (or the first party), AI elsewhere.
+pub fn default_seats(model: &Model) -> Vec<Seat> {
+    let human = model
+        .party_index("ua")
+        .unwrap_or(model.rules.turn_order.first().copied().unwrap_or(0));
+    (0..model.parties.len())
+        .map(|p| {
+            if p == human {
+                Seat::Human
+            } else {
+                Seat::default_ai(model, p)
+            }
+        })
+        .collect()
+}
+
+/// Read a save and replay it; errors in words (the save is never touched).
+pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
+    let (save, model) = open_save(path)?;
+    let file = path.display().to_string();
+    let game = save
+        .replay(&file, Arc::clone(&model))
+        .map_err(|e| e.to_string())?;
+    let seats: Vec<Seat> = (0..model.parties.len())
+        .map(|p| {
+            let id = &model.scenario.parties[p].id;
+            save.seats
+                .iter()
+                .find(|(q, _)| q == id)
+                .map_or(Seat::default_ai(&model, p), |(_, pol)| {
+                    Seat::parse(&model, p, pol)
+                })
+        })
+        .collect();
+    let mut s = Session::replayed(model, &save.source, save.seed, seats, game.log(), &[])
+        .map_err(|(i, e)| format!("{file}: actions[{i}]: {e}"))?;
+    s.started = save.started.clone();
+    s.save_path = Some(path.to_path_buf());
+    s.briefed = vec![true; s.seats.len()];
+    Ok(s)
+}
+
+/// Read a save and open its scenario.
+pub fn open_save(path: &std::path::Path) -> Result<(Save, Arc<Model>), String> {
+    let save = Save::read(path).map_err(|e| format!("{e}\nThe save file was left untouched."))?;
+    let model = scenario::open(&save.source).map_err(|e| {
+        format!(
+            "{}: cannot open its scenario '{}': {e}",
+            path.display(),
+            save.source
+        )
+    })?;
+    Ok((save, Arc::new(model)))
+}

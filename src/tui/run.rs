@@ -1,0 +1,122 @@
+//! The event loop for the process's own terminal: block on input (with a
+//! timeout only while an AI seat is due to move), update, carry out effects,
+//! draw. No busy loop: with nothing to do, it sleeps in `event::read`.
+
+use super::app::{App, Effect, Msg, Popup};
+use crossterm::event::{self, Event, MouseButton, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+
+/// Run the app until it quits.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    first: Vec<Effect>,
+) -> io::Result<()>
+where
+    B::Error: Into<io::Error>,
+{
+    for e in first {
+        if carry_out(app, e) {
+            return Ok(());
+        }
+    }
+    let size = terminal.size().map_err(Into::into)?;
+    app.update(Msg::Resize {
+        w: size.width,
+        h: size.height,
+    });
+    loop {
+        terminal
+            .draw(|f| f.render_widget(&*app, f.area()))
+            .map_err(Into::into)?;
+        let msg = loop {
+            let ev = match app.tick_after() {
+                Some(d) if !event::poll(d)? => break Msg::Tick,
+                _ => event::read()?,
+            };
+            match ev {
+                Event::Key(k) => break Msg::Key(k),
+                Event::Resize(w, h) => break Msg::Resize { w, h },
+                Event::Mouse(m) => match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        break Msg::Click {
+                            x: m.column,
+                            y: m.row,
+                        };
+                    }
+                    MouseEventKind::ScrollUp => break Msg::Scroll { up: true },
+                    MouseEventKind::ScrollDown => break Msg::Scroll { up: false },
+                    _ => continue,
+                },
+                _ => continue,
+            }
+        };
+        for e in app.update(msg) {
+            if carry_out(app, e) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Carry out one effect; true means quit.
+pub fn carry_out(app: &mut App, e: Effect) -> bool {
+    match e {
+        Effect::Quit => return true,
+        Effect::Save(path, save) => {
+            if let Err(err) = save.write(&path) {
+                app.status = Some(format!("autosave failed: {err}"));
+            }
+        }
+        Effect::Export(path, save) => {
+            // TODO(report): when `crate::report::write_report` lands in main,
+            // write the debrief here instead of pointing at the command.
+            let text = match save.write(&path) {
+                Ok(()) => format!(
+                    "The game is saved in\n  {}\nWrite its debrief report (Markdown, HTML, JSON, CSV) with\n  backchannel report {}",
+                    path.display(),
+                    path.display()
+                ),
+                Err(err) => format!("Cannot write the save: {err}"),
+            };
+            app.popups.push(Popup::Message {
+                title: "Debrief".into(),
+                text,
+                walk_out: false,
+            });
+        }
+    }
+    false
+}
+
+/// The time now as RFC 3339 (UTC), from the system clock.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
+
+/// Seconds since the Unix epoch as RFC 3339 (UTC).
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}

@@ -1,0 +1,178 @@
+//! The dashboard: a gauge per metric, each party's readiness to sign, the
+//! viewer's utility against its reservation, and the chart over rounds.
+
+use super::{bar, block, cut, hit, line, signed};
+use crate::engine::{Evaluation, Game};
+use crate::tui::app::{App, DashItem, Hit, Pane, Play};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
+
+pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &play.session;
+    let g = &s.game;
+    let m = &s.model;
+    let b = block(t, "Dashboard — w: why", play.focus == Pane::Dashboard);
+    let inner = b.inner(area);
+    b.render(area, buf);
+    hit(app, area, Hit::Pane(Pane::Dashboard));
+    let ev = g.evaluation();
+    let items = play.dash_items();
+    let w = inner.width as usize;
+    let name_w = 12.min(w / 3);
+    let bar_w = w.saturating_sub(name_w + 14).min(30);
+    let focused = play.focus == Pane::Dashboard;
+    let mut row: u16 = 0;
+    for (i, item) in items.iter().enumerate() {
+        if row >= inner.height {
+            break;
+        }
+        if i == m.metrics.len() {
+            line(
+                buf,
+                inner,
+                row,
+                vec![Span::styled("Would sign", t.dim)],
+                t.dim,
+            );
+            row += 1;
+        }
+        let selected = focused && i == play.dash.min(items.len().saturating_sub(1));
+        let style = if selected { t.selected } else { t.text };
+        let mark = if selected { "▸" } else { " " };
+        let text = match *item {
+            DashItem::Metric(k) => {
+                let mm = &m.metrics[k];
+                let v = ev.metrics[k];
+                let ratio = if mm.max > mm.min {
+                    (v - mm.min) / (mm.max - mm.min)
+                } else {
+                    0.0
+                };
+                let name = &m.scenario.metrics[k].name;
+                let unit = if Some(k) == m.deal_metric { "%" } else { "" };
+                format!(
+                    "{mark}{:<name_w$} {} {v:5.1}{unit}",
+                    cut(name, name_w),
+                    bar(ratio, bar_w)
+                )
+            }
+            DashItem::Acceptance(p) => {
+                let a = ev.acceptance[p];
+                let verdict = match ev.crossed[p] {
+                    Some(_) => "✗ red line",
+                    None if ev.would_sign(p) => "✓ above R",
+                    None => "✗ below R",
+                };
+                let verdict = if s.may_see(p) || s.game.ending().is_some() {
+                    verdict
+                } else if ev.crossed[p].is_some() {
+                    "✗ red line"
+                } else {
+                    ""
+                };
+                format!(
+                    "{mark}{:<name_w$} {} {:4.0}% {verdict}",
+                    cut(m.party_name(p), name_w),
+                    bar(a, bar_w.saturating_sub(6)),
+                    100.0 * a
+                )
+            }
+            DashItem::Utility(p) => format!(
+                "{mark}{} utility {:.2} vs no deal {:.2} ({})",
+                m.party_short(p),
+                ev.utility[p],
+                ev.reservation[p],
+                signed(ev.utility[p] - ev.reservation[p], 2)
+            ),
+            DashItem::Reservation(p) => format!(
+                "{mark}{} reservation (no deal) {:.2}",
+                m.party_short(p),
+                ev.reservation[p]
+            ),
+        };
+        let st = match item {
+            DashItem::Utility(_) | DashItem::Reservation(_) if !selected => t.private,
+            _ => style,
+        };
+        line(buf, inner, row, vec![Span::raw(cut(&text, w))], st);
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 1),
+            Hit::Row(1000 + i),
+        );
+        row += 1;
+    }
+    if inner.height > row + 6 {
+        let r = Rect::new(inner.x, inner.y + row, inner.width, inner.height - row);
+        chart(app, g, r, buf);
+    }
+}
+
+/// The metrics and deal likelihood over rounds, each on 0–100 % of its range.
+pub fn chart(app: &App, g: &Game, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let m = g.model();
+    let mut points: Vec<(u32, &Evaluation)> = g.history().iter().map(|(r, e)| (*r, e)).collect();
+    if g.ending().is_none() {
+        points.push((g.round(), g.evaluation()));
+    }
+    let markers = [
+        Marker::Braille,
+        Marker::Dot,
+        Marker::HalfBlock,
+        Marker::Block,
+    ];
+    let series: Vec<Vec<(f64, f64)>> = (0..m.metrics.len())
+        .map(|k| {
+            let mm = &m.metrics[k];
+            points
+                .iter()
+                .map(|(r, e)| {
+                    let span = (mm.max - mm.min).max(1e-9);
+                    (f64::from(*r), 100.0 * (e.metrics[k] - mm.min) / span)
+                })
+                .collect()
+        })
+        .collect();
+    let datasets: Vec<Dataset> = series
+        .iter()
+        .enumerate()
+        .map(|(k, data)| {
+            Dataset::default()
+                .name(format!(
+                    "{} {}",
+                    ["⠿", "•", "▀", "█"][k % 4],
+                    cut(&m.scenario.metrics[k].name, 18)
+                ))
+                .marker(markers[k % 4])
+                .graph_type(GraphType::Line)
+                .style(t.chart(k))
+                .data(data)
+        })
+        .collect();
+    let max_x = f64::from(g.deadline().max(g.round()).max(1));
+    let chart = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .title(Line::from(Span::styled("round", t.dim)))
+                .bounds([0.0, max_x])
+                .labels(["0".to_string(), format!("{}", max_x as u32)])
+                .style(t.dim),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, 100.0])
+                .labels(["0", "50", "100"])
+                .style(t.dim),
+        )
+        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Percentage(60),
+            ratatui::layout::Constraint::Percentage(60),
+        ));
+    chart.render(area, buf);
+}

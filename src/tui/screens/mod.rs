@@ -1,0 +1,182 @@
+//! Every screen is a widget; this file lays out the frame (screen, popups,
+//! footer) and holds the small helpers they share.
+
+pub mod briefing;
+pub mod dashboard;
+pub mod end;
+pub mod popups;
+pub mod setup;
+pub mod table;
+pub mod title;
+
+use super::app::{App, Hit, Screen};
+use super::keys::{Keymap, Scope};
+use super::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+/// The smallest screen the UI draws.
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.hits.borrow_mut().clear();
+        if area.width < MIN_W || area.height < MIN_H {
+            too_small(area, buf, &self.theme);
+            return;
+        }
+        let [body, footer_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        match &self.screen {
+            Screen::Title { sel } => title::render(self, *sel, body, buf),
+            Screen::Setup(s) => setup::render(self, s, body, buf),
+            Screen::Resume { saves, sel } => setup::render_resume(self, saves, *sel, body, buf),
+            Screen::Game(play) => table::render_game(self, play, body, buf),
+        }
+        for (i, p) in self.popups.iter().enumerate() {
+            popups::render(self, p, i, body, buf);
+        }
+        footer(self, footer_area, buf);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let text = format!(
+        "Enlarge the terminal to at least {MIN_W}×{MIN_H} (now {}×{}).",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .style(theme.warn)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+/// The footer: a status message, then the current screen's main keys (clickable).
+fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut x = area.x;
+    let right = area.right();
+    if let Some(s) = &app.status {
+        let w = (s.chars().count() as u16 + 2).min(area.width / 2);
+        buf.set_stringn(x, area.y, format!("{s}  "), w as usize, t.warn);
+        x += w;
+    }
+    let scope = app.scope();
+    // While an AI seat moves, the keys that act on the draft do nothing: show the ones that do.
+    let waiting = match &app.screen {
+        Screen::Game(p) => scope == Scope::Table && p.session.human_to_move().is_none(),
+        _ => false,
+    };
+    for b in Keymap::bindings(scope) {
+        use super::keys::Command as C;
+        let label = match (waiting, b.command) {
+            (true, C::Skip) => "skip AI moves",
+            (true, C::Map) => "map",
+            (true, C::Accept | C::Reject | C::Amend | C::Strike | C::Confirm) => "",
+            _ => b.footer,
+        };
+        if label.is_empty() {
+            continue;
+        }
+        let Some(key) = app.keys.keys(b.command).first().map(|k| k.to_string()) else {
+            continue;
+        };
+        let w = (key.chars().count() + label.chars().count() + 3) as u16;
+        if x + w > right {
+            break;
+        }
+        buf.set_string(x, area.y, format!(" {key} "), t.key);
+        let kx = x + key.chars().count() as u16 + 2;
+        buf.set_string(kx, area.y, format!("{label} "), t.dim);
+        app.hits
+            .borrow_mut()
+            .push((Rect::new(x, area.y, w, 1), Hit::Key(b.command)));
+        x += w + 1;
+    }
+}
+
+/// A bordered block with a title, highlighted when focused.
+pub fn block<'a>(theme: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+    let (b, t) = if focused {
+        (theme.border_focus, theme.title)
+    } else {
+        (theme.border, theme.title)
+    };
+    Block::bordered()
+        .border_style(b)
+        .title(Line::from(Span::styled(format!(" {} ", title.into()), t)))
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Record a click target.
+pub fn hit(app: &App, r: Rect, h: Hit) {
+    app.hits.borrow_mut().push((r, h));
+}
+
+/// Cut a string to `n` characters, with an ellipsis when cut.
+pub fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    if n == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(n - 1).collect();
+    out.push('…');
+    out
+}
+
+/// A horizontal bar of `w` cells filled to `ratio` (text, so it survives NO_COLOR).
+pub fn bar(ratio: f64, w: usize) -> String {
+    let r = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let full = (r * w as f64).round() as usize;
+    "█".repeat(full.min(w)) + &"░".repeat(w - full.min(w))
+}
+
+/// A signed number with a true minus sign.
+pub fn signed(v: f64, prec: usize) -> String {
+    let s = format!("{v:+.prec$}");
+    s.replace('-', "−")
+}
+
+/// Draw a line of spans clipped to the area's row.
+pub fn line(buf: &mut Buffer, area: Rect, row: u16, spans: Vec<Span>, style: Style) {
+    if row >= area.height {
+        return;
+    }
+    let y = area.y + row;
+    buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+    buf.set_line(area.x, y, &Line::from(spans), area.width);
+}
+
+/// The scope under the top popup (for the help popup).
+pub fn scope_below(app: &App, index: usize) -> Scope {
+    if index > 0 {
+        return app.popups[index - 1].scope();
+    }
+    match &app.screen {
+        Screen::Title { .. } => Scope::Title,
+        Screen::Setup(_) => Scope::Setup,
+        Screen::Resume { .. } => Scope::Resume,
+        Screen::Game(p) => p.scope(),
+    }
+}

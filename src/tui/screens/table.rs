@@ -1,0 +1,429 @@
+//! The table: clause list, clause detail with what-if, dashboard, ticker.
+
+use super::{block, cut, hit, line, signed};
+use crate::engine::{Stance, Status};
+use crate::tui::app::{App, Hit, Pane, Play};
+use crate::tui::keys::Scope;
+use crate::tui::session::TickKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+/// Whichever screen the game is on.
+pub fn render_game(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    match play.scope() {
+        Scope::End => super::end::render(app, play, area, buf),
+        Scope::Handover => super::briefing::handover(app, play, area, buf),
+        Scope::Briefing => super::briefing::render(app, play, area, buf),
+        Scope::Map => crate::tui::map::render(app, play, area, buf),
+        scope => {
+            render(app, play, area, buf);
+            match scope {
+                Scope::Card => super::popups::card(app, play, area, buf),
+                Scope::Vote => super::popups::vote(app, play, area, buf),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The table's panes and where they are.
+pub struct TableLayout {
+    pub header: Rect,
+    pub clauses: Rect,
+    pub detail: Option<Rect>,
+    pub dashboard: Option<Rect>,
+    pub ticker: Rect,
+}
+
+pub fn layout(area: Rect, focus: Pane) -> TableLayout {
+    let wide = area.width >= 140 && area.height >= 36;
+    let ticker_h = if wide {
+        (area.height / 4).clamp(6, 14)
+    } else {
+        6
+    };
+    let [header, main, ticker] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(ticker_h),
+    ])
+    .areas(area);
+    if wide {
+        let [clauses, detail, dashboard] = Layout::horizontal([
+            Constraint::Percentage(30),
+            Constraint::Fill(1),
+            Constraint::Percentage(34),
+        ])
+        .areas(main);
+        TableLayout {
+            header,
+            clauses,
+            detail: Some(detail),
+            dashboard: Some(dashboard),
+            ticker,
+        }
+    } else {
+        let cw = (area.width * 9 / 20).max(36);
+        let [clauses, right] =
+            Layout::horizontal([Constraint::Length(cw), Constraint::Fill(1)]).areas(main);
+        let dash = focus == Pane::Dashboard;
+        TableLayout {
+            header,
+            clauses,
+            detail: (!dash).then_some(right),
+            dashboard: dash.then_some(right),
+            ticker,
+        }
+    }
+}
+
+pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let l = layout(area, play.focus);
+    header(app, play, l.header, buf);
+    clauses(app, play, l.clauses, buf);
+    if let Some(r) = l.detail {
+        detail(app, play, r, buf);
+    }
+    if let Some(r) = l.dashboard {
+        super::dashboard::render(app, play, r, buf);
+    }
+    ticker(app, play, l.ticker, buf);
+}
+
+fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &play.session;
+    let g = &s.game;
+    let m = &s.model;
+    let mut spans = vec![
+        Span::styled(
+            cut(
+                &m.scenario.meta.title,
+                (area.width as usize).saturating_sub(56).max(12),
+            ),
+            t.title,
+        ),
+        Span::raw(format!("  Round {}/{}", g.round(), g.deadline())),
+    ];
+    if let Some(p) = g.to_move() {
+        let who = if s.seats[p].is_human() { "you" } else { "AI" };
+        let what = if matches!(g.phase(), crate::engine::Phase::Vote { .. }) {
+            "votes"
+        } else {
+            "moves"
+        };
+        spans.push(Span::raw("  · "));
+        spans.push(Span::styled(
+            m.party_name(p).to_string(),
+            t.party(&m.scenario.parties[p].colour),
+        ));
+        spans.push(Span::raw(format!(" {what} ({who})")));
+    }
+    if let Some(v) = s.viewer() {
+        spans.push(Span::styled(
+            format!("  · seat: {}", m.party_short(v)),
+            t.private,
+        ));
+    }
+    if s.paused {
+        spans.push(Span::styled("  [AI PAUSED]", t.warn));
+    }
+    if s.projector {
+        spans.push(Span::styled("  [PROJECTOR: public view]", t.accent));
+    } else if s.reveal_all {
+        spans.push(Span::styled("  [ALL BRIEFS REVEALED]", t.accent));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// A stance as a letter (never colour alone).
+pub fn stance_mark(s: Option<Stance>) -> &'static str {
+    match s {
+        None => "·",
+        Some(Stance::Accept) => "A",
+        Some(Stance::Reject) => "R",
+        Some(Stance::Propose(_)) => "P",
+        Some(Stance::Strike) => "S",
+    }
+}
+
+/// A clause's status as a mark.
+pub fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Open => "○",
+        Status::Agreed => "✓",
+        Status::Struck => "✗",
+    }
+}
+
+fn clauses(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &play.session;
+    let g = &s.game;
+    let m = &s.model;
+    let np = m.parties.len();
+    let open = g.open_clauses().count();
+    let b = block(
+        t,
+        format!("Draft — {open} open"),
+        play.focus == Pane::Clauses,
+    );
+    let inner = b.inner(area);
+    b.render(area, buf);
+    hit(app, area, Hit::Pane(Pane::Clauses));
+    if inner.height < 2 {
+        return;
+    }
+    let marks_w = np * 3;
+    let title_w = (inner.width as usize).saturating_sub(7 + marks_w);
+    let mut head = format!("{:>4} {:<title_w$}", "# ", "clause");
+    for p in 0..np {
+        head.push_str(&format!(" {:<2}", cut(m.party_short(p), 2)));
+    }
+    line(buf, inner, 0, vec![Span::raw(head)], t.dim);
+    let rows = (inner.height - 1) as usize;
+    let sel = play.clause.min(m.clauses.len().saturating_sub(1));
+    let first = if sel >= rows { sel + 1 - rows } else { 0 };
+    for c in first..m.clauses.len().min(first + rows) {
+        let row = (c - first) as u16 + 1;
+        let cl = &m.scenario.clauses[c];
+        let st = g.status()[c];
+        let selected = c == sel;
+        let base = if selected {
+            t.selected
+        } else if st == Status::Open {
+            t.text
+        } else {
+            t.dim
+        };
+        let mut spans = vec![
+            Span::raw(if selected { "▸" } else { " " }),
+            Span::raw(format!("{:>2} {} ", cl.number, status_mark(st))),
+            Span::raw(format!("{:<title_w$}", cut(&cl.title, title_w))),
+        ];
+        for p in 0..np {
+            let mark = if st == Status::Open {
+                stance_mark(g.stance(p, c))
+            } else {
+                " "
+            };
+            let style = match g.stance(p, c) {
+                Some(Stance::Accept) if !selected => t.good,
+                Some(Stance::Reject) if !selected => t.bad,
+                Some(_) if !selected => t.warn,
+                _ => base,
+            };
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(mark, style));
+        }
+        line(buf, inner, row, spans, base);
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 1),
+            Hit::Row(c),
+        );
+    }
+}
+
+/// A metric's short name for narrow rows.
+pub fn metric_abbrev(m: &crate::scenario::Model, i: usize) -> String {
+    let id = &m.scenario.metrics[i].id;
+    if Some(i) == m.deal_metric {
+        return "deal".into();
+    }
+    id.chars().take(3).collect()
+}
+
+fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &play.session;
+    let g = &s.game;
+    let m = &s.model;
+    let c = play.clause.min(m.clauses.len().saturating_sub(1));
+    let cl = &m.scenario.clauses[c];
+    let b = block(
+        t,
+        format!("Point {} — {}", cl.number, cl.title),
+        play.focus == Pane::Detail,
+    );
+    let inner = b.inner(area);
+    b.render(area, buf);
+    hit(app, area, Hit::Pane(Pane::Detail));
+    let cur = g.options()[c];
+    let st = g.status()[c];
+    let viewer = s.viewer();
+    let mut lines: Vec<Line> = Vec::new();
+    let state = match st {
+        Status::Open => "open",
+        Status::Agreed => "agreed",
+        Status::Struck => "struck",
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} {state}", status_mark(st)), t.accent),
+        Span::styled(format!(" · {:?}", cl.category), t.dim),
+        Span::styled(format!(" · draft: {}", m.option_label(c, cur)), t.text),
+    ]));
+    let text = cl
+        .variants
+        .get(cur)
+        .map_or("Struck from the draft.", |v| v.text.as_str());
+    lines.push(Line::from(Span::raw(text.to_string())));
+    // Who stands where.
+    let mut stances = vec![Span::styled("Stances: ", t.dim)];
+    for p in 0..m.parties.len() {
+        let mark = stance_mark(g.stance(p, c));
+        let what = match g.stance(p, c) {
+            Some(Stance::Propose(v)) => format!(
+                "{} {mark}:{} ",
+                m.party_short(p),
+                cut(m.option_label(c, v), 14)
+            ),
+            _ => format!("{} {mark} ", m.party_short(p)),
+        };
+        stances.push(Span::raw(what));
+    }
+    lines.push(Line::from(stances));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Wordings — what if the draft said…",
+        t.title,
+    )));
+    let ev = g.evaluation();
+    let metrics: Vec<usize> = (0..m.metrics.len())
+        .filter(|&i| Some(i) != m.deal_metric)
+        .collect();
+    for o in 0..m.clauses[c].options.len() {
+        let struck = o == m.clauses[c].struck();
+        if struck && !m.clauses[c].strikable {
+            continue;
+        }
+        let label = m.option_label(c, o);
+        let now = if o == cur { " (draft)" } else { "" };
+        let mark = if o == cur { "●" } else { "○" };
+        let head = if struck {
+            format!("{mark} ✗ strike the clause{now}")
+        } else {
+            format!("{mark} {}. {label}{now}", o + 1)
+        };
+        lines.push(Line::from(Span::styled(
+            head,
+            if o == cur { t.accent } else { t.text },
+        )));
+        let w = g.what_if(c, o);
+        let mut spans = vec![Span::raw("  ")];
+        for &i in &metrics {
+            let d = w.metrics[i] - ev.metrics[i];
+            spans.push(Span::styled(
+                format!("{} {} ", metric_abbrev(m, i), signed(d, 1)),
+                delta_style(t, d),
+            ));
+        }
+        let d = w.likelihood - ev.likelihood;
+        spans.push(Span::styled(
+            format!(
+                "deal {:.0}% ({}) ",
+                100.0 * w.likelihood,
+                signed(100.0 * d, 0)
+            ),
+            delta_style(t, d),
+        ));
+        if let Some(p) = viewer {
+            let du = w.utility[p] - ev.utility[p];
+            spans.push(Span::styled(format!("you {}", signed(du, 1)), t.private));
+        }
+        lines.push(Line::from(spans));
+    }
+    if !cl.requires.is_empty() || !cl.excludes.is_empty() {
+        lines.push(Line::default());
+        if !cl.requires.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("Requires: {}", cl.requires.join(", ")),
+                t.dim,
+            )));
+        }
+        if !cl.excludes.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("Excludes: {}", cl.excludes.join(", ")),
+                t.dim,
+            )));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(cl.text.clone(), t.dim)));
+    Paragraph::new(Text::from(lines))
+        .wrap(Wrap { trim: false })
+        .scroll((play.detail_scroll, 0))
+        .render(inner, buf);
+}
+
+fn delta_style(t: &crate::tui::theme::Theme, d: f64) -> ratatui::style::Style {
+    if d > 1e-9 {
+        t.good
+    } else if d < -1e-9 {
+        t.bad
+    } else {
+        t.dim
+    }
+}
+
+fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &play.session;
+    let b = block(t, "News and moves", play.focus == Pane::Ticker);
+    let inner = b.inner(area);
+    b.render(area, buf);
+    hit(app, area, Hit::Pane(Pane::Ticker));
+    let n = s.ticker.len();
+    let end = n.saturating_sub(play.ticker_scroll.min(n));
+    let rows = inner.height as usize;
+    let w = (inner.width as usize).max(8);
+    // Newest at the bottom; long lines wrap under their text.
+    let mut out: Vec<(String, ratatui::style::Style)> = Vec::new();
+    for tk in s.ticker[..end].iter().rev() {
+        if out.len() >= rows {
+            break;
+        }
+        let (mark, style) = match tk.kind {
+            TickKind::Round => ("─", t.dim),
+            TickKind::Card => ("!", t.warn),
+            TickKind::Move => ("·", t.text),
+            TickKind::Agreed => ("✓", t.good),
+            TickKind::Revised => ("✎", t.accent),
+            TickKind::Vote => ("☐", t.accent),
+            TickKind::End => ("■", t.title),
+        };
+        let lines = wrap(&format!("r{:<2} {mark} {}", tk.round, tk.text), w, 6);
+        for l in lines.into_iter().rev() {
+            out.push((l, style));
+        }
+    }
+    let skip = out.len().saturating_sub(rows);
+    for (i, (text, style)) in out.into_iter().rev().skip(skip).enumerate() {
+        line(buf, inner, i as u16, vec![Span::raw(text)], style);
+    }
+}
+
+/// Wrap text at spaces into lines of at most `w` characters; continuation
+/// lines are indented by `indent`.
+fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut len = 0;
+    for word in text.split(' ') {
+        let wl = word.chars().count();
+        if len > 0 && len + 1 + wl > w {
+            out.push(std::mem::take(&mut cur));
+            cur.push_str(&" ".repeat(indent));
+            len = indent;
+        } else if len > 0 {
+            cur.push(' ');
+            len += 1;
+        }
+        cur.push_str(word);
+        len += wl;
+    }
+    out.push(cur);
+    out.into_iter().map(|l| cut(&l, w)).collect()
+}

@@ -1,0 +1,204 @@
+//! A whole game through key events, undo, autosave and resume, and random
+//! input at random sizes (no panic, the engine's invariants hold).
+
+mod tui_support;
+
+use backchannel::engine::Game;
+use backchannel::tui::app::{Effect, Msg, Screen, resume_session};
+use backchannel::tui::keys::Scope;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tui_support::*;
+
+#[test]
+fn a_whole_game_from_title_to_end_by_keys() {
+    let mut a = app();
+    assert_eq!(a.scope(), Scope::Title);
+    enter(&mut a);
+    let mut turns = 0;
+    for _ in 0..5000 {
+        match a.scope() {
+            Scope::End => break,
+            Scope::Briefing | Scope::Card | Scope::Handover => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'y'),
+            Scope::Table => {
+                if play(&a).session.human_to_move().is_some() {
+                    // Accept the first three open clauses, propose on the fourth, end the turn.
+                    press(&mut a, KeyCode::Home);
+                    for _ in 0..3 {
+                        ch(&mut a, 'a');
+                        press(&mut a, KeyCode::Down);
+                    }
+                    ch(&mut a, 'm');
+                    enter(&mut a);
+                    enter(&mut a);
+                    turns += 1;
+                }
+                settle(&mut a);
+            }
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        let _ = draw(&a, 80, 24);
+    }
+    assert_eq!(a.scope(), Scope::End, "the game should end");
+    assert!(turns >= 1);
+    let g = &play(&a).session.game;
+    assert!(g.ending().is_some());
+    // The end screen offers the debrief.
+    let fx = a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    assert!(matches!(fx.as_slice(), [Effect::Export(..)]));
+    // Enter goes back to the title.
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Title);
+}
+
+#[test]
+fn undo_takes_back_the_last_move_and_the_ai_replies() {
+    let mut a = app();
+    to_table(&mut a);
+    let before = play(&a).session.game.log().len();
+    ch(&mut a, 'a');
+    enter(&mut a);
+    settle(&mut a);
+    press(&mut a, KeyCode::Esc); // news cards of the new round, if any
+    assert_eq!(a.scope(), Scope::Table);
+    assert!(play(&a).session.game.log().len() > before + 1);
+    ch(&mut a, 'u');
+    // Back before the end of the turn: the accept stays, the AI moves are gone.
+    assert_eq!(play(&a).session.game.log().len(), before + 1);
+    ch(&mut a, 'u');
+    assert_eq!(play(&a).session.game.log().len(), before);
+}
+
+#[test]
+fn autosave_writes_a_save_that_resumes() {
+    let dir = std::env::temp_dir().join(format!("backchannel-tui-{}", std::process::id()));
+    let path = dir.join("game.ron");
+    let mut a = app();
+    a.settings.autosave = true;
+    a.settings.save_path = Some(path.clone());
+    enter(&mut a);
+    enter(&mut a);
+    press(&mut a, KeyCode::Esc);
+    let mut saved = 0;
+    for _ in 0..10_000 {
+        if a.tick_after().is_none() {
+            break;
+        }
+        for e in a.update(Msg::Tick) {
+            if let Effect::Save(p, s) = e {
+                s.write(&p).expect("write save");
+                saved += 1;
+            }
+        }
+    }
+    assert!(saved > 0, "every AI move is saved");
+    ch(&mut a, 'a');
+    let s = resume_session(&path).expect("resume");
+    let live = &play(&a).session.game;
+    assert_eq!(
+        s.game.log().len(),
+        live.log().len() - 1,
+        "the last save is one keypress behind at most"
+    );
+    // A corrupt save is refused and left untouched.
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, "(format: 1, nonsense").unwrap();
+    let err = resume_session(&bad).unwrap_err();
+    assert!(err.contains("bad.ron"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&bad).unwrap(),
+        "(format: 1, nonsense"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn check_invariants(a: &backchannel::tui::App) {
+    if let Screen::Game(p) = &a.screen {
+        let g = &p.session.game;
+        let ev = g.evaluation();
+        assert!((0.0..=1.0).contains(&ev.likelihood));
+        let m = g.model();
+        for (k, mm) in m.metrics.iter().enumerate() {
+            assert!(ev.metrics[k] >= mm.min - 1e-9 && ev.metrics[k] <= mm.max + 1e-9);
+        }
+        let r = Game::replay(m.clone(), g.seed(), g.log()).expect("the log replays");
+        assert_eq!(r.evaluation(), g.evaluation());
+        assert_eq!(r.options(), g.options());
+        assert_eq!(r.round(), g.round());
+    }
+}
+
+fn fuzz(events: usize, seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut a = app();
+    let keys: Vec<KeyCode> = [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Backspace,
+        KeyCode::F(1),
+    ]
+    .into_iter()
+    // `A` (the advisor) is left out: it starts a deal-space search on a thread
+    // per game, which in a debug build would dominate the run.
+    .chain("akjmrsuwMbdvWFPyneoq? xhl0/.".chars().map(KeyCode::Char))
+    .collect();
+    let (mut w, mut h) = (80u16, 24u16);
+    for i in 0..events {
+        let roll: u32 = rng.random_range(0..100);
+        let msg = if roll < 80 {
+            let k = keys[rng.random_range(0..keys.len())];
+            let mods = if rng.random_range(0..50) == 0 {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            };
+            Msg::Key(KeyEvent::new(k, mods))
+        } else if roll < 90 {
+            Msg::Click {
+                x: rng.random_range(0..w.max(1) + 5),
+                y: rng.random_range(0..h.max(1) + 5),
+            }
+        } else if roll < 95 {
+            Msg::Tick
+        } else if roll < 97 {
+            Msg::Scroll { up: rng.random() }
+        } else {
+            w = rng.random_range(0..260);
+            h = rng.random_range(0..90);
+            Msg::Resize { w, h }
+        };
+        let _ = a.update(msg);
+        let _ = draw(&a, w, h);
+        if i % 1000 == 0 {
+            check_invariants(&a);
+        }
+    }
+    check_invariants(&a);
+}
+
+#[test]
+fn random_keys_clicks_and_sizes_never_panic() {
+    fuzz(10_000, 1);
+}
+
+/// The full count: `cargo test --release --test tui_game -- --ignored`.
+#[test]
+#[ignore]
+fn random_input_100k() {
+    fuzz(100_000, 2);
+}

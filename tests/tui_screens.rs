@@ -1,0 +1,232 @@
+//! Snapshots of every screen at 80×24 and 160×48.
+
+mod tui_support;
+
+use backchannel::tui::app::{App, Popup, SaveEntry, Screen};
+use backchannel::tui::keys::Scope;
+use crossterm::event::KeyCode;
+use tui_support::*;
+
+fn snap(name: &str, app: &App) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let t = draw(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn title() {
+    let a = app();
+    snap("title", &a);
+}
+
+#[test]
+fn open_path() {
+    let mut a = app();
+    ch(&mut a, 'o');
+    for c in "examples/scenarios/orchard.ron".chars() {
+        ch(&mut a, c);
+    }
+    snap("open_path", &a);
+}
+
+#[test]
+fn setup() {
+    let mut a = app();
+    ch(&mut a, 's');
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.scope(), Scope::Setup);
+    snap("setup", &a);
+}
+
+#[test]
+fn resume_list() {
+    let mut a = app();
+    a.screen = Screen::Resume {
+        saves: vec![SaveEntry {
+            path: "plan28-2025-11-21.ron".into(),
+            save: Err("plan28-2025-11-21.ron: 3:1: expected a save".into()),
+            round: None,
+        }],
+        sel: 0,
+    };
+    snap("resume", &a);
+}
+
+#[test]
+fn briefing() {
+    let mut a = app();
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Briefing);
+    snap("briefing", &a);
+}
+
+#[test]
+fn event_card() {
+    let mut a = app();
+    enter(&mut a);
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Card);
+    snap("card", &a);
+}
+
+#[test]
+fn table() {
+    let mut a = app();
+    to_table(&mut a);
+    ch(&mut a, 'a');
+    press(&mut a, KeyCode::Down);
+    ch(&mut a, 'r');
+    snap("table", &a);
+}
+
+#[test]
+fn table_dashboard() {
+    let mut a = app();
+    to_table(&mut a);
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    snap("dashboard", &a);
+}
+
+#[test]
+fn amend() {
+    let mut a = app();
+    to_table(&mut a);
+    for _ in 0..5 {
+        press(&mut a, KeyCode::Down);
+    }
+    ch(&mut a, 'm');
+    assert_eq!(a.scope(), Scope::Variants);
+    snap("amend", &a);
+}
+
+#[test]
+fn why() {
+    let mut a = app();
+    to_table(&mut a);
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    ch(&mut a, 'w');
+    assert_eq!(a.scope(), Scope::Why);
+    snap("why", &a);
+}
+
+#[test]
+fn help() {
+    let mut a = app();
+    to_table(&mut a);
+    ch(&mut a, '?');
+    assert_eq!(a.scope(), Scope::Help);
+    snap("help", &a);
+}
+
+#[test]
+fn quit() {
+    let mut a = app();
+    ch(&mut a, 'q');
+    assert_eq!(a.scope(), Scope::Quit);
+    snap("quit", &a);
+}
+
+#[test]
+fn diplomacy() {
+    let mut a = app();
+    to_table(&mut a);
+    ch(&mut a, 'd');
+    assert_eq!(a.scope(), Scope::Diplomacy);
+    snap("diplomacy", &a);
+}
+
+#[test]
+fn facilitator_and_projector() {
+    let mut a = app();
+    to_table(&mut a);
+    ch(&mut a, 'F');
+    assert_eq!(a.scope(), Scope::Facilitator);
+    snap("facilitator", &a);
+    press(&mut a, KeyCode::Esc);
+    ch(&mut a, 'P');
+    snap("projector", &a);
+}
+
+#[test]
+fn map() {
+    let mut a = app();
+    to_table(&mut a);
+    ch(&mut a, 'M');
+    assert_eq!(a.scope(), Scope::Map);
+    snap("map", &a);
+}
+
+#[test]
+fn map_without_regions() {
+    let mut a = app();
+    press(&mut a, KeyCode::Down);
+    to_table(&mut a);
+    ch(&mut a, 'M');
+    snap("map_tutorial", &a);
+}
+
+#[test]
+fn hand_over() {
+    let mut a = app();
+    ch(&mut a, 's');
+    // United States: AI → human; Ukraine stays human.
+    press(&mut a, KeyCode::Right);
+    for _ in 0..4 {
+        press(&mut a, KeyCode::Left);
+    }
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Handover);
+    snap("handover", &a);
+}
+
+#[test]
+fn vote_and_end() {
+    let mut a = app();
+    to_table(&mut a);
+    // Call a vote at once.
+    ch(&mut a, 'v');
+    settle(&mut a);
+    if a.scope() == Scope::Vote {
+        snap("vote", &a);
+        ch(&mut a, 'n');
+    }
+    for _ in 0..2000 {
+        if a.scope() == Scope::End {
+            break;
+        }
+        match a.scope() {
+            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Table => enter(&mut a),
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        settle(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::End);
+    snap("end", &a);
+}
+
+#[test]
+fn too_small() {
+    let a = app();
+    for (w, h) in [(79, 24), (80, 23), (1, 1), (0, 0), (20, 3)] {
+        let _ = draw(&a, w, h);
+    }
+    let t = draw(&a, 40, 10);
+    insta::assert_snapshot!("too_small_40x10", t.backend());
+}
+
+#[test]
+fn message_popup() {
+    let mut a = app();
+    a.popups.push(Popup::Message {
+        title: "Cannot open the scenario".into(),
+        text: "nope.ron: cannot read: No such file or directory (os error 2)".into(),
+        walk_out: false,
+    });
+    snap("message", &a);
+}
