@@ -162,10 +162,7 @@ fn brute(model: &Model) -> Brute {
 }
 
 /// The argmax with ties (within 1e-9) broken by the lowest option vector.
-fn argmax(
-    items: &[(Vec<usize>, Vec<f64>)],
-    f: impl Fn(&[f64]) -> f64,
-) -> Option<(&[usize], f64)> {
+fn argmax(items: &[(Vec<usize>, Vec<f64>)], f: impl Fn(&[f64]) -> f64) -> Option<(&[usize], f64)> {
     let best = items
         .iter()
         .map(|x| f(&x.1))

@@ -144,18 +144,24 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
     let mut order: Vec<(f64, usize)> = (0..n).map(|i| (sum(i), i)).collect();
     order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut front: Vec<usize> = Vec::new();
+    let dominates = |j: usize, x: &[f64]| {
+        let y = &points[j * dim..(j + 1) * dim];
+        y.iter().zip(x).all(|(a, b)| *a >= b - TOL)
+            && y[..strict]
+                .iter()
+                .zip(&x[..strict])
+                .any(|(a, b)| *a > b + TOL)
+    };
+    // The last dominator is tried first: dominated points come in runs.
+    let mut last = usize::MAX;
     for &(_, i) in &order {
         let x = &points[i * dim..(i + 1) * dim];
-        let dominated = front.iter().any(|&j| {
-            let y = &points[j * dim..(j + 1) * dim];
-            y.iter().zip(x).all(|(a, b)| *a >= b - TOL)
-                && y[..strict]
-                    .iter()
-                    .zip(&x[..strict])
-                    .any(|(a, b)| *a > b + TOL)
-        });
-        if !dominated {
-            front.push(i);
+        if last != usize::MAX && dominates(front[last], x) {
+            continue;
+        }
+        match front.iter().position(|&j| dominates(j, x)) {
+            Some(k) => last = k,
+            None => front.push(i),
         }
     }
     front
