@@ -77,7 +77,9 @@ pub fn parse_seat(model: &Model, text: &str) -> Result<(usize, Policy), String> 
     Ok((p, policy))
 }
 
-/// One seat at the table, ready to play.
+/// One seat at the table, ready to play. (A handful per game: the AI variant
+/// stays inline so the sweep hot path does not chase a pointer.)
+#[allow(clippy::large_enum_variant)]
 pub enum Seat {
     Ai { seat: AiSeat, rng: ChaCha8Rng },
     Script,
