@@ -83,11 +83,28 @@ impl Brain {
 
     /// The first red line of party p crossed if clause c were at option o
     /// (the rest of the draft as it is).
-    pub fn crosses(&self, model: &Model, p: usize, c: usize, o: usize, options: &[usize], metrics: &[f64]) -> Option<usize> {
+    pub fn crosses(
+        &self,
+        model: &Model,
+        p: usize,
+        c: usize,
+        o: usize,
+        options: &[usize],
+        metrics: &[f64],
+    ) -> Option<usize> {
         self.lines[c]
             .iter()
             .filter(|&&(q, _)| q == p)
-            .find(|&&(_, l)| holds_with(model, &model.parties[p].red_lines[l], options, c, o, metrics))
+            .find(|&&(_, l)| {
+                holds_with(
+                    model,
+                    &model.parties[p].red_lines[l],
+                    options,
+                    c,
+                    o,
+                    metrics,
+                )
+            })
             .map(|&(_, l)| l)
     }
 
@@ -105,7 +122,16 @@ impl Brain {
         self.lines[c]
             .iter()
             .filter(|&&(q, _)| q != p)
-            .find(|&&(q, l)| holds_with(model, &model.parties[q].red_lines[l], options, c, o, metrics))
+            .find(|&&(q, l)| {
+                holds_with(
+                    model,
+                    &model.parties[q].red_lines[l],
+                    options,
+                    c,
+                    o,
+                    metrics,
+                )
+            })
             .copied()
     }
 
@@ -142,14 +168,25 @@ fn clauses_of(cond: &Cond, out: &mut Vec<usize>) {
 }
 
 /// [`holds`] with clause `sc` read as option `so`, without copying the draft.
-fn holds_with(model: &Model, cond: &Cond, options: &[usize], sc: usize, so: usize, metrics: &[f64]) -> bool {
+fn holds_with(
+    model: &Model,
+    cond: &Cond,
+    options: &[usize],
+    sc: usize,
+    so: usize,
+    metrics: &[f64],
+) -> bool {
     let opt = |c: usize| if c == sc { so } else { options[c] };
     match cond {
         Cond::Option(c, o) => opt(*c) == *o,
         Cond::Struck(c) => opt(*c) == model.clauses[*c].struck(),
         Cond::Present(c) => opt(*c) != model.clauses[*c].struck(),
-        Cond::All(cs) => cs.iter().all(|c| holds_with(model, c, options, sc, so, metrics)),
-        Cond::Any(cs) => cs.iter().any(|c| holds_with(model, c, options, sc, so, metrics)),
+        Cond::All(cs) => cs
+            .iter()
+            .all(|c| holds_with(model, c, options, sc, so, metrics)),
+        Cond::Any(cs) => cs
+            .iter()
+            .any(|c| holds_with(model, c, options, sc, so, metrics)),
         Cond::Not(c) => !holds_with(model, c, options, sc, so, metrics),
         // Agreement is about the table, metrics about the world: read as they are now.
         other => holds(model, other, options, None, metrics),

@@ -49,7 +49,8 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     let plan = match &args.script {
         Some(path) => {
             let file = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
             Some(Plan::load(&file, &bytes, &model).map_err(|e| CliError::input(e.to_string()))?)
         }
         None => None,
@@ -74,9 +75,14 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         )));
     }
     if !(args.bot_timeout > 0.0 && args.bot_timeout <= 3600.0) {
-        return Err(CliError::input("--bot-timeout must be between 0 and 3600 seconds"));
+        return Err(CliError::input(
+            "--bot-timeout must be between 0 and 3600 seconds",
+        ));
     }
-    let seed = args.seed.or(plan.as_ref().and_then(|p| p.seed)).unwrap_or(1);
+    let seed = args
+        .seed
+        .or(plan.as_ref().and_then(|p| p.seed))
+        .unwrap_or(1);
     let mut game = Game::new(Arc::clone(&model), seed);
     let brain = Arc::new(Brain::new(&model));
     let timeout = Duration::from_secs_f64(args.bot_timeout);
@@ -84,9 +90,10 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     let mut seat_names = Vec::with_capacity(policies.len());
     for (p, pol) in policies.iter().enumerate() {
         let seat = match pol {
-            Policy::Ai(name) => Seat::ai(&model, Arc::clone(&brain), p, name.as_deref(), seed).map_err(|e| {
-                CliError::input(format!("seat {}: {e}", model.scenario.parties[p].id))
-            })?,
+            Policy::Ai(name) => Seat::ai(&model, Arc::clone(&brain), p, name.as_deref(), seed)
+                .map_err(|e| {
+                    CliError::input(format!("seat {}: {e}", model.scenario.parties[p].id))
+                })?,
             Policy::Script => Seat::Script,
             Policy::Exec(cmd) => Seat::Exec(Box::new(Bot::spawn(cmd, &game, p, timeout))),
         };
@@ -110,7 +117,8 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     };
     if let Some(path) = &args.save {
         let save = Save::of(&game, &args.scenario, seat_names.clone());
-        save.write(path).map_err(|e| CliError::other(e.to_string()))?;
+        save.write(path)
+            .map_err(|e| CliError::other(e.to_string()))?;
     }
     match &args.out {
         Some(path) => std::fs::write(path, text)

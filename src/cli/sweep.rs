@@ -37,7 +37,9 @@ const MAX_RUNS: u64 = 100_000_000;
 pub fn execute(args: SweepArgs) -> Result<(), CliError> {
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     if args.runs == 0 || args.runs > MAX_RUNS {
-        return Err(CliError::input(format!("--runs must be between 1 and {MAX_RUNS}")));
+        return Err(CliError::input(format!(
+            "--runs must be between 1 and {MAX_RUNS}"
+        )));
     }
     let mut personalities = Vec::new();
     for s in &args.seats {
@@ -61,7 +63,9 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::other(format!("cannot start worker threads: {e}")))?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(args.runs);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} games, {per_sec}, {eta} left") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} games, {per_sec}, {eta} left",
+        ) {
             bar.set_style(style);
         }
         bar
@@ -91,7 +95,10 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         let mut text = summary.text(&model);
-        text.push_str(&format!("{} games in {elapsed:.2} s: {rate:.0} games/s\n", args.runs));
+        text.push_str(&format!(
+            "{} games in {elapsed:.2} s: {rate:.0} games/s\n",
+            args.runs
+        ));
         super::print_out(&text)
     }
 }

@@ -64,7 +64,9 @@ impl Bot {
                         let mut reader = BufReader::new(out);
                         loop {
                             let mut line = Vec::new();
-                            match std::io::Read::take(&mut reader, MAX_LINE as u64).read_until(b'\n', &mut line) {
+                            match std::io::Read::take(&mut reader, MAX_LINE as u64)
+                                .read_until(b'\n', &mut line)
+                            {
                                 Ok(0) | Err(_) => break,
                                 Ok(_) => {
                                     let text = String::from_utf8_lossy(&line).trim().to_string();
@@ -142,7 +144,10 @@ impl Bot {
                 )
             }),
             Err(RecvTimeoutError::Timeout) => {
-                let why = format!("did not answer within {:.1} s and was stopped", self.timeout.as_secs_f64());
+                let why = format!(
+                    "did not answer within {:.1} s and was stopped",
+                    self.timeout.as_secs_f64()
+                );
                 self.stop(why.clone());
                 Err(format!("{}'s bot forfeits: it {why}", self.name))
             }
@@ -163,18 +168,30 @@ impl Bot {
         let msg = state(game, self.party, "turn");
         let reply = self.ask(&msg)?;
         let garbage = |what: String| format!("{}'s bot forfeits its turn: {what}", self.name);
-        let reason = Reason::Said(reply.get("reason").and_then(Value::as_str).unwrap_or("").to_string());
+        let reason = Reason::Said(
+            reply
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        );
         let Some(moves) = reply.get("moves").and_then(Value::as_array) else {
-            return Err(garbage(format!("no \"moves\" list in {}", clip(&reply.to_string()))));
+            return Err(garbage(format!(
+                "no \"moves\" list in {}",
+                clip(&reply.to_string())
+            )));
         };
         let mut actions = Vec::with_capacity(moves.len());
         for (i, m) in moves.iter().enumerate() {
-            let named: NamedAction = serde_json::from_value(m.clone()).map_err(|e| garbage(format!("moves[{i}]: {e}")))?;
+            let named: NamedAction = serde_json::from_value(m.clone())
+                .map_err(|e| garbage(format!("moves[{i}]: {e}")))?;
             let action = named
                 .resolve(game.model())
                 .map_err(|e| garbage(format!("moves[{i}]: {e}")))?;
             if action.party() != Some(self.party) {
-                return Err(garbage(format!("moves[{i}] is not a move of its own party")));
+                return Err(garbage(format!(
+                    "moves[{i}] is not a move of its own party"
+                )));
             }
             actions.push(action);
         }
@@ -185,7 +202,13 @@ impl Bot {
     pub fn vote(&mut self, game: &Game) -> Result<Decision, String> {
         let msg = state(game, self.party, "vote");
         let reply = self.ask(&msg)?;
-        let reason = Reason::Said(reply.get("reason").and_then(Value::as_str).unwrap_or("").to_string());
+        let reason = Reason::Said(
+            reply
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        );
         let sign = reply.get("sign").and_then(Value::as_bool).or_else(|| {
             reply
                 .get("moves")
@@ -196,7 +219,10 @@ impl Bot {
         });
         match sign {
             Some(sign) => Ok(Decision {
-                action: Action::Vote { party: self.party, sign },
+                action: Action::Vote {
+                    party: self.party,
+                    sign,
+                },
                 reason,
             }),
             None => Err(format!(
@@ -213,7 +239,10 @@ impl Bot {
             let mut msg = state(game, self.party, "end");
             if let Value::Object(map) = &mut msg {
                 map.insert("type".into(), json!("end"));
-                map.insert("outcome".into(), json!(game.ending().map_or("unfinished", |e| e.name())));
+                map.insert(
+                    "outcome".into(),
+                    json!(game.ending().map_or("unfinished", |e| e.name())),
+                );
             }
             self.send(&msg);
         }
@@ -256,7 +285,11 @@ fn kill(mut child: Child) {
 
 fn clip(text: &str) -> String {
     let t: String = text.chars().take(120).collect();
-    if t.len() < text.len() { format!("{t}…") } else { t }
+    if t.len() < text.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
 }
 
 /// The hello message: the scenario's public facts and the party's private brief.
@@ -331,7 +364,10 @@ fn state(game: &Game, party: usize, kind: &str) -> Value {
     let stances: Map<String, Value> = (0..model.parties.len())
         .map(|p| {
             let m: Map<String, Value> = (0..model.clauses.len())
-                .filter_map(|c| game.stance(p, c).map(|st| (s.clauses[c].id.clone(), json!(stance_name(model, c, st)))))
+                .filter_map(|c| {
+                    game.stance(p, c)
+                        .map(|st| (s.clauses[c].id.clone(), json!(stance_name(model, c, st))))
+                })
                 .collect();
             (s.parties[p].id.clone(), Value::Object(m))
         })

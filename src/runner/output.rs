@@ -2,7 +2,7 @@
 //! clock, no hash-map order, floats rounded to four decimals.
 
 use super::{Line, Transcript};
-use crate::engine::{Ending, Event, Evaluation, Game};
+use crate::engine::{Ending, Evaluation, Event, Game};
 use crate::scenario::Model;
 use serde_json::{Map, Value, json};
 use std::fmt::Write;
@@ -32,7 +32,11 @@ fn per_party(model: &Model, f: impl Fn(usize) -> Value) -> Value {
 
 /// The evaluation recorded at the end of `round`.
 fn at_round(game: &Game, round: u32) -> Option<&Evaluation> {
-    game.history().iter().rev().find(|(r, _)| *r == round).map(|(_, e)| e)
+    game.history()
+        .iter()
+        .rev()
+        .find(|(r, _)| *r == round)
+        .map(|(_, e)| e)
 }
 
 fn ending_json(model: &Model, ending: &Ending, round: u32) -> Map<String, Value> {
@@ -44,7 +48,12 @@ fn ending_json(model: &Model, ending: &Ending, round: u32) -> Map<String, Value>
             m.insert("party".into(), json!(model.scenario.parties[party].id));
         }
         Ending::Collapse { condition } => {
-            let text = model.scenario.rules.collapse.get(condition).map_or("", |c| c.text.as_str());
+            let text = model
+                .scenario
+                .rules
+                .collapse
+                .get(condition)
+                .map_or("", |c| c.text.as_str());
             m.insert("condition".into(), json!(text));
         }
         _ => {}
@@ -63,9 +72,14 @@ pub fn json_lines(game: &Game, transcript: &Transcript) -> String {
     for line in &transcript.lines {
         let (event, text, reason) = match line {
             Line::Event(e) => (e, None, None),
-            Line::Move { event, text, reason } => (event, Some(text), Some(reason)),
+            Line::Move {
+                event,
+                text,
+                reason,
+            } => (event, Some(text), Some(reason)),
             Line::Forfeit { party, text } => {
-                let v = json!({"type": "forfeit", "round": round, "party": pid(*party), "text": text});
+                let v =
+                    json!({"type": "forfeit", "round": round, "party": pid(*party), "text": text});
                 let _ = writeln!(out, "{v}");
                 continue;
             }
@@ -78,7 +92,11 @@ pub fn json_lines(game: &Game, transcript: &Transcript) -> String {
             Event::CardFired { event, injected } => json!({
                 "type": "card", "event": s.events[event].id, "title": s.events[event].title, "injected": injected
             }),
-            Event::Stance { party, clause, stance } => json!({
+            Event::Stance {
+                party,
+                clause,
+                stance,
+            } => json!({
                 "type": "stance", "party": pid(party), "clause": cid(clause),
                 "stance": crate::engine::named::stance_name(model, clause, stance)
             }),
@@ -86,8 +104,16 @@ pub fn json_lines(game: &Game, transcript: &Transcript) -> String {
                 "type": "action", "party": pid(party), "action": s.actions[action].id
             }),
             Event::TurnEnded { party } => json!({"type": "turn_end", "party": pid(party)}),
-            Event::ClauseAgreed { clause } => json!({"type": "clause_agreed", "clause": cid(clause)}),
-            Event::ClauseRevised { clause, from, to, support_before, support_after } => json!({
+            Event::ClauseAgreed { clause } => {
+                json!({"type": "clause_agreed", "clause": cid(clause)})
+            }
+            Event::ClauseRevised {
+                clause,
+                from,
+                to,
+                support_before,
+                support_after,
+            } => json!({
                 "type": "clause_revised", "clause": cid(clause),
                 "from": model.option_id(clause, from), "to": model.option_id(clause, to),
                 "support_before": r4(support_before), "support_after": r4(support_after)
@@ -97,14 +123,21 @@ pub fn json_lines(game: &Game, transcript: &Transcript) -> String {
                 if let (Some(eval), Value::Object(map)) = (at_round(game, r), &mut m) {
                     map.insert("metrics".into(), metrics_json(model, eval));
                     map.insert("likelihood".into(), json!(r4(eval.likelihood)));
-                    map.insert("acceptance".into(), per_party(model, |p| json!(r4(eval.acceptance[p]))));
+                    map.insert(
+                        "acceptance".into(),
+                        per_party(model, |p| json!(r4(eval.acceptance[p]))),
+                    );
                 }
                 m
             }
             Event::VoteCalled { party } => json!({"type": "vote_called", "party": party.map(pid)}),
-            Event::Voted { party, sign } => json!({"type": "vote", "party": pid(party), "sign": sign}),
+            Event::Voted { party, sign } => {
+                json!({"type": "vote", "party": pid(party), "sign": sign})
+            }
             Event::VoteFailed => json!({"type": "vote_failed"}),
-            Event::DeadlineMoved { deadline } => json!({"type": "deadline_moved", "deadline": deadline}),
+            Event::DeadlineMoved { deadline } => {
+                json!({"type": "deadline_moved", "deadline": deadline})
+            }
             Event::Ended { ending, round: r } => {
                 let mut m = ending_json(model, &ending, r);
                 m.insert("type".into(), json!("outcome"));
@@ -239,7 +272,11 @@ fn event_text(out: &mut String, game: &Game, e: &Event) {
         }
         Event::CardFired { event, injected } => {
             let card = &s.events[event];
-            let how = if injected { " (played by the facilitator)" } else { "" };
+            let how = if injected {
+                " (played by the facilitator)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "  * {}{how}: {}", card.title, card.text);
         }
         Event::ClauseAgreed { clause } => {
@@ -250,7 +287,13 @@ fn event_text(out: &mut String, game: &Game, e: &Event) {
                 model.option_label(clause, game_option_label_safe(game, clause))
             );
         }
-        Event::ClauseRevised { clause, from, to, support_before, support_after } => {
+        Event::ClauseRevised {
+            clause,
+            from,
+            to,
+            support_before,
+            support_after,
+        } => {
             let _ = writeln!(
                 out,
                 "  ~ the mediator revises {}: {} -> {} (support {:.2} -> {:.2})",
@@ -279,7 +322,10 @@ fn event_text(out: &mut String, game: &Game, e: &Event) {
             }
         }
         Event::VoteCalled { party: None } => {
-            let _ = writeln!(out, "  Nothing is left open: the draft goes to a signing vote.");
+            let _ = writeln!(
+                out,
+                "  Nothing is left open: the draft goes to a signing vote."
+            );
         }
         Event::VoteFailed => {
             let _ = writeln!(out, "  The vote fails; the talks go on.");
@@ -294,7 +340,10 @@ fn event_text(out: &mut String, game: &Game, e: &Event) {
                 Ending::WalkOut { party } => format!("{} walks out", model.party_name(party)),
                 Ending::Collapse { condition } => format!(
                     "the talks collapse: {}",
-                    s.rules.collapse.get(condition).map_or("", |c| c.text.as_str())
+                    s.rules
+                        .collapse
+                        .get(condition)
+                        .map_or("", |c| c.text.as_str())
                 ),
             };
             let _ = writeln!(out, "\n== Outcome: {words} (round {round}) ==");

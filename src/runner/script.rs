@@ -38,7 +38,11 @@ pub struct RoundFile {
 #[derive(Debug, Clone, Deserialize)]
 pub enum MoveFile {
     /// `Stance(party: "ua", clause: "p6", stance: "propose:cap_800k")`.
-    Stance { party: String, clause: String, stance: String },
+    Stance {
+        party: String,
+        clause: String,
+        stance: String,
+    },
     /// `Diplomacy(party: "eu", action: "consult_allies")`.
     Diplomacy { party: String, action: String },
     /// `CallVote(party: "us")`: later moves of that party in the round follow the vote.
@@ -118,40 +122,64 @@ impl Plan {
         };
         let mut seats: Vec<(usize, Policy)> = Vec::new();
         for (id, policy) in &raw.seats {
-            let p = model
-                .party_index(id)
-                .ok_or_else(|| err(format!("seats[\"{id}\"]"), format!("unknown party '{id}'; expected one of: {}", known())))?;
+            let p = model.party_index(id).ok_or_else(|| {
+                err(
+                    format!("seats[\"{id}\"]"),
+                    format!("unknown party '{id}'; expected one of: {}", known()),
+                )
+            })?;
             let policy = Policy::parse(policy).map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
             seats.push((p, policy));
         }
         let mut moves = Vec::new();
         for (r, round) in raw.rounds.iter().enumerate() {
             if round.round == 0 {
-                return Err(err(format!("rounds[{r}].round"), "rounds count from 1".into()));
+                return Err(err(
+                    format!("rounds[{r}].round"),
+                    "rounds count from 1".into(),
+                ));
             }
             for (i, mv) in round.moves.iter().enumerate() {
                 let path = |field: &str| format!("rounds[{r}].moves[{i}]{field}");
                 let party = |id: &str| {
-                    model
-                        .party_index(id)
-                        .ok_or_else(|| err(path(".party"), format!("unknown party '{id}'; expected one of: {}", known())))
+                    model.party_index(id).ok_or_else(|| {
+                        err(
+                            path(".party"),
+                            format!("unknown party '{id}'; expected one of: {}", known()),
+                        )
+                    })
                 };
                 let action = match mv {
-                    MoveFile::Stance { party: p, clause, stance } => {
-                        let c = model.clause_index(clause).ok_or_else(|| err(path(".clause"), format!("unknown clause '{clause}'")))?;
+                    MoveFile::Stance {
+                        party: p,
+                        clause,
+                        stance,
+                    } => {
+                        let c = model.clause_index(clause).ok_or_else(|| {
+                            err(path(".clause"), format!("unknown clause '{clause}'"))
+                        })?;
                         Action::Stance {
                             party: party(p)?,
                             clause: c,
-                            stance: parse_stance(model, c, stance).map_err(|e| err(path(".stance"), e))?,
+                            stance: parse_stance(model, c, stance)
+                                .map_err(|e| err(path(".stance"), e))?,
                         }
                     }
                     MoveFile::Diplomacy { party: p, action } => Action::Diplomacy {
                         party: party(p)?,
                         action: model.action_index(action).ok_or_else(|| {
-                            let ids: Vec<&str> = model.scenario.actions.iter().map(|a| a.id.as_str()).collect();
+                            let ids: Vec<&str> = model
+                                .scenario
+                                .actions
+                                .iter()
+                                .map(|a| a.id.as_str())
+                                .collect();
                             err(
                                 path(".action"),
-                                format!("unknown diplomatic action '{action}'; expected one of: {}", ids.join(", ")),
+                                format!(
+                                    "unknown diplomatic action '{action}'; expected one of: {}",
+                                    ids.join(", ")
+                                ),
                             )
                         })?,
                     },
@@ -162,9 +190,9 @@ impl Plan {
                     },
                     MoveFile::WalkOut { party: p } => Action::WalkOut { party: party(p)? },
                     MoveFile::Inject { event } => Action::Inject {
-                        event: model
-                            .event_index(event)
-                            .ok_or_else(|| err(path(".event"), format!("unknown event card '{event}'")))?,
+                        event: model.event_index(event).ok_or_else(|| {
+                            err(path(".event"), format!("unknown event card '{event}'"))
+                        })?,
                     },
                     MoveFile::MoveDeadline { rounds } => Action::MoveDeadline { rounds: *rounds },
                 };
@@ -241,7 +269,10 @@ pub fn vote(game: &Game, party: usize, plan: Option<&Plan>, cursor: &mut Cursor)
     if let Some(plan) = plan {
         cursor.fresh(plan);
         for (i, m) in plan.moves.iter().enumerate() {
-            if !cursor.done[i] && m.round == game.round() && matches!(m.action, Action::Vote { party: p, .. } if p == party) {
+            if !cursor.done[i]
+                && m.round == game.round()
+                && matches!(m.action, Action::Vote { party: p, .. } if p == party)
+            {
                 cursor.done[i] = true;
                 return Decision {
                     action: m.action,

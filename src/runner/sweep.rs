@@ -24,7 +24,12 @@ pub struct GameResult {
 }
 
 /// Play a game with AI in every seat to its end. `buf` is reused between turns.
-pub fn play_ai(game: &mut Game, seats: &[AiSeat], rngs: &mut [ChaCha8Rng], buf: &mut Vec<Decision>) {
+pub fn play_ai(
+    game: &mut Game,
+    seats: &[AiSeat],
+    rngs: &mut [ChaCha8Rng],
+    buf: &mut Vec<Decision>,
+) {
     let mut budget = 200_000usize;
     while let Some(party) = game.to_move() {
         budget -= 1;
@@ -50,11 +55,18 @@ pub fn play_ai(game: &mut Game, seats: &[AiSeat], rngs: &mut [ChaCha8Rng], buf: 
 }
 
 /// The AI seats of a sweep: each party's default personality, or the one named.
-pub fn seats(model: &Model, personalities: &[(usize, Option<String>)]) -> Result<Vec<AiSeat>, String> {
+pub fn seats(
+    model: &Model,
+    personalities: &[(usize, Option<String>)],
+) -> Result<Vec<AiSeat>, String> {
     let brain = Arc::new(ai::Brain::new(model));
     (0..model.parties.len())
         .map(|p| {
-            let named = personalities.iter().rev().find(|(q, _)| *q == p).and_then(|(_, n)| n.as_deref());
+            let named = personalities
+                .iter()
+                .rev()
+                .find(|(q, _)| *q == p)
+                .and_then(|(_, n)| n.as_deref());
             AiSeat::new(model, Arc::clone(&brain), p, named)
         })
         .collect()
@@ -63,7 +75,9 @@ pub fn seats(model: &Model, personalities: &[(usize, Option<String>)]) -> Result
 /// Play game `seed` and keep its result.
 pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, buf: &mut Vec<Decision>) -> GameResult {
     let mut game = Game::new(Arc::clone(model), seed);
-    let mut rngs: Vec<ChaCha8Rng> = (0..model.parties.len()).map(|p| ai::seat_rng(seed, model, p)).collect();
+    let mut rngs: Vec<ChaCha8Rng> = (0..model.parties.len())
+        .map(|p| ai::seat_rng(seed, model, p))
+        .collect();
     play_ai(&mut game, seats, &mut rngs, buf);
     let mut rejected = [0u64; 4];
     for e in game.journal() {
@@ -84,14 +98,23 @@ pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, buf: &mut Vec<Decisi
         round: game.round(),
         metrics: eval.metrics.clone(),
         likelihood: eval.likelihood,
-        scores: game.scores().map(|s| s.iter().map(|x| x.score).collect()).unwrap_or_default(),
+        scores: game
+            .scores()
+            .map(|s| s.iter().map(|x| x.score).collect())
+            .unwrap_or_default(),
         rejected,
     }
 }
 
 /// Play `runs` games from seed `seed` on the current rayon pool, in blocks,
 /// calling `tick(done)` after each block.
-pub fn run(model: &Arc<Model>, seats: &[AiSeat], runs: u64, seed: u64, mut tick: impl FnMut(u64)) -> Vec<GameResult> {
+pub fn run(
+    model: &Arc<Model>,
+    seats: &[AiSeat],
+    runs: u64,
+    seed: u64,
+    mut tick: impl FnMut(u64),
+) -> Vec<GameResult> {
     use rayon::prelude::*;
     const BLOCK: u64 = 2048;
     let mut out = Vec::with_capacity(runs as usize);
@@ -100,7 +123,9 @@ pub fn run(model: &Arc<Model>, seats: &[AiSeat], runs: u64, seed: u64, mut tick:
         let end = (start + BLOCK).min(runs);
         let block: Vec<GameResult> = (start..end)
             .into_par_iter()
-            .map_init(Vec::new, |buf, i| one(model, seats, super::game_seed(seed, i), buf))
+            .map_init(Vec::new, |buf, i| {
+                one(model, seats, super::game_seed(seed, i), buf)
+            })
             .collect();
         out.extend(block);
         start = end;
@@ -194,7 +219,10 @@ impl Summary {
             .iter()
             .enumerate()
             .map(|(p, def)| {
-                let mut v: Vec<f64> = results.iter().filter_map(|r| r.scores.get(p).copied()).collect();
+                let mut v: Vec<f64> = results
+                    .iter()
+                    .filter_map(|r| r.scores.get(p).copied())
+                    .collect();
                 (def.id.clone(), Distribution::of(&mut v))
             })
             .collect();
@@ -203,7 +231,10 @@ impl Summary {
             .iter()
             .enumerate()
             .map(|(c, def)| {
-                let k = results.iter().filter(|r| c < 256 && r.rejected[c / 64] & (1 << (c % 64)) != 0).count();
+                let k = results
+                    .iter()
+                    .filter(|r| c < 256 && r.rejected[c / 64] & (1 << (c % 64)) != 0)
+                    .count();
                 (def.id.clone(), k as f64 / n)
             })
             .filter(|(_, share)| *share > 0.0)
@@ -217,13 +248,25 @@ impl Summary {
             outcomes,
             deal_rate: deals as f64 / n,
             metrics,
-            likelihood: Distribution::of(&mut results.iter().map(|r| r.likelihood).collect::<Vec<_>>()),
-            rounds: Distribution::of(&mut results.iter().map(|r| f64::from(r.round)).collect::<Vec<_>>()),
+            likelihood: Distribution::of(
+                &mut results.iter().map(|r| r.likelihood).collect::<Vec<_>>(),
+            ),
+            rounds: Distribution::of(
+                &mut results
+                    .iter()
+                    .map(|r| f64::from(r.round))
+                    .collect::<Vec<_>>(),
+            ),
             scores,
             rejected,
             seats: seats
                 .iter()
-                .map(|a| (s.parties[a.party].id.clone(), format!("ai:{}", a.personality)))
+                .map(|a| {
+                    (
+                        s.parties[a.party].id.clone(),
+                        format!("ai:{}", a.personality),
+                    )
+                })
                 .collect(),
         }
     }
@@ -235,11 +278,19 @@ impl Summary {
         m.insert("seed".into(), json!(self.seed));
         m.insert("deal_rate".into(), json!(r4(self.deal_rate)));
         m.insert("outcomes".into(), json!(self.outcomes));
-        let metrics: Map<String, Value> = self.metrics.iter().map(|(k, d)| (k.clone(), d.json())).collect();
+        let metrics: Map<String, Value> = self
+            .metrics
+            .iter()
+            .map(|(k, d)| (k.clone(), d.json()))
+            .collect();
         m.insert("metrics".into(), Value::Object(metrics));
         m.insert("likelihood".into(), self.likelihood.json());
         m.insert("rounds".into(), self.rounds.json());
-        let scores: Map<String, Value> = self.scores.iter().map(|(k, d)| (k.clone(), d.json())).collect();
+        let scores: Map<String, Value> = self
+            .scores
+            .iter()
+            .map(|(k, d)| (k.clone(), d.json()))
+            .collect();
         m.insert("scores".into(), Value::Object(scores));
         m.insert(
             "most_rejected".into(),
@@ -250,7 +301,11 @@ impl Summary {
                     .collect(),
             ),
         );
-        let seats: Map<String, Value> = self.seats.iter().map(|(p, s)| (p.clone(), json!(s))).collect();
+        let seats: Map<String, Value> = self
+            .seats
+            .iter()
+            .map(|(p, s)| (p.clone(), json!(s)))
+            .collect();
         m.insert("seats".into(), Value::Object(seats));
         Value::Object(m)
     }
@@ -260,16 +315,31 @@ impl Summary {
         use std::fmt::Write;
         let mut out = String::new();
         let seats: Vec<String> = self.seats.iter().map(|(p, s)| format!("{p} {s}")).collect();
-        let _ = writeln!(out, "{} — {} games from seed {}", model.scenario.meta.title, self.runs, self.seed);
+        let _ = writeln!(
+            out,
+            "{} — {} games from seed {}",
+            model.scenario.meta.title, self.runs, self.seed
+        );
         let _ = writeln!(out, "seats: {}", seats.join(", "));
         let _ = writeln!(out, "deal rate: {:.1}%", 100.0 * self.deal_rate);
         let _ = writeln!(out, "outcomes:");
         for (k, v) in &self.outcomes {
-            let _ = writeln!(out, "  {k:<16} {v:>8}  {:5.1}%", 100.0 * *v as f64 / self.runs.max(1) as f64);
+            let _ = writeln!(
+                out,
+                "  {k:<16} {v:>8}  {:5.1}%",
+                100.0 * *v as f64 / self.runs.max(1) as f64
+            );
         }
-        let _ = writeln!(out, "final metrics:          mean      p10      p50      p90");
+        let _ = writeln!(
+            out,
+            "final metrics:          mean      p10      p50      p90"
+        );
         let row = |out: &mut String, name: &str, d: &Distribution| {
-            let _ = writeln!(out, "  {name:<18} {:8.2} {:8.2} {:8.2} {:8.2}", d.mean, d.p10, d.p50, d.p90);
+            let _ = writeln!(
+                out,
+                "  {name:<18} {:8.2} {:8.2} {:8.2} {:8.2}",
+                d.mean, d.p10, d.p50, d.p90
+            );
         };
         for (k, d) in &self.metrics {
             row(&mut out, k, d);
