@@ -88,6 +88,8 @@ pub fn parse_seat(model: &Model, text: &str) -> Result<(usize, Policy), String> 
 }
 
 /// One seat at the table, ready to play.
+// A handful per game; boxing the AI seat would only add a pointer chase.
+#[allow(clippy::large_enum_variant)]
 pub enum Seat {
     Ai { seat: AiSeat, rng: ChaCha8Rng },
     Script,
