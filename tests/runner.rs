@@ -45,8 +45,13 @@ fn golden_transcripts() {
             std::fs::write(&path, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
-        assert!(got == want, "{sc}: transcript differs from {}; rerun with UPDATE_GOLDEN=1 if intended", path.display());
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
+        assert!(
+            got == want,
+            "{sc}: transcript differs from {}; rerun with UPDATE_GOLDEN=1 if intended",
+            path.display()
+        );
     }
 }
 
@@ -64,7 +69,8 @@ fn same_seed_same_bytes_in_every_format() {
 }
 
 fn bad_script(text: &str, expect: &str) {
-    let dir = std::env::temp_dir().join(format!("bc-script-{}-{}", std::process::id(), expect.len()));
+    let dir =
+        std::env::temp_dir().join(format!("bc-script-{}-{}", std::process::id(), expect.len()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.ron");
     std::fs::write(&path, text).unwrap();
@@ -93,8 +99,14 @@ fn bad_scripts_exit_2_with_a_located_message() {
         r#"(rounds: [(round: 1, moves: [Stance(party: "ua", clause: "p6", stance: "propose:drafted")])])"#,
         "rounds[0].moves[0]: illegal move in round 1",
     );
-    bad_script("(rounds: [(round: 1, moves: [Stance(party: \"ua\",\n  clause: ]) ])", "bad.ron:2:");
-    bad_script(r#"(seats: {"ua": "robot"})"#, "seats[\"ua\"]: unknown seat policy 'robot'");
+    bad_script(
+        "(rounds: [(round: 1, moves: [Stance(party: \"ua\",\n  clause: ]) ])",
+        "bad.ron:2:",
+    );
+    bad_script(
+        r#"(seats: {"ua": "robot"})"#,
+        "seats[\"ua\"]: unknown seat policy 'robot'",
+    );
 }
 
 #[test]
@@ -109,10 +121,20 @@ fn bad_seats_exit_2() {
 
 #[test]
 fn example_bot_plays_a_seat() {
-    let o = run(&["run", "plan28", "--seat", "ua=exec:python3 examples/bot.py", "--format", "json"]);
+    let o = run(&[
+        "run",
+        "plan28",
+        "--seat",
+        "ua=exec:python3 examples/bot.py",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains(r#""party":"ua""#) && out.contains(r#""reason":"its favourite wordings""#), "{out}");
+    assert!(
+        out.contains(r#""party":"ua""#) && out.contains(r#""reason":"its favourite wordings""#),
+        "{out}"
+    );
     assert!(out.lines().last().unwrap().contains(r#""type":"end""#));
 }
 
@@ -122,10 +144,16 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
         ("exec:sleep 30", "did not answer within"),
         ("exec:exit 3", "forfeits"),
         ("exec:yes garbage", "not JSON"),
-        
     ] {
         let started = std::time::Instant::now();
-        let o = run(&["run", "tutorial", "--seat", &format!("mill={cmd}"), "--bot-timeout", "0.3"]);
+        let o = run(&[
+            "run",
+            "tutorial",
+            "--seat",
+            &format!("mill={cmd}"),
+            "--bot-timeout",
+            "0.3",
+        ]);
         assert!(o.status.success(), "{cmd}: {}", stderr(&o));
         let out = stdout(&o);
         assert!(out.contains(says), "{cmd}: expected '{says}' in\n{out}");
@@ -136,8 +164,12 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
 
 #[test]
 fn sweep_json_is_the_same_for_any_jobs() {
-    let a = run(&["sweep", "tutorial", "--runs", "300", "--seed", "9", "--jobs", "1", "--json"]);
-    let b = run(&["sweep", "tutorial", "--runs", "300", "--seed", "9", "--jobs", "2", "--json"]);
+    let a = run(&[
+        "sweep", "tutorial", "--runs", "300", "--seed", "9", "--jobs", "1", "--json",
+    ]);
+    let b = run(&[
+        "sweep", "tutorial", "--runs", "300", "--seed", "9", "--jobs", "2", "--json",
+    ]);
     assert!(a.status.success(), "{}", stderr(&a));
     assert_eq!(a.stdout, b.stdout);
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
@@ -150,7 +182,14 @@ fn sweep_json_is_the_same_for_any_jobs() {
 #[test]
 fn sweep_writes_one_csv_row_per_game() {
     let path = std::env::temp_dir().join(format!("bc-sweep-{}.csv", std::process::id()));
-    let o = run(&["sweep", "tutorial", "--runs", "50", "--csv", path.to_str().unwrap()]);
+    let o = run(&[
+        "sweep",
+        "tutorial",
+        "--runs",
+        "50",
+        "--csv",
+        path.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv.lines().count(), 51);
@@ -160,7 +199,14 @@ fn sweep_writes_one_csv_row_per_game() {
 #[test]
 fn run_save_replays() {
     let path = std::env::temp_dir().join(format!("bc-run-{}.ron", std::process::id()));
-    let o = run(&["run", "tutorial", "--seed", "4", "--save", path.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        "tutorial",
+        "--seed",
+        "4",
+        "--save",
+        path.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let save = backchannel::save::Save::read(&path).unwrap();
     let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").unwrap());

@@ -79,14 +79,23 @@ pub struct AiSeat {
 impl AiSeat {
     /// The seat with the party's default personality (the scenario's `ai:` line),
     /// or the named one.
-    pub fn new(model: &Model, brain: Arc<Brain>, party: usize, personality: Option<&str>) -> Result<AiSeat, String> {
+    pub fn new(
+        model: &Model,
+        brain: Arc<Brain>,
+        party: usize,
+        personality: Option<&str>,
+    ) -> Result<AiSeat, String> {
         let list = &model.scenario.personalities;
         let index = match personality {
             Some(id) => Some(list.iter().position(|p| p.id == id).ok_or_else(|| {
                 let known: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
                 format!(
                     "unknown personality '{id}'; this scenario has: {}",
-                    if known.is_empty() { "none".into() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
                 )
             })?),
             None => model.parties[party].personality,
@@ -194,14 +203,24 @@ fn stance_of(action: &Action) -> Stance {
 }
 
 /// The stance on one open clause.
-fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f64) -> Option<Decision> {
+fn stance(
+    game: &Game,
+    model: &Model,
+    seat: &AiSeat,
+    clause: usize,
+    threshold: f64,
+) -> Option<Decision> {
     let party = seat.party;
     let brain = &*seat.brain;
     let options = game.options();
     let metrics = &game.evaluation().metrics;
     let cm = &model.clauses[clause];
     let current = options[clause];
-    let n = if cm.strikable { cm.options.len() } else { cm.variants };
+    let n = if cm.strikable {
+        cm.options.len()
+    } else {
+        cm.variants
+    };
     let guarded = brain.guarded(clause);
     // Which options cross one of its red lines. When every option does, the
     // line is held by other clauses too: blame only this clause's own atoms.
@@ -234,7 +253,11 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
         let reason = if gap <= 0.0 {
             Reason::Preferred { clause }
         } else {
-            Reason::Within { clause, gap, threshold }
+            Reason::Within {
+                clause,
+                gap,
+                threshold,
+            }
         };
         return Some(Decision {
             action: Action::Stance {
@@ -254,7 +277,11 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
         if np < 2 {
             return 0.0;
         }
-        (0..np).filter(|&q| q != party).map(|q| brain.value(q, clause, o)).sum::<f64>() / (np - 1) as f64
+        (0..np)
+            .filter(|&q| q != party)
+            .map(|q| brain.value(q, clause, o))
+            .sum::<f64>()
+            / (np - 1) as f64
     };
     let score = |o: usize| (1.0 - coop) * brain.value(party, clause, o) + coop * others_mean(o);
     let mut best: Option<(usize, f64)> = None;
@@ -265,7 +292,11 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
         if brain.value(party, clause, o) <= here && crossed_now.is_none() {
             continue;
         }
-        if guarded && brain.crosses_other(model, party, clause, o, options, metrics).is_some() {
+        if guarded
+            && brain
+                .crosses_other(model, party, clause, o, options, metrics)
+                .is_some()
+        {
             continue;
         }
         let s = score(o);
@@ -274,9 +305,20 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
         }
     }
     if let Some((o, _)) = best {
-        let stance = if o == cm.struck() { Stance::Strike } else { Stance::Propose(o) };
-        let action = Action::Stance { party, clause, stance };
-        if game.stance(party, clause) == Some(stance) || !brain.linked(clause) || game.check(&action).is_ok() {
+        let stance = if o == cm.struck() {
+            Stance::Strike
+        } else {
+            Stance::Propose(o)
+        };
+        let action = Action::Stance {
+            party,
+            clause,
+            stance,
+        };
+        if game.stance(party, clause) == Some(stance)
+            || !brain.linked(clause)
+            || game.check(&action).is_ok()
+        {
             let reason = match crossed_now {
                 Some(line) => Reason::RedLine { clause, line },
                 None => Reason::Gain {
@@ -290,7 +332,11 @@ fn stance(game: &Game, model: &Model, seat: &AiSeat, clause: usize, threshold: f
     }
     let reason = match crossed_now {
         Some(line) => Reason::RedLine { clause, line },
-        None => Reason::TooCostly { clause, gap, threshold },
+        None => Reason::TooCostly {
+            clause,
+            gap,
+            threshold,
+        },
     };
     Some(Decision {
         action: Action::Stance {
@@ -311,7 +357,10 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     let weights = &model.parties[party].weights;
     let mut best: Option<(usize, f64)> = None;
     for (i, a) in model.actions.iter().enumerate() {
-        if !a.parties[party] || game.round() < a.from_round || (a.limit > 0 && game.uses(party, i) >= a.limit) {
+        if !a.parties[party]
+            || game.round() < a.from_round
+            || (a.limit > 0 && game.uses(party, i) >= a.limit)
+        {
             continue;
         }
         let mut value: f64 = a.effects.iter().map(|&(m, d)| weights[m] * d).sum();
@@ -384,16 +433,23 @@ fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let model = &**game.model();
     let below = seat.params.walkout_below;
     let party = seat.party;
-    if below <= 0.0 || !model.rules.walkout_allowed || game.round() < model.rules.walkout_from_round {
+    if below <= 0.0 || !model.rules.walkout_allowed || game.round() < model.rules.walkout_from_round
+    {
         return None;
     }
     let now = game.evaluation().acceptance[party];
     // Two readings in a row: the last round's end and now.
-    let before = game.history().last().map_or(1.0, |(_, e)| e.acceptance[party]);
+    let before = game
+        .history()
+        .last()
+        .map_or(1.0, |(_, e)| e.acceptance[party]);
     if now < below && before < below {
         Some(Decision {
             action: Action::WalkOut { party },
-            reason: Reason::Hopeless { acceptance: now, below },
+            reason: Reason::Hopeless {
+                acceptance: now,
+                below,
+            },
         })
     } else {
         None

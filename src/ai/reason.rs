@@ -11,13 +11,25 @@ pub enum Reason {
     /// The wording on the table is the party's favourite.
     Preferred { clause: usize },
     /// Its best wording is worth `gap` more, within the `threshold` it gives up.
-    Within { clause: usize, gap: f64, threshold: f64 },
+    Within {
+        clause: usize,
+        gap: f64,
+        threshold: f64,
+    },
     /// The draft's wording is `gap` below its best, more than `threshold`.
-    TooCostly { clause: usize, gap: f64, threshold: f64 },
+    TooCostly {
+        clause: usize,
+        gap: f64,
+        threshold: f64,
+    },
     /// The draft's wording crosses the party's red line `line`.
     RedLine { clause: usize, line: usize },
     /// A proposal worth `gain` to the party and `others` on average to the rest.
-    Gain { clause: usize, gain: f64, others: f64 },
+    Gain {
+        clause: usize,
+        gain: f64,
+        others: f64,
+    },
     /// A diplomatic action valued at `value` utility points.
     Diplomacy { value: f64 },
     /// Deal likelihood at `likelihood`, at or above the party's `vote_at`.
@@ -42,7 +54,11 @@ pub enum Reason {
 
 /// Words for an option: "p6 (800k cap)".
 fn option_words(model: &Model, clause: usize, option: usize) -> String {
-    format!("{} ({})", model.scenario.clauses[clause].id, model.option_label(clause, option))
+    format!(
+        "{} ({})",
+        model.scenario.clauses[clause].id,
+        model.option_label(clause, option)
+    )
 }
 
 /// One line in plain words: what the party did and why.
@@ -59,12 +75,28 @@ pub fn render(model: &Model, action: &Action, reason: &Reason, options: &[usize]
 pub fn what(model: &Model, action: &Action, options: &[usize]) -> String {
     let who = |p: usize| model.party_name(p).to_string();
     match *action {
-        Action::Stance { party, clause, stance } => {
+        Action::Stance {
+            party,
+            clause,
+            stance,
+        } => {
             let current = options.get(clause).copied().unwrap_or(0);
             match stance {
-                Stance::Accept => format!("{} accepts {}", who(party), option_words(model, clause, current)),
-                Stance::Reject => format!("{} rejects {}", who(party), option_words(model, clause, current)),
-                Stance::Strike => format!("{} proposes to strike {}", who(party), model.scenario.clauses[clause].id),
+                Stance::Accept => format!(
+                    "{} accepts {}",
+                    who(party),
+                    option_words(model, clause, current)
+                ),
+                Stance::Reject => format!(
+                    "{} rejects {}",
+                    who(party),
+                    option_words(model, clause, current)
+                ),
+                Stance::Strike => format!(
+                    "{} proposes to strike {}",
+                    who(party),
+                    model.scenario.clauses[clause].id
+                ),
                 Stance::Propose(v) => format!(
                     "{} proposes {} for {}",
                     who(party),
@@ -73,14 +105,23 @@ pub fn what(model: &Model, action: &Action, options: &[usize]) -> String {
                 ),
             }
         }
-        Action::Diplomacy { party, action } => format!("{} takes '{}'", who(party), model.scenario.actions[action].name),
+        Action::Diplomacy { party, action } => format!(
+            "{} takes '{}'",
+            who(party),
+            model.scenario.actions[action].name
+        ),
         Action::CallVote { party } => format!("{} calls a signing vote", who(party)),
         Action::Vote { party, sign: true } => format!("{} signs", who(party)),
         Action::Vote { party, sign: false } => format!("{} refuses to sign", who(party)),
         Action::WalkOut { party } => format!("{} walks out", who(party)),
         Action::EndTurn { party } => format!("{} ends its turn", who(party)),
-        Action::Inject { event } => format!("the facilitator plays '{}'", model.scenario.events[event].title),
-        Action::MoveDeadline { rounds } => format!("the facilitator moves the deadline by {rounds} round(s)"),
+        Action::Inject { event } => format!(
+            "the facilitator plays '{}'",
+            model.scenario.events[event].title
+        ),
+        Action::MoveDeadline { rounds } => {
+            format!("the facilitator moves the deadline by {rounds} round(s)")
+        }
     }
 }
 
@@ -96,17 +137,26 @@ pub fn why(model: &Model, action: &Action, reason: &Reason) -> String {
     match reason {
         Reason::Preferred { .. } => "it is the wording it prefers".into(),
         Reason::Within { gap, threshold, .. } => {
-            format!("its best wording is worth only {gap:.1} more, within the {threshold:.1} it will give up")
+            format!(
+                "its best wording is worth only {gap:.1} more, within the {threshold:.1} it will give up"
+            )
         }
         Reason::TooCostly { gap, threshold, .. } => {
-            format!("it is {gap:.1} below its best wording, more than the {threshold:.1} it will give up")
+            format!(
+                "it is {gap:.1} below its best wording, more than the {threshold:.1} it will give up"
+            )
         }
-        Reason::RedLine { line: l, .. } => format!("the draft crosses its red line \"{}\"", line(*l)),
+        Reason::RedLine { line: l, .. } => {
+            format!("the draft crosses its red line \"{}\"", line(*l))
+        }
         Reason::Gain { gain, others, .. } => {
             format!("worth {gain:+.1} to it and {others:+.1} on average to the others")
         }
         Reason::Diplomacy { value } => format!("worth {value:+.1} to it"),
-        Reason::Likely { likelihood, vote_at } => format!(
+        Reason::Likely {
+            likelihood,
+            vote_at,
+        } => format!(
             "deal likelihood is {:.0}%, at or above its {:.0}% bar",
             100.0 * likelihood,
             100.0 * vote_at

@@ -67,18 +67,28 @@ impl fmt::Display for Policy {
 /// Parse `PARTY=POLICY` against a scenario.
 pub fn parse_seat(model: &Model, text: &str) -> Result<(usize, Policy), String> {
     let Some((party, policy)) = text.split_once('=') else {
-        return Err(format!("--seat '{text}': expected PARTY=POLICY, e.g. ru=ai:pragmatist"));
+        return Err(format!(
+            "--seat '{text}': expected PARTY=POLICY, e.g. ru=ai:pragmatist"
+        ));
     };
     let p = model.party_index(party.trim()).ok_or_else(|| {
-        let known: Vec<&str> = model.scenario.parties.iter().map(|p| p.id.as_str()).collect();
-        format!("--seat '{text}': unknown party '{party}'; expected one of: {}", known.join(", "))
+        let known: Vec<&str> = model
+            .scenario
+            .parties
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        format!(
+            "--seat '{text}': unknown party '{party}'; expected one of: {}",
+            known.join(", ")
+        )
     })?;
     let policy = Policy::parse(policy.trim()).map_err(|e| format!("--seat '{text}': {e}"))?;
     Ok((p, policy))
 }
 
-/// One seat at the table, ready to play. (A handful per game: the AI variant
-/// stays inline so the sweep hot path does not chase a pointer.)
+/// One seat at the table, ready to play.
+// A handful per game; boxing the AI seat would only add a pointer chase.
 #[allow(clippy::large_enum_variant)]
 pub enum Seat {
     Ai { seat: AiSeat, rng: ChaCha8Rng },
@@ -88,7 +98,13 @@ pub enum Seat {
 
 impl Seat {
     /// An AI seat for this game (its random stream derived from the game's seed).
-    pub fn ai(model: &Model, brain: Arc<Brain>, party: usize, personality: Option<&str>, seed: u64) -> Result<Seat, String> {
+    pub fn ai(
+        model: &Model,
+        brain: Arc<Brain>,
+        party: usize,
+        personality: Option<&str>,
+        seed: u64,
+    ) -> Result<Seat, String> {
         Ok(Seat::Ai {
             seat: AiSeat::new(model, brain, party, personality)?,
             rng: ai::seat_rng(seed, model, party),
@@ -102,7 +118,11 @@ pub enum Line {
     /// Something the engine did by itself (a card, a revision, a round end…).
     Event(Event),
     /// A seat's move: the event it caused, in words, and why.
-    Move { event: Event, text: String, reason: String },
+    Move {
+        event: Event,
+        text: String,
+        reason: String,
+    },
     /// A seat lost its turn (or its vote): a bot that crashed, hung or sent garbage.
     Forfeit { party: usize, text: String },
 }
@@ -195,13 +215,27 @@ impl<'a> Table<'a> {
 
     /// Apply a seat's move, recording it with its reason. On an illegal move
     /// the error, and nothing changes.
-    fn apply(&mut self, game: &mut Game, action: Action, reason: &Reason) -> Result<(), crate::engine::ActionError> {
+    fn apply(
+        &mut self,
+        game: &mut Game,
+        action: Action,
+        reason: &Reason,
+    ) -> Result<(), crate::engine::ActionError> {
         let text = if self.record {
-            Some(ai::reason::render(game.model(), &action, reason, game.options()))
+            Some(ai::reason::render(
+                game.model(),
+                &action,
+                reason,
+                game.options(),
+            ))
         } else {
             None
         };
-        let why = if self.record { ai::reason::why(game.model(), &action, reason) } else { String::new() };
+        let why = if self.record {
+            ai::reason::why(game.model(), &action, reason)
+        } else {
+            String::new()
+        };
         let events = game.apply(action)?;
         if let Some(text) = text {
             let mut first = true;
@@ -245,7 +279,10 @@ impl<'a> Table<'a> {
             match &self.seats[party] {
                 Seat::Exec(_) => {
                     let name = game.model().party_name(party).to_string();
-                    self.forfeit(party, format!("{name}'s bot forfeits its vote: illegal vote ({e})"));
+                    self.forfeit(
+                        party,
+                        format!("{name}'s bot forfeits its vote: illegal vote ({e})"),
+                    );
                 }
                 Seat::Script => {
                     // A scripted "sign" across a red line: refuse instead, and say so.
@@ -255,7 +292,8 @@ impl<'a> Table<'a> {
                 Seat::Ai { .. } => {}
             }
             let d = refuse(party);
-            self.apply(game, d.action, &d.reason).map_err(|_| RunError::Stuck)?;
+            self.apply(game, d.action, &d.reason)
+                .map_err(|_| RunError::Stuck)?;
         }
         Ok(())
     }
@@ -268,14 +306,21 @@ impl<'a> Table<'a> {
         result?;
         // A seat that left its turn open (a script's last move, a bot that sent
         // no end_turn, a seat with nothing more to say after its vote): end it.
-        let called = game.log()[before..].iter().any(|a| matches!(a, Action::CallVote { .. }));
+        let called = game.log()[before..]
+            .iter()
+            .any(|a| matches!(a, Action::CallVote { .. }));
         if game.to_move() == Some(party) && matches!(game.phase(), Phase::Turns) && !called {
             let _ = self.apply(game, Action::EndTurn { party }, &Reason::Done);
         }
         Ok(())
     }
 
-    fn turn_with(&mut self, game: &mut Game, party: usize, buf: &mut Vec<Decision>) -> Result<(), RunError> {
+    fn turn_with(
+        &mut self,
+        game: &mut Game,
+        party: usize,
+        buf: &mut Vec<Decision>,
+    ) -> Result<(), RunError> {
         match &mut self.seats[party] {
             Seat::Ai { seat, rng } => {
                 ai::plan_turn_into(game, seat, rng, buf);
@@ -295,10 +340,11 @@ impl<'a> Table<'a> {
                 };
                 let moves = script::turn(game, party, plan, &mut self.cursor);
                 for (at, action) in moves {
-                    self.apply(game, action, &Reason::Scripted).map_err(|e| RunError::Script {
-                        at: plan.locate(at),
-                        message: format!("illegal move in round {}: {e}", game.round()),
-                    })?;
+                    self.apply(game, action, &Reason::Scripted)
+                        .map_err(|e| RunError::Script {
+                            at: plan.locate(at),
+                            message: format!("illegal move in round {}: {e}", game.round()),
+                        })?;
                     if matches!(action, Action::CallVote { .. } | Action::WalkOut { .. }) {
                         break;
                     }
@@ -316,7 +362,12 @@ impl<'a> Table<'a> {
                                 self.forfeit(party, format!("{name}'s bot forfeits the rest of its turn: illegal move ({e})"));
                                 break;
                             }
-                            if matches!(action, Action::CallVote { .. } | Action::WalkOut { .. } | Action::EndTurn { .. }) {
+                            if matches!(
+                                action,
+                                Action::CallVote { .. }
+                                    | Action::WalkOut { .. }
+                                    | Action::EndTurn { .. }
+                            ) {
                                 break;
                             }
                         }
@@ -333,10 +384,11 @@ impl<'a> Table<'a> {
             return Ok(());
         }
         for (at, action) in script::facilitator(game, plan, &mut self.cursor) {
-            self.apply(game, action, &Reason::Scripted).map_err(|e| RunError::Script {
-                at: plan.locate(at),
-                message: format!("illegal move in round {}: {e}", game.round()),
-            })?;
+            self.apply(game, action, &Reason::Scripted)
+                .map_err(|e| RunError::Script {
+                    at: plan.locate(at),
+                    message: format!("illegal move in round {}: {e}", game.round()),
+                })?;
         }
         Ok(())
     }
@@ -353,7 +405,12 @@ fn refuse(party: usize) -> Decision {
 fn is_move(e: &Event) -> bool {
     matches!(
         e,
-        Event::Stance { .. } | Event::Diplomacy { .. } | Event::Voted { .. } | Event::VoteCalled { .. } | Event::TurnEnded { .. } | Event::Ended { .. }
+        Event::Stance { .. }
+            | Event::Diplomacy { .. }
+            | Event::Voted { .. }
+            | Event::VoteCalled { .. }
+            | Event::TurnEnded { .. }
+            | Event::Ended { .. }
     )
 }
 
