@@ -173,6 +173,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     result.map_err(err)
 }
 
+/// A scenario path made absolute, so the save resumes from any folder; a
+/// bundled id (or anything that is not a file) is kept as it is.
+pub fn absolute_source(source: &str) -> String {
+    let path = Path::new(source);
+    if crate::scenario::bundled(source).is_none() && path.is_file() {
+        if let Ok(abs) = std::fs::canonicalize(path) {
+            return abs.display().to_string();
+        }
+    }
+    source.into()
+}
+
 /// The folder saves go in by default (the platform's data folder).
 pub fn save_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "backchannel").map(|d| d.data_dir().join("saves"))
