@@ -194,15 +194,27 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     };
     let statuses = statuses(g);
     let inner = b.inner(map_area);
+    // Keep the land's shape: a cell is about twice as tall as wide, and a
+    // degree of longitude at 48°N is about two thirds of a degree of latitude.
+    let (mut lon, mut lat) = (data.lon, data.lat);
+    let ground = (lon.1 - lon.0) * 0.67 / (lat.1 - lat.0);
+    let screen = f64::from(inner.width.max(1)) / (2.0 * f64::from(inner.height.max(1)));
+    if screen > ground {
+        let extra = (lat.1 - lat.0) * screen / 0.67 - (lon.1 - lon.0);
+        lon = (lon.0 - extra / 2.0, lon.1 + extra / 2.0);
+    } else {
+        let extra = (lon.1 - lon.0) * 0.67 / screen - (lat.1 - lat.0);
+        lat = (lat.0 - extra / 2.0, lat.1 + extra / 2.0);
+    }
     let step = (
-        (data.lon.1 - data.lon.0) / (f64::from(inner.width.max(1)) * 2.0),
-        (data.lat.1 - data.lat.0) / (f64::from(inner.height.max(1)) * 4.0),
+        (lon.1 - lon.0) / (f64::from(inner.width.max(1)) * 2.0),
+        (lat.1 - lat.0) / (f64::from(inner.height.max(1)) * 4.0),
     );
     let canvas = Canvas::default()
         .block(b)
         .marker(Marker::Braille)
-        .x_bounds([data.lon.0, data.lon.1])
-        .y_bounds([data.lat.0, data.lat.1])
+        .x_bounds([lon.0, lon.1])
+        .y_bounds([lat.0, lat.1])
         .paint(|ctx| {
             for n in &data.neighbours {
                 ctx.draw(&Outline {
@@ -265,7 +277,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         let (letter, words, clause) = match statuses.iter().find(|s| s.0 == r.id) {
             Some((_, c, n)) => {
                 let (l, w) = control_text(*c);
-                (l, w, format!(" (point {n})"))
+                (l, w, format!(" (pt {n})"))
             }
             None => ("–", "not mentioned", String::new()),
         };

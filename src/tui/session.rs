@@ -388,7 +388,10 @@ impl Session {
         let m = &*self.model;
         let s = &m.scenario;
         let num = |c: usize| s.clauses[c].number;
-        let round = self.game.round();
+        let round = match *e {
+            Event::RoundStarted { round } | Event::RoundEnded { round } => round,
+            _ => self.game.round(),
+        };
         let (kind, text) = match *e {
             Event::RoundStarted { round } => (TickKind::Round, format!("── Round {round} ──")),
             Event::CardFired { event, injected } => {

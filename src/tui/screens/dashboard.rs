@@ -22,7 +22,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let ev = g.evaluation();
     let items = play.dash_items();
     let w = inner.width as usize;
-    let name_w = 12.min(w / 3);
+    let name_w = (w / 3).clamp(8, 24);
     let bar_w = w.saturating_sub(name_w + 14).min(30);
     let focused = play.focus == Pane::Dashboard;
     let mut row: u16 = 0;
