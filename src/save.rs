@@ -177,10 +177,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 /// bundled id (or anything that is not a file) is kept as it is.
 pub fn absolute_source(source: &str) -> String {
     let path = Path::new(source);
-    if crate::scenario::bundled(source).is_none() && path.is_file() {
-        if let Ok(abs) = std::fs::canonicalize(path) {
-            return abs.display().to_string();
-        }
+    if crate::scenario::bundled(source).is_none()
+        && path.is_file()
+        && let Ok(abs) = std::fs::canonicalize(path)
+    {
+        return abs.display().to_string();
     }
     source.into()
 }

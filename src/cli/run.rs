@@ -116,7 +116,11 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         Format::Csv => output::csv(&game),
     };
     if let Some(path) = &args.save {
-        let save = Save::of(&game, &crate::save::absolute_source(&args.scenario), seat_names.clone());
+        let save = Save::of(
+            &game,
+            &crate::save::absolute_source(&args.scenario),
+            seat_names.clone(),
+        );
         save.write(path)
             .map_err(|e| CliError::other(e.to_string()))?;
     }

@@ -71,15 +71,14 @@ pub fn carry_out(app: &mut App, e: Effect) -> bool {
             }
         }
         Effect::Export(path, save) => {
-            // TODO(report): when `crate::report::write_report` lands in main,
-            // write the debrief here instead of pointing at the command.
-            let text = match save.write(&path) {
-                Ok(()) => format!(
-                    "The game is saved in\n  {}\nWrite its debrief report (Markdown, HTML, JSON, CSV) with\n  backchannel report {}",
-                    path.display(),
+            let text = match export(&path, &save) {
+                Ok((html, md)) => format!(
+                    "The debrief is written:\n  {}\n  {}\nThe game is saved in\n  {}\nCompare tables with\n  backchannel report SAVE SAVE… --format html",
+                    html.display(),
+                    md.display(),
                     path.display()
                 ),
-                Err(err) => format!("Cannot write the save: {err}"),
+                Err(err) => format!("Cannot write the debrief: {err}"),
             };
             app.popups.push(Popup::Message {
                 title: "Debrief".into(),
@@ -89,6 +88,22 @@ pub fn carry_out(app: &mut App, e: Effect) -> bool {
         }
     }
     false
+}
+
+/// Write the save, then its debrief as HTML and Markdown beside it.
+fn export(
+    path: &std::path::Path,
+    save: &crate::save::Save,
+) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
+    use crate::report::{Format, load_table, write_report};
+    save.write(path).map_err(|e| e.to_string())?;
+    let table = load_table(path).map_err(|e| e.to_string())?;
+    let html = path.with_extension("html");
+    let md = path.with_extension("md");
+    for (format, out) in [(Format::Html, &html), (Format::Md, &md)] {
+        write_report(std::slice::from_ref(&table), format, Some(out)).map_err(|e| e.to_string())?;
+    }
+    Ok((html, md))
 }
 
 /// The time now as RFC 3339 (UTC), from the system clock.
