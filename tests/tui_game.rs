@@ -51,8 +51,10 @@ fn a_whole_game_from_title_to_end_by_keys() {
         KeyModifiers::NONE,
     )));
     assert!(matches!(fx.as_slice(), [Effect::Export(..)]));
-    // Enter goes back to the title.
+    // A stray Enter does not leave the end screen; Esc goes back to the title.
     enter(&mut a);
+    assert_eq!(a.scope(), Scope::End);
+    press(&mut a, KeyCode::Esc);
     assert_eq!(a.scope(), Scope::Title);
 }
 

@@ -756,7 +756,7 @@ impl App {
             (Scope::End, Command::Down) => {
                 play.end_scroll = play.end_scroll.saturating_add(1).min(300)
             }
-            (Scope::End, Command::Confirm) => self.screen = Screen::Title { sel: 0 },
+            (Scope::End, Command::Back) => self.screen = Screen::Title { sel: 0 },
             (Scope::End, Command::Export) => {
                 let s = &play.session;
                 let path = s.save_path.clone().unwrap_or_else(|| {

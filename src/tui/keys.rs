@@ -277,7 +277,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::End, C::Up, "scroll up", ""),
     b(S::End, C::Down, "scroll down", ""),
     b(S::End, C::Export, "write the debrief report", "debrief"),
-    b(S::End, C::Confirm, "back to the title", "back"),
+    b(S::End, C::Back, "back to the title", "back"),
     b(S::Help, C::Up, "scroll up", ""),
     b(S::Help, C::Down, "scroll down", ""),
     b(S::Help, C::Back, "close", "close"),
