@@ -89,10 +89,12 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     let mut lines = Vec::new();
     if let Some(scores) = g.scores() {
         for (p, sc) in scores.iter().enumerate() {
-            let verdict = if sc.score >= 0.0 {
+            let verdict = if sc.score > 0.0 {
                 "✓ better than no deal"
-            } else {
+            } else if sc.score < 0.0 {
                 "✗ worse than no deal"
+            } else {
+                "= no deal"
             };
             let human = if s.seats[p].is_human() {
                 " (human)"
