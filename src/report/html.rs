@@ -237,11 +237,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     } else {
         let _ = writeln!(out, "<ul>");
         for r in &d.red_lines {
-            let name = d
-                .parties
-                .iter()
-                .find(|p| p.party == r.party)
-                .map_or(r.party.as_str(), |p| &p.name);
+            let name = d.party_name(&r.party);
             let rounds: Vec<String> = r.rounds.iter().map(u32::to_string).collect();
             let _ = writeln!(
                 out,
@@ -358,11 +354,7 @@ fn deal_space(out: &mut String, d: &Debrief, ds: &DealSpace, t: &str) {
         .signs
         .iter()
         .map(|s| {
-            let name = d
-                .parties
-                .iter()
-                .find(|p| p.party == s.party)
-                .map_or(s.party.as_str(), |p| p.name.as_str());
+            let name = d.party_name(&s.party);
             format!("{} {}", html(name), if s.signs { "yes" } else { "no" })
         })
         .collect();

@@ -142,11 +142,7 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
         );
     } else {
         for r in &d.red_lines {
-            let name = d
-                .parties
-                .iter()
-                .find(|p| p.party == r.party)
-                .map_or(r.party.as_str(), |p| &p.name);
+            let name = d.party_name(&r.party);
             let rounds: Vec<String> = r.rounds.iter().map(u32::to_string).collect();
             let _ = writeln!(
                 out,
@@ -233,7 +229,7 @@ fn deal_space(out: &mut String, d: &Debrief, ds: &DealSpace, level: usize) {
         .signs
         .iter()
         .map(|s| {
-            let name = party_name(d, &s.party);
+            let name = d.party_name(&s.party);
             format!("{} {}", md(name), if s.signs { "yes" } else { "no" })
         })
         .collect();
@@ -312,13 +308,6 @@ pub(super) fn zopa_distance(ds: &DealSpace) -> String {
         Some(n) if ds.exact => n.to_string(),
         Some(n) => format!("{n} (at most: the search stopped early)"),
     }
-}
-
-fn party_name<'a>(d: &'a Debrief, id: &'a str) -> &'a str {
-    d.parties
-        .iter()
-        .find(|p| p.party == id)
-        .map_or(id, |p| p.name.as_str())
 }
 
 /// The comparison section of a multi-table report.

@@ -173,6 +173,14 @@ fn r4(x: f64) -> f64 {
 }
 
 impl Debrief {
+    /// A party's name, by id (the id itself if the debrief has no such party).
+    pub fn party_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.parties
+            .iter()
+            .find(|p| p.party == id)
+            .map_or(id, |p| p.name.as_str())
+    }
+
     /// The debrief of `game`, replayed from `save` (read from `table`); with
     /// an advisor for the game's scenario, the "deal space" section too.
     pub fn of(table: &str, save: &Save, game: &Game, advisor: Option<&Advisor>) -> Debrief {

@@ -34,11 +34,7 @@ pub fn lines<'a>(d: &'a Debrief, entries: &'a [Entry]) -> Vec<Line<'a>> {
             .position(|x| x.kind != "stance" || x.party.as_deref() != Some(party))
             .map_or(entries.len(), |n| i + n);
         out.push(Line::Turn {
-            party: d
-                .parties
-                .iter()
-                .find(|p| p.party == party)
-                .map_or(party, |p| p.name.as_str()),
+            party: d.party_name(party),
             parts: parts(d, &entries[i..end]),
         });
         i = end;
