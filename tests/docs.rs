@@ -38,7 +38,7 @@ fn model_md_worked_example() {
     says(MODEL_MD, &format!("**a_coop = {:.4}**", ev.acceptance[c]));
     says(MODEL_MD, &format!("**trust = {:.2}**", ev.metrics[0]));
     says(MODEL_MD, &format!("**L = {:.2}%**", 100.0 * ev.likelihood));
-    says(MODEL_MD, &format!("**S = {:.3}**", Game::support(&m, &ev)));
+    says(MODEL_MD, &format!("**S = {:.3}**", ev.support));
 
     let by_work = m.evaluate(&m.package(&[("split", "by_work")]).unwrap());
     says(
@@ -53,10 +53,7 @@ fn model_md_worked_example() {
         MODEL_MD,
         &format!("**L = {:.2}%**", 100.0 * by_work.likelihood),
     );
-    says(
-        MODEL_MD,
-        &format!("**S = {:.3}**", Game::support(&m, &by_work)),
-    );
+    says(MODEL_MD, &format!("**S = {:.3}**", by_work.support));
 
     let equal = m.evaluate(&m.package(&[("split", "equal")]).unwrap());
     assert_eq!(equal.acceptance[n], 0.0);

@@ -40,6 +40,19 @@ fn play(model: &Arc<Model>, seed: u64, choices: &[u16]) -> Game {
 fn assert_invariants(game: &Game) {
     let model = game.model();
     let ev = game.evaluation();
+    // The game keeps its evaluation incrementally (cached condition truths,
+    // adjusted sums); it must equal a full evaluation of the draft.
+    let full = game.evaluate_options(game.options());
+    assert_eq!(ev.crossed, full.crossed, "red lines crossed");
+    assert_eq!(ev.active, full.active, "active combinations");
+    assert_eq!(ev.lines, full.lines, "red-line truths");
+    for p in 0..model.parties.len() {
+        assert!((ev.utility[p] - full.utility[p]).abs() < 1e-9);
+        assert!((ev.acceptance[p] - full.acceptance[p]).abs() < 1e-9);
+    }
+    for m in 0..model.metrics.len() {
+        assert!((ev.metrics[m] - full.metrics[m]).abs() < 1e-9);
+    }
     for (m, mm) in model.metrics.iter().enumerate() {
         assert!(
             ev.metrics[m] >= mm.min - 1e-9 && ev.metrics[m] <= mm.max + 1e-9,

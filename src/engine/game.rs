@@ -6,15 +6,12 @@
 
 use super::action::{Action, ActionError, Ending, Event, Stance};
 use super::score::{
-    Context, Evaluation, NoTrace, PartyVec, Status, Sums, finish, finish_with, holds, logistic,
+    Context, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_with, holds,
 };
 use crate::scenario::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
-
-/// Penalty, in nats of support, for each red line a draft crosses (docs/MODEL.md).
-pub const RED_LINE_PENALTY: f64 = 10.0;
 
 /// Where the talks stand.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,13 +255,12 @@ impl Game {
         sums.swap(&self.model, clause, self.options[clause], option);
         let mut options = self.options.clone();
         options[clause] = option;
-        let hint = Some((&self.eval, clause));
         finish_with(
             &self.model,
             &sums,
             &options,
             self.context(),
-            hint,
+            Hint::Clause(&self.eval, clause),
             &mut NoTrace,
         )
     }
@@ -276,17 +272,20 @@ impl Game {
     }
 
     /// [`Game::what_if`] without copying the draft (the hot path of revisions).
+    /// `self.eval` must be the current text's evaluation; statuses may have
+    /// moved since, as conditions on them are always evaluated afresh.
     fn what_if_in_place(&mut self, clause: usize, option: usize) -> Evaluation {
         // Restore the sums by copy, not by subtracting again, so no rounding drifts in.
         let saved = self.sums.clone();
         let current = self.options[clause];
         self.sums.swap(&self.model, clause, current, option);
         self.options[clause] = option;
-        let ev = finish(
+        let ev = finish_with(
             &self.model,
             &self.sums,
             &self.options,
             self.context(),
+            Hint::Clause(&self.eval, clause),
             &mut NoTrace,
         );
         self.options[clause] = current;
@@ -545,14 +544,19 @@ impl Game {
         }
     }
 
-    /// Recompute the evaluation after the draft or the ledger changed.
+    /// Recompute the evaluation after the ledger or the statuses moved. The
+    /// draft text is the one `self.eval` was computed for (a revision sets
+    /// `self.eval` itself), so only conditions on metrics and statuses are
+    /// evaluated again.
     fn refresh(&mut self) {
-        let ctx = Context {
-            status: Some(&self.status),
-            base: &self.base,
-            reservation: &self.reservation,
-        };
-        self.eval = finish(&self.model, &self.sums, &self.options, ctx, &mut NoTrace);
+        self.eval = finish_with(
+            &self.model,
+            &self.sums,
+            &self.options,
+            self.context(),
+            Hint::Text(&self.eval),
+            &mut NoTrace,
+        );
     }
 
     fn record(&mut self, source: Source, moved: Moved, delta: f64) {
@@ -593,6 +597,12 @@ impl Game {
     }
 
     fn fire(&mut self, event: usize, injected: bool) {
+        self.fire_quietly(event, injected);
+        self.refresh();
+    }
+
+    /// [`Game::fire`] without re-evaluating the draft: the caller refreshes.
+    fn fire_quietly(&mut self, event: usize, injected: bool) {
         let model = Arc::clone(&self.model);
         let e = &model.events[event];
         self.fired[event] = true;
@@ -611,13 +621,15 @@ impl Game {
                 deadline: self.deadline,
             });
         }
-        self.refresh();
     }
 
-    /// Start the current round: draw its event cards in scenario order.
+    /// Start the current round: draw its event cards in scenario order. The
+    /// draft is re-evaluated once the cards are drawn, and before any
+    /// condition that reads the metrics the cards before it moved.
     fn start_round(&mut self) {
         self.journal.push(Event::RoundStarted { round: self.round });
         let model = Arc::clone(&self.model);
+        let mut stale = false;
         for (i, e) in model.events.iter().enumerate() {
             if e.once && self.fired[i] {
                 continue;
@@ -625,13 +637,18 @@ impl Game {
             let due = match &e.trigger {
                 TriggerModel::Round(r) => *r == self.round,
                 TriggerModel::FromRound(r) => self.round >= *r,
-                TriggerModel::When(c) => holds(
-                    &model,
-                    c,
-                    &self.options,
-                    Some(&self.status),
-                    &self.eval.metrics,
-                ),
+                TriggerModel::When(c) => {
+                    if std::mem::take(&mut stale) {
+                        self.refresh();
+                    }
+                    holds(
+                        &model,
+                        c,
+                        &self.options,
+                        Some(&self.status),
+                        &self.eval.metrics,
+                    )
+                }
                 TriggerModel::Manual => false,
             };
             if !due {
@@ -641,29 +658,13 @@ impl Game {
             // not reshuffle the draws of the others.
             let draw: f64 = self.rng.random();
             if draw < e.probability {
-                self.fire(i, false);
+                self.fire_quietly(i, false);
+                stale = true;
             }
         }
-    }
-
-    /// The mediator's objective (docs/MODEL.md): Σ ln σ((U−R)/τ) over the
-    /// signatories, less a penalty for each crossed red line.
-    pub fn support(model: &Model, eval: &Evaluation) -> f64 {
-        model
-            .rules
-            .signatories
-            .iter()
-            .map(|&p| {
-                let x = (eval.utility[p] - eval.reservation[p]) / model.parties[p].flexibility;
-                let ln_sigma = logistic(x).max(1e-300).ln();
-                ln_sigma
-                    - if eval.crossed[p].is_some() {
-                        RED_LINE_PENALTY
-                    } else {
-                        0.0
-                    }
-            })
-            .sum()
+        if stale {
+            self.refresh();
+        }
     }
 
     fn end_round(&mut self) {
@@ -680,7 +681,7 @@ impl Game {
             }
         }
         // 2. The mediator revises proposals into the draft, clause by clause.
-        let mut support = Game::support(&model, &self.eval);
+        let mut support = self.eval.support;
         for c in 0..nc {
             if self.status[c] != Status::Open {
                 continue;
@@ -710,7 +711,7 @@ impl Game {
                     })
                     .count();
                 let ev = self.what_if_in_place(c, option);
-                let s = Game::support(&model, &ev);
+                let s = ev.support;
                 if s > best.1 || (s == best.1 && backers > best.2) {
                     best = (option, s, backers);
                     best_eval = Some(ev);

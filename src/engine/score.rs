@@ -43,6 +43,9 @@ pub struct Evaluation {
     pub crossed: PartyVec<Option<usize>>,
     /// Π a_p over the signatories, 0..1.
     pub likelihood: f64,
+    /// The mediator's objective (docs/MODEL.md): Σ ln σ((U−R)/τ) over the
+    /// signatories, less [`RED_LINE_PENALTY`] for each crossed red line.
+    pub support: f64,
     /// Bitset of the active combinations.
     pub active: u64,
     /// Per party, bitset of the red lines that hold.
@@ -106,6 +109,12 @@ impl Trace for Recorder {
         self.terms.push((target, cause, delta));
     }
 }
+
+/// Penalty, in nats of support, for each red line a draft crosses (docs/MODEL.md).
+pub const RED_LINE_PENALTY: f64 = 10.0;
+
+/// The least ln σ counted in the support (σ below 1e-300 counts as 1e-300).
+const LN_FLOOR: f64 = -690.775_527_898_213_7;
 
 /// The logistic function.
 #[inline]
@@ -196,21 +205,67 @@ pub fn finish(
     ctx: Context,
     trace: &mut impl Trace,
 ) -> Evaluation {
-    finish_with(model, sums, options, ctx, None, trace)
+    finish_with(model, sums, options, ctx, Hint::None, trace)
 }
 
-/// [`finish`] for a draft that differs from an evaluated one in one clause:
-/// `hint` = (that evaluation, the changed clause). Conditions that cannot see
-/// the change keep their truth from the hint; the result is identical.
+/// What is already known about a draft close to the one being evaluated.
+#[derive(Debug, Clone, Copy)]
+pub enum Hint<'a> {
+    /// Nothing: every condition is evaluated.
+    None,
+    /// The evaluation of a draft that differs only in this clause's option.
+    Clause(&'a Evaluation, usize),
+    /// The evaluation of the same draft text in another context (events,
+    /// actions or statuses have moved since).
+    Text(&'a Evaluation),
+}
+
+impl<'a> Hint<'a> {
+    /// The known evaluation, and which combinations and red lines must be
+    /// evaluated again: `None` when nothing is known (evaluate everything).
+    #[inline]
+    fn recheck(
+        self,
+        model: &'a Model,
+    ) -> Option<(&'a Evaluation, &'a [usize], &'a [(usize, usize)])> {
+        let w = &model.watch;
+        match self {
+            Hint::None => None,
+            Hint::Clause(known, c) => Some((known, &w.combos[c], &w.lines[c])),
+            Hint::Text(known) => Some((known, &w.dynamic_combos, &w.dynamic_lines)),
+        }
+    }
+}
+
+/// Set or clear bit `i`.
+#[inline]
+fn set_bit(bits: &mut u64, i: usize, on: bool) {
+    *bits = (*bits & !(1 << i)) | (u64::from(on) << i);
+}
+
+/// The indices of the set bits, lowest first.
+#[inline]
+fn ones(mut bits: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            i
+        })
+    })
+}
+
+/// [`finish`] given what is known about a nearby draft (see [`Hint`]).
+/// Conditions the difference cannot reach keep their truth from the hint;
+/// the result is identical to [`finish`].
 pub fn finish_with(
     model: &Model,
     sums: &Sums,
     options: &[usize],
     ctx: Context,
-    hint: Option<(&Evaluation, usize)>,
+    hint: Hint,
     trace: &mut impl Trace,
 ) -> Evaluation {
-    let np = model.parties.len();
     let mut utility = sums.utility.clone();
     let mut raw: MetricVec<f64> = model
         .metrics
@@ -220,33 +275,40 @@ pub fn finish_with(
         .collect();
 
     // Step 1: combinations add utility and effects.
-    let mut active = 0u64;
-    for (i, comb) in model.combinations.iter().enumerate() {
-        let on = match hint {
-            Some((known, c)) if !comb.deps.touches(c) => known.active & (1 << i) != 0,
-            _ => holds(model, &comb.when, options, ctx.status, &[]),
-        };
-        if on {
-            active |= 1 << i;
-            for (p, d) in comb.utility.iter().enumerate() {
-                utility[p] += d;
-                if *d != 0.0 {
-                    trace.term(Target::Utility(p), Cause::Combination(i), *d);
-                }
+    let recheck = hint.recheck(model);
+    let comb_holds = |i: usize| holds(model, &model.combinations[i].when, options, ctx.status, &[]);
+    let active = match recheck {
+        None => {
+            (0..model.combinations.len()).fold(0u64, |bits, i| bits | u64::from(comb_holds(i)) << i)
+        }
+        Some((known, combos, _)) => {
+            let mut bits = known.active;
+            for &i in combos {
+                set_bit(&mut bits, i, comb_holds(i));
             }
-            for &(m, d) in &comb.effects {
-                raw[m] += d;
-                trace.term(Target::Metric(m), Cause::Combination(i), d);
+            bits
+        }
+    };
+    for i in ones(active) {
+        let comb = &model.combinations[i];
+        for (p, d) in comb.utility.iter().enumerate() {
+            utility[p] += d;
+            if *d != 0.0 {
+                trace.term(Target::Utility(p), Cause::Combination(i), *d);
             }
+        }
+        for &(m, d) in &comb.effects {
+            raw[m] += d;
+            trace.term(Target::Metric(m), Cause::Combination(i), d);
         }
     }
     // Stock metrics are clamped to their range.
-    let mut metrics = raw.clone();
+    let mut metrics = raw;
     for (m, mm) in model.metrics.iter().enumerate() {
         if mm.kind == MetricKind::Stock {
-            let v = raw[m].clamp(mm.min, mm.max);
-            if v != raw[m] {
-                trace.term(Target::Metric(m), Cause::Clamp, v - raw[m]);
+            let v = metrics[m].clamp(mm.min, mm.max);
+            if v != metrics[m] {
+                trace.term(Target::Metric(m), Cause::Clamp, v - metrics[m]);
             }
             metrics[m] = v;
         }
@@ -263,48 +325,67 @@ pub fn finish_with(
         }
     }
 
-    // Step 3: red lines and acceptance.
+    // Step 3: red lines, acceptance, and the mediator's support.
     let mut crossed = PartyVec::new();
     let mut acceptance = PartyVec::new();
-    let mut lines = PartyVec::new();
-    for (p, party) in model.parties.iter().enumerate() {
-        let mut bits = 0u64;
-        for (j, (cond, deps)) in party.red_lines.iter().zip(&party.red_line_deps).enumerate() {
-            let on = match hint {
-                Some((known, c)) if !deps.touches(c) => known.lines[p] & (1 << j) != 0,
-                _ => holds(model, cond, options, ctx.status, &metrics),
-            };
-            bits |= u64::from(on) << j;
+    let mut lines: PartyVec<u64> = PartyVec::new();
+    let mut support = 0.0;
+    let line_holds = |p: usize, j: usize| {
+        holds(
+            model,
+            &model.parties[p].red_lines[j],
+            options,
+            ctx.status,
+            &metrics,
+        )
+    };
+    match recheck {
+        None => {
+            for (p, party) in model.parties.iter().enumerate() {
+                lines.push(
+                    (0..party.red_lines.len())
+                        .fold(0u64, |bits, j| bits | u64::from(line_holds(p, j)) << j),
+                );
+            }
         }
-        lines.push(bits);
-        let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
-        crossed.push(line);
-        acceptance.push(if line.is_some() {
-            0.0
-        } else {
-            logistic((utility[p] - ctx.reservation[p]) / party.flexibility)
-        });
-    }
-
-    // Step 4: divergence between allies lowers cohesion-style metrics.
-    let mut divergence = 0.0;
-    let mut pairs = 0u32;
-    for p in 0..np {
-        for q in p + 1..np {
-            if model.parties[p].allies.contains(&q) || model.parties[q].allies.contains(&p) {
-                divergence += (acceptance[p] - acceptance[q]).abs();
-                pairs += 1;
+        Some((known, _, recheck)) => {
+            lines.clone_from(&known.lines);
+            for &(p, j) in recheck {
+                set_bit(&mut lines[p], j, line_holds(p, j));
             }
         }
     }
-    if pairs > 0 {
-        divergence /= f64::from(pairs);
+    for (p, party) in model.parties.iter().enumerate() {
+        let bits = lines[p];
+        let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
+        crossed.push(line);
+        // σ(x) and ln σ(x) from one exponential: σ = 1/(1+e^−x), ln σ = −ln(1+e^−x).
+        let e = (-(utility[p] - ctx.reservation[p]) / party.flexibility).exp();
+        acceptance.push(if line.is_some() { 0.0 } else { 1.0 / (1.0 + e) });
+        if model.rules.signatory[p] {
+            support += (-e.ln_1p()).max(LN_FLOOR)
+                - if line.is_some() {
+                    RED_LINE_PENALTY
+                } else {
+                    0.0
+                };
+        }
     }
-    for (m, mm) in model.metrics.iter().enumerate() {
-        if mm.kind == MetricKind::Stock && mm.divergence > 0.0 && pairs > 0 {
-            let v = (metrics[m] - mm.divergence * divergence).clamp(mm.min, mm.max);
-            trace.term(Target::Metric(m), Cause::Divergence, v - metrics[m]);
-            metrics[m] = v;
+
+    // Step 4: divergence between allies lowers cohesion-style metrics.
+    if !model.ally_pairs.is_empty() {
+        let divergence = model
+            .ally_pairs
+            .iter()
+            .map(|&(p, q)| (acceptance[p] - acceptance[q]).abs())
+            .sum::<f64>()
+            / model.ally_pairs.len() as f64;
+        for (m, mm) in model.metrics.iter().enumerate() {
+            if mm.kind == MetricKind::Stock && mm.divergence > 0.0 {
+                let v = (metrics[m] - mm.divergence * divergence).clamp(mm.min, mm.max);
+                trace.term(Target::Metric(m), Cause::Divergence, v - metrics[m]);
+                metrics[m] = v;
+            }
         }
     }
 
@@ -327,6 +408,7 @@ pub fn finish_with(
         acceptance,
         crossed,
         likelihood,
+        support,
         active,
         lines,
     }

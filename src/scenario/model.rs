@@ -37,6 +37,58 @@ pub struct Model {
     pub rules: RulesModel,
     /// Index of the deal-likelihood metric, if the scenario shows one.
     pub deal_metric: Option<usize>,
+    /// Every pair of allied parties (p < q), either naming the other.
+    pub ally_pairs: Vec<(usize, usize)>,
+    /// Which conditions a change can reach (built from their [`Deps`]).
+    pub watch: Watch,
+}
+
+/// The combinations and red lines each kind of change can reach: what an
+/// incremental evaluation must evaluate again. Lists are in index order.
+#[derive(Debug, Clone, Default)]
+pub struct Watch {
+    /// Per clause: the combinations that mention it or are dynamic.
+    pub combos: Vec<Vec<usize>>,
+    /// Per clause: the (party, red line) pairs that mention it or are dynamic.
+    pub lines: Vec<Vec<(usize, usize)>>,
+    /// The dynamic combinations (they read statuses).
+    pub dynamic_combos: Vec<usize>,
+    /// The dynamic red lines (they read metrics or statuses).
+    pub dynamic_lines: Vec<(usize, usize)>,
+}
+
+impl Watch {
+    /// Index what each clause's change and each context change can reach.
+    pub fn of(clauses: usize, combinations: &[CombinationModel], parties: &[PartyModel]) -> Watch {
+        let mut w = Watch {
+            combos: vec![Vec::new(); clauses],
+            lines: vec![Vec::new(); clauses],
+            ..Watch::default()
+        };
+        for (i, comb) in combinations.iter().enumerate() {
+            if comb.deps.dynamic {
+                w.dynamic_combos.push(i);
+            }
+            for (c, list) in w.combos.iter_mut().enumerate() {
+                if comb.deps.touches(c) {
+                    list.push(i);
+                }
+            }
+        }
+        for (p, party) in parties.iter().enumerate() {
+            for (j, deps) in party.red_line_deps.iter().enumerate() {
+                if deps.dynamic {
+                    w.dynamic_lines.push((p, j));
+                }
+                for (c, list) in w.lines.iter_mut().enumerate() {
+                    if deps.touches(c) {
+                        list.push((p, j));
+                    }
+                }
+            }
+        }
+        w
+    }
 }
 
 /// A metric with its range.
@@ -161,6 +213,8 @@ pub struct RulesModel {
     pub rounds: u32,
     /// Whose signature a deal needs (all parties when the scenario lists none).
     pub signatories: Vec<usize>,
+    /// Per party, whether it is a signatory.
+    pub signatory: Vec<bool>,
     pub votes_per_party: u32,
     pub revision_threshold: f64,
     pub walkout_allowed: bool,

@@ -761,7 +761,20 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
 
     let mut out = k.out;
     if out.is_empty() {
+        let mut ally_pairs = Vec::new();
+        for p in 0..parties.len() {
+            for q in p + 1..parties.len() {
+                if parties[p].allies.contains(&q) || parties[q].allies.contains(&p) {
+                    ally_pairs.push((p, q));
+                }
+            }
+        }
+        let signatory = (0..parties.len())
+            .map(|p| signatories.contains(&p))
+            .collect();
         let model = Model {
+            watch: Watch::of(clauses.len(), &combinations, &parties),
+            ally_pairs,
             checksum,
             metrics,
             parties,
@@ -773,6 +786,7 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
                 turn_order,
                 mediator,
                 rounds: r.rounds,
+                signatory,
                 signatories,
                 votes_per_party: r.votes_per_party,
                 revision_threshold: r.revision_threshold,
