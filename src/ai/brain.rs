@@ -3,7 +3,23 @@
 //! Built once per scenario and shared, so a decision is table look-ups.
 
 use crate::engine::score::holds;
-use crate::scenario::model::{Cond, Model};
+use crate::scenario::model::{Cond, MAX_VARIANTS, Model};
+
+/// What a party makes of a clause at its current wording, before the
+/// threshold of the moment is applied: everything a stance needs from the
+/// utility tables and the red lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assessment {
+    /// The party's own red line the current wording crosses.
+    pub crossed: Option<usize>,
+    /// How far the current wording is below the party's best wording that
+    /// crosses none of its red lines.
+    pub gap: f64,
+    /// The wording it would propose instead: (option, its own gain, the
+    /// others' average gain). None when no other wording is better for it
+    /// and crosses no one's red line.
+    pub proposal: Option<(usize, f64, f64)>,
+}
 
 /// Per-scenario tables shared by every AI seat.
 #[derive(Debug, Clone)]
@@ -18,6 +34,10 @@ pub struct Brain {
     lines: Vec<Vec<(usize, usize)>>,
     total: usize,
     linked: Vec<bool>,
+    /// Per clause: every red line that mentions it mentions nothing else (no
+    /// other clause, no metric, no status), so what a party makes of it
+    /// depends on its own wording alone and can be tabulated.
+    fixed: Vec<bool>,
 }
 
 impl Brain {
@@ -61,6 +81,19 @@ impl Brain {
                 }
             }
         }
+        let fixed = (0..model.clauses.len())
+            .map(|c| {
+                lines[c].iter().all(|&(p, l)| {
+                    let deps = &model.parties[p].red_line_deps[l];
+                    let only_c = deps
+                        .clauses
+                        .iter()
+                        .enumerate()
+                        .all(|(w, &bits)| bits == if w == c / 64 { 1 << (c % 64) } else { 0 });
+                    !deps.dynamic && only_c
+                })
+            })
+            .collect();
         Brain {
             linked,
             parties: np,
@@ -68,6 +101,140 @@ impl Brain {
             value,
             lines,
             total,
+            fixed,
+        }
+    }
+
+    /// Party p's assessment of every fixed clause at every wording, for a
+    /// seat of cooperation `coop`: `table[p's offset of (c, current)]`, read
+    /// by [`Brain::assess`]. Entries of clauses that are not fixed are unused.
+    pub fn tabulate(&self, model: &Model, p: usize, coop: f64) -> Vec<Assessment> {
+        // A fixed clause's red lines read only its own wording: any draft
+        // (the initial one here) and no metrics give the same assessment.
+        let options: Vec<usize> = model.clauses.iter().map(|c| c.initial).collect();
+        let mut table = Vec::with_capacity(self.total);
+        for (c, clause) in model.clauses.iter().enumerate() {
+            for current in 0..clause.options.len() {
+                table.push(if self.fixed[c] {
+                    self.assess_now(model, p, c, current, coop, &options, &[])
+                } else {
+                    Assessment {
+                        crossed: None,
+                        gap: 0.0,
+                        proposal: None,
+                    }
+                });
+            }
+        }
+        table
+    }
+
+    /// Party p's assessment of clause c at wording `current`, for a seat of
+    /// cooperation `coop`, the rest of the draft being `options` and the
+    /// world `metrics`. `table` is the seat's [`Brain::tabulate`].
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub fn assess(
+        &self,
+        model: &Model,
+        table: &[Assessment],
+        p: usize,
+        c: usize,
+        current: usize,
+        coop: f64,
+        options: &[usize],
+        metrics: &[f64],
+    ) -> Assessment {
+        if self.fixed[c] {
+            table[self.offset[c] + current]
+        } else {
+            self.assess_now(model, p, c, current, coop, options, metrics)
+        }
+    }
+
+    /// [`Brain::assess`] worked out from the utility tables and red lines.
+    #[allow(clippy::too_many_arguments)]
+    fn assess_now(
+        &self,
+        model: &Model,
+        p: usize,
+        c: usize,
+        current: usize,
+        coop: f64,
+        options: &[usize],
+        metrics: &[f64],
+    ) -> Assessment {
+        let cm = &model.clauses[c];
+        let n = if cm.strikable {
+            cm.options.len()
+        } else {
+            cm.variants
+        };
+        let guarded = self.guarded(c);
+        // Which options cross one of its red lines. When every option does, the
+        // line is held by other clauses too: blame only this clause's own atoms.
+        let mut cross = [None; MAX_VARIANTS + 1];
+        if guarded {
+            for (o, x) in cross.iter_mut().enumerate().take(n) {
+                *x = self.crosses(model, p, c, o, options, metrics);
+            }
+            if cross[..n].iter().all(Option::is_some) {
+                for (o, x) in cross.iter_mut().enumerate().take(n) {
+                    *x = self.culprit(model, p, c, o);
+                }
+            }
+        }
+        let crossed = cross[current];
+        // The party's own best wording that crosses none of its red lines.
+        let best_own = (0..n)
+            .filter(|&o| cross[o].is_none())
+            .map(|o| self.value(p, c, o))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let here = self.value(p, c, current);
+
+        // A wording to propose: its own value, weighed against the others' by
+        // its cooperation, and none that crosses anyone's red line.
+        let others_mean = |o: usize| {
+            if self.parties < 2 {
+                return 0.0;
+            }
+            (0..self.parties)
+                .filter(|&q| q != p)
+                .map(|q| self.value(q, c, o))
+                .sum::<f64>()
+                / (self.parties - 1) as f64
+        };
+        let score = |o: usize| (1.0 - coop) * self.value(p, c, o) + coop * others_mean(o);
+        let mut best: Option<(usize, f64)> = None;
+        for o in 0..n {
+            if o == current || cross[o].is_some() {
+                continue;
+            }
+            if self.value(p, c, o) <= here && crossed.is_none() {
+                continue;
+            }
+            if guarded
+                && self
+                    .crosses_other(model, p, c, o, options, metrics)
+                    .is_some()
+            {
+                continue;
+            }
+            let s = score(o);
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((o, s));
+            }
+        }
+        Assessment {
+            crossed,
+            gap: best_own - here,
+            proposal: best.map(|(o, _)| {
+                (
+                    o,
+                    self.value(p, c, o) - here,
+                    others_mean(o) - others_mean(current),
+                )
+            }),
         }
     }
 

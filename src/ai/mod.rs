@@ -8,7 +8,7 @@
 pub mod brain;
 pub mod reason;
 
-pub use brain::Brain;
+pub use brain::{Assessment, Brain};
 pub use reason::{Reason, render};
 
 use crate::engine::{Action, Event, Game, Phase, Stance};
@@ -74,6 +74,9 @@ pub struct AiSeat {
     pub personality: String,
     pub params: Params,
     brain: Arc<Brain>,
+    /// The party's assessments of the clauses whose red lines read only
+    /// their own wording ([`Brain::tabulate`] for this personality).
+    table: Arc<[Assessment]>,
 }
 
 impl AiSeat {
@@ -100,24 +103,37 @@ impl AiSeat {
             })?),
             None => model.parties[party].personality,
         };
-        Ok(match index {
-            Some(i) => AiSeat {
-                party,
-                personality: list[i].id.clone(),
-                params: Params::from(&list[i]),
-                brain,
-            },
-            None => AiSeat {
-                party,
-                personality: "default".into(),
-                params: Params::default(),
-                brain,
-            },
+        let (personality, params) = match index {
+            Some(i) => (list[i].id.clone(), Params::from(&list[i])),
+            None => ("default".to_string(), Params::default()),
+        };
+        Ok(AiSeat {
+            party,
+            personality,
+            table: brain.tabulate(model, party, params.cooperation).into(),
+            params,
+            brain,
         })
     }
 
     pub fn brain(&self) -> &Brain {
         &self.brain
+    }
+
+    /// What the seat makes of an open clause at the draft's wording.
+    #[inline]
+    pub fn assess(&self, game: &Game, clause: usize) -> Assessment {
+        let options = game.options();
+        self.brain.assess(
+            game.model(),
+            &self.table,
+            self.party,
+            clause,
+            options[clause],
+            self.params.cooperation,
+            options,
+            &game.evaluation().metrics,
+        )
     }
 }
 
@@ -211,45 +227,12 @@ fn stance(
     threshold: f64,
 ) -> Option<Decision> {
     let party = seat.party;
-    let brain = &*seat.brain;
-    let options = game.options();
-    let metrics = &game.evaluation().metrics;
-    let cm = &model.clauses[clause];
-    let current = options[clause];
-    let n = if cm.strikable {
-        cm.options.len()
-    } else {
-        cm.variants
-    };
-    let guarded = brain.guarded(clause);
-    // Which options cross one of its red lines. When every option does, the
-    // line is held by other clauses too: blame only this clause's own atoms.
-    let mut cross = [None; crate::scenario::model::MAX_VARIANTS + 1];
-    if guarded {
-        for (o, x) in cross.iter_mut().enumerate().take(n) {
-            *x = brain.crosses(model, party, clause, o, options, metrics);
-        }
-        if cross[..n].iter().all(Option::is_some) {
-            for (o, x) in cross.iter_mut().enumerate().take(n) {
-                *x = brain.culprit(model, party, clause, o);
-            }
-        }
-    }
-    let mine = |o: usize| cross[o];
-    let crossed_now = mine(current);
-
-    // The party's own best wording that crosses none of its red lines.
-    let mut best_own = f64::NEG_INFINITY;
-    for o in 0..n {
-        if mine(o).is_some() {
-            continue;
-        }
-        best_own = best_own.max(brain.value(party, clause, o));
-    }
-    let here = brain.value(party, clause, current);
-    let gap = best_own - here;
-
-    if crossed_now.is_none() && gap <= threshold {
+    let Assessment {
+        crossed,
+        gap,
+        proposal,
+    } = seat.assess(game, clause);
+    if crossed.is_none() && gap <= threshold {
         let reason = if gap <= 0.0 {
             Reason::Preferred { clause }
         } else {
@@ -268,44 +251,8 @@ fn stance(
             reason,
         });
     }
-
-    // Look for a wording to propose: its own value, weighed against the
-    // others' by its cooperation, and none that crosses anyone's red line.
-    let coop = seat.params.cooperation;
-    let np = brain.parties();
-    let others_mean = |o: usize| {
-        if np < 2 {
-            return 0.0;
-        }
-        (0..np)
-            .filter(|&q| q != party)
-            .map(|q| brain.value(q, clause, o))
-            .sum::<f64>()
-            / (np - 1) as f64
-    };
-    let score = |o: usize| (1.0 - coop) * brain.value(party, clause, o) + coop * others_mean(o);
-    let mut best: Option<(usize, f64)> = None;
-    for o in 0..n {
-        if o == current || mine(o).is_some() {
-            continue;
-        }
-        if brain.value(party, clause, o) <= here && crossed_now.is_none() {
-            continue;
-        }
-        if guarded
-            && brain
-                .crosses_other(model, party, clause, o, options, metrics)
-                .is_some()
-        {
-            continue;
-        }
-        let s = score(o);
-        if best.is_none_or(|(_, b)| s > b) {
-            best = Some((o, s));
-        }
-    }
-    if let Some((o, _)) = best {
-        let stance = if o == cm.struck() {
+    if let Some((o, gain, others)) = proposal {
+        let stance = if o == model.clauses[clause].struck() {
             Stance::Strike
         } else {
             Stance::Propose(o)
@@ -316,21 +263,21 @@ fn stance(
             stance,
         };
         if game.stance(party, clause) == Some(stance)
-            || !brain.linked(clause)
+            || !seat.brain.linked(clause)
             || game.check(&action).is_ok()
         {
-            let reason = match crossed_now {
+            let reason = match crossed {
                 Some(line) => Reason::RedLine { clause, line },
                 None => Reason::Gain {
                     clause,
-                    gain: brain.value(party, clause, o) - here,
-                    others: others_mean(o) - others_mean(current),
+                    gain,
+                    others,
                 },
             };
             return Some(Decision { action, reason });
         }
     }
-    let reason = match crossed_now {
+    let reason = match crossed {
         Some(line) => Reason::RedLine { clause, line },
         None => Reason::TooCostly {
             clause,
