@@ -206,8 +206,8 @@ impl Brain {
         };
         let score = |o: usize| (1.0 - coop) * self.value(p, c, o) + coop * others_mean(o);
         let mut best: Option<(usize, f64)> = None;
-        for o in 0..n {
-            if o == current || cross[o].is_some() {
+        for (o, x) in cross.iter().enumerate().take(n) {
+            if o == current || x.is_some() {
                 continue;
             }
             if self.value(p, c, o) <= here && crossed.is_none() {

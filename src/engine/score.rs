@@ -220,20 +220,29 @@ pub enum Hint<'a> {
     Text(&'a Evaluation),
 }
 
+/// What an incremental evaluation starts from: the known evaluation, and
+/// the combinations and (party, red line) pairs it must evaluate again.
+struct Recheck<'a> {
+    known: &'a Evaluation,
+    combos: &'a [usize],
+    lines: &'a [(usize, usize)],
+}
+
 impl<'a> Hint<'a> {
-    /// The known evaluation, and which combinations and red lines must be
-    /// evaluated again: `None` when nothing is known (evaluate everything).
+    /// `None` when nothing is known (evaluate everything).
     #[inline]
-    fn recheck(
-        self,
-        model: &'a Model,
-    ) -> Option<(&'a Evaluation, &'a [usize], &'a [(usize, usize)])> {
+    fn recheck(self, model: &'a Model) -> Option<Recheck<'a>> {
         let w = &model.watch;
-        match self {
-            Hint::None => None,
-            Hint::Clause(known, c) => Some((known, &w.combos[c], &w.lines[c])),
-            Hint::Text(known) => Some((known, &w.dynamic_combos, &w.dynamic_lines)),
-        }
+        let (known, combos, lines) = match self {
+            Hint::None => return None,
+            Hint::Clause(known, c) => (known, &w.combos[c], &w.lines[c]),
+            Hint::Text(known) => (known, &w.dynamic_combos, &w.dynamic_lines),
+        };
+        Some(Recheck {
+            known,
+            combos,
+            lines,
+        })
     }
 }
 
@@ -277,13 +286,13 @@ pub fn finish_with(
     // Step 1: combinations add utility and effects.
     let recheck = hint.recheck(model);
     let comb_holds = |i: usize| holds(model, &model.combinations[i].when, options, ctx.status, &[]);
-    let active = match recheck {
+    let active = match &recheck {
         None => {
             (0..model.combinations.len()).fold(0u64, |bits, i| bits | u64::from(comb_holds(i)) << i)
         }
-        Some((known, combos, _)) => {
-            let mut bits = known.active;
-            for &i in combos {
+        Some(r) => {
+            let mut bits = r.known.active;
+            for &i in r.combos {
                 set_bit(&mut bits, i, comb_holds(i));
             }
             bits
@@ -348,9 +357,9 @@ pub fn finish_with(
                 );
             }
         }
-        Some((known, _, recheck)) => {
-            lines.clone_from(&known.lines);
-            for &(p, j) in recheck {
+        Some(r) => {
+            lines.clone_from(&r.known.lines);
+            for &(p, j) in r.lines {
                 set_bit(&mut lines[p], j, line_holds(p, j));
             }
         }
