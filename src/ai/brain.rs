@@ -34,11 +34,26 @@ pub struct Brain {
     lines: Vec<Vec<(usize, usize)>>,
     total: usize,
     linked: Vec<bool>,
-    /// Per clause: every red line that mentions it mentions nothing else (no
-    /// other clause, no metric, no status), so what a party makes of it
-    /// depends on its own wording alone and can be tabulated.
-    fixed: Vec<bool>,
+    /// Per clause whose red lines read no metric and no status: where its
+    /// assessments start in a seat's table, and the other clauses those red
+    /// lines read (with the stride of each in the table). What a party makes
+    /// of such a clause depends on these wordings alone, so it is tabulated.
+    keyed: Vec<Option<Key>>,
+    /// Size of a seat's table.
+    table_len: usize,
 }
+
+/// Where a clause's assessments sit in a seat's table: at
+/// `start + current + Σ options[k] × stride_k` over the clauses k read.
+#[derive(Debug, Clone)]
+struct Key {
+    start: usize,
+    others: Vec<(usize, usize)>,
+}
+
+/// The most entries one clause may take in a seat's table; a clause whose red
+/// lines read more wordings than this is assessed afresh every time.
+const MAX_KEYED: usize = 4096;
 
 impl Brain {
     /// Tabulate a scenario.
@@ -81,19 +96,34 @@ impl Brain {
                 }
             }
         }
-        let fixed = (0..model.clauses.len())
-            .map(|c| {
-                lines[c].iter().all(|&(p, l)| {
-                    let deps = &model.parties[p].red_line_deps[l];
-                    let only_c = deps
-                        .clauses
-                        .iter()
-                        .enumerate()
-                        .all(|(w, &bits)| bits == if w == c / 64 { 1 << (c % 64) } else { 0 });
-                    !deps.dynamic && only_c
-                })
-            })
-            .collect();
+        let mut keyed = Vec::with_capacity(model.clauses.len());
+        let mut table_len = 0;
+        for (c, clause) in model.clauses.iter().enumerate() {
+            let mut reads: Vec<usize> = Vec::new();
+            let mut dynamic = false;
+            for &(p, l) in &lines[c] {
+                let deps = &model.parties[p].red_line_deps[l];
+                dynamic |= deps.dynamic;
+                reads.extend((0..model.clauses.len()).filter(|&k| k != c && deps.touches(k)));
+            }
+            reads.sort_unstable();
+            reads.dedup();
+            let mut size = clause.options.len();
+            let mut others = Vec::with_capacity(reads.len());
+            for k in reads {
+                others.push((k, size));
+                size = size.saturating_mul(model.clauses[k].options.len());
+            }
+            if dynamic || size > MAX_KEYED {
+                keyed.push(None);
+            } else {
+                keyed.push(Some(Key {
+                    start: table_len,
+                    others,
+                }));
+                table_len += size;
+            }
+        }
         Brain {
             linked,
             parties: np,
@@ -101,29 +131,40 @@ impl Brain {
             value,
             lines,
             total,
-            fixed,
+            keyed,
+            table_len,
         }
     }
 
-    /// Party p's assessment of every fixed clause at every wording, for a
-    /// seat of cooperation `coop`: `table[p's offset of (c, current)]`, read
-    /// by [`Brain::assess`]. Entries of clauses that are not fixed are unused.
+    /// Party p's assessment of every tabulated clause at every wording of it
+    /// and of the clauses its red lines read, for a seat of cooperation
+    /// `coop`: the seat's table, read by [`Brain::assess`].
     pub fn tabulate(&self, model: &Model, p: usize, coop: f64) -> Vec<Assessment> {
-        // A fixed clause's red lines read only its own wording: any draft
-        // (the initial one here) and no metrics give the same assessment.
-        let options: Vec<usize> = model.clauses.iter().map(|c| c.initial).collect();
-        let mut table = Vec::with_capacity(self.total);
-        for (c, clause) in model.clauses.iter().enumerate() {
-            for current in 0..clause.options.len() {
-                table.push(if self.fixed[c] {
-                    self.assess_now(model, p, c, current, coop, &options, &[])
-                } else {
-                    Assessment {
-                        crossed: None,
-                        gap: 0.0,
-                        proposal: None,
-                    }
-                });
+        let blank = Assessment {
+            crossed: None,
+            gap: 0.0,
+            proposal: None,
+        };
+        let mut table = vec![blank; self.table_len];
+        // Other clauses keep their initial wording: the red lines read none of them.
+        let mut options: Vec<usize> = model.clauses.iter().map(|c| c.initial).collect();
+        for (c, key) in self.keyed.iter().enumerate() {
+            let Some(key) = key else { continue };
+            let n = model.clauses[c].options.len();
+            let size = key
+                .others
+                .iter()
+                .fold(n, |s, &(k, _)| s * model.clauses[k].options.len());
+            for i in 0..size {
+                // Entry i: the wording of c and of each clause read, by stride.
+                let current = i % n;
+                for &(k, stride) in &key.others {
+                    options[k] = (i / stride) % model.clauses[k].options.len();
+                }
+                table[key.start + i] = self.assess_now(model, p, c, current, coop, &options, &[]);
+            }
+            for &(k, _) in &key.others {
+                options[k] = model.clauses[k].initial;
             }
         }
         table
@@ -145,10 +186,17 @@ impl Brain {
         options: &[usize],
         metrics: &[f64],
     ) -> Assessment {
-        if self.fixed[c] {
-            table[self.offset[c] + current]
-        } else {
-            self.assess_now(model, p, c, current, coop, options, metrics)
+        match &self.keyed[c] {
+            Some(key) => {
+                let at = key
+                    .others
+                    .iter()
+                    .fold(key.start + current, |i, &(k, stride)| {
+                        i + options[k] * stride
+                    });
+                table[at]
+            }
+            None => self.assess_now(model, p, c, current, coop, options, metrics),
         }
     }
 

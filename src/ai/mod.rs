@@ -75,7 +75,7 @@ pub struct AiSeat {
     pub params: Params,
     brain: Arc<Brain>,
     /// The party's assessments of the clauses whose red lines read only
-    /// their own wording ([`Brain::tabulate`] for this personality).
+    /// wordings ([`Brain::tabulate`] for this personality).
     table: Arc<[Assessment]>,
 }
 
