@@ -93,21 +93,11 @@ pub struct Game {
 impl Game {
     /// A new game at the start of round 1 (its events already drawn).
     pub fn new(model: Arc<Model>, seed: u64) -> Game {
-        let options: Vec<usize> = model.clauses.iter().map(|c| c.initial).collect();
         let np = model.parties.len();
         let nc = model.clauses.len();
-        let sums = Sums::of(&model, &options);
-        let base = vec![0.0; model.metrics.len()];
-        let reservation: Vec<f64> = model.parties.iter().map(|p| p.reservation).collect();
-        let status = vec![Status::Open; nc];
-        let eval = {
-            let ctx = Context {
-                status: Some(&status),
-                base: &base,
-                reservation: &reservation,
-            };
-            finish(&model, &sums, &options, ctx, &mut NoTrace)
-        };
+        let nm = model.metrics.len();
+        let sums = Sums::of(&model, &vec![0; nc]);
+        let eval = model.evaluate(&model.initial_package());
         let mut game = Game {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
@@ -122,20 +112,59 @@ impl Game {
             ledger: Vec::new(),
             fired: vec![false; model.events.len()],
             collapse_streak: vec![0; model.rules.collapse.len()],
-            history: Vec::new(),
-            log: Vec::new(),
-            journal: Vec::with_capacity(256),
-            options,
-            status,
-            base,
-            reservation,
+            history: Vec::with_capacity(model.rules.rounds as usize + 2),
+            log: Vec::with_capacity(512),
+            journal: Vec::with_capacity(512),
+            options: vec![0; nc],
+            status: vec![Status::Open; nc],
+            base: vec![0.0; nm],
+            reservation: vec![0.0; np],
             sums,
             eval,
             model,
         };
-        game.history.push((0, game.eval.clone()));
-        game.start_round();
+        game.restart(seed);
         game
+    }
+
+    /// Start this game over with another seed, keeping its allocations (a
+    /// sweep plays many games in one). The result equals `Game::new(model, seed)`.
+    pub fn restart(&mut self, seed: u64) {
+        let model = Arc::clone(&self.model);
+        self.seed = seed;
+        self.rng = ChaCha8Rng::seed_from_u64(seed);
+        self.round = 1;
+        self.deadline = model.rules.rounds;
+        self.turn = 0;
+        self.phase = Phase::Turns;
+        self.stances.fill(None);
+        self.acted = false;
+        self.uses.fill(0);
+        self.votes_called.fill(0);
+        self.ledger.clear();
+        self.fired.fill(false);
+        self.collapse_streak.fill(0);
+        self.history.clear();
+        self.log.clear();
+        self.journal.clear();
+        for (o, c) in self.options.iter_mut().zip(&model.clauses) {
+            *o = c.initial;
+        }
+        self.status.fill(Status::Open);
+        self.base.fill(0.0);
+        for (r, p) in self.reservation.iter_mut().zip(&model.parties) {
+            *r = p.reservation;
+        }
+        self.sums = Sums::of(&model, &self.options);
+        self.eval = finish(
+            &model,
+            &self.sums,
+            &self.options,
+            self.context(),
+            &mut NoTrace,
+        );
+        self.history.push((0, self.eval.clone()));
+        self.start_round();
     }
 
     /// Rebuild a game from its log. On an illegal action, the index of the

@@ -72,13 +72,28 @@ pub fn seats(
         .collect()
 }
 
+/// What a worker thread reuses from one game to the next.
+#[derive(Debug, Default)]
+pub struct Worker {
+    game: Option<Game>,
+    rngs: Vec<ChaCha8Rng>,
+    buf: Vec<Decision>,
+}
+
 /// Play game `seed` and keep its result.
-pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, buf: &mut Vec<Decision>) -> GameResult {
-    let mut game = Game::new(Arc::clone(model), seed);
-    let mut rngs: Vec<ChaCha8Rng> = (0..model.parties.len())
-        .map(|p| ai::seat_rng(seed, model, p))
-        .collect();
-    play_ai(&mut game, seats, &mut rngs, buf);
+pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, worker: &mut Worker) -> GameResult {
+    let game = match &mut worker.game {
+        Some(game) if Arc::ptr_eq(game.model(), model) => {
+            game.restart(seed);
+            game
+        }
+        slot => slot.insert(Game::new(Arc::clone(model), seed)),
+    };
+    worker.rngs.clear();
+    worker
+        .rngs
+        .extend((0..model.parties.len()).map(|p| ai::seat_rng(seed, model, p)));
+    play_ai(game, seats, &mut worker.rngs, &mut worker.buf);
     let mut rejected = [0u64; 4];
     for e in game.journal() {
         if let Event::Stance {
@@ -123,8 +138,8 @@ pub fn run(
         let end = (start + BLOCK).min(runs);
         let block: Vec<GameResult> = (start..end)
             .into_par_iter()
-            .map_init(Vec::new, |buf, i| {
-                one(model, seats, super::game_seed(seed, i), buf)
+            .map_init(Worker::default, |worker, i| {
+                one(model, seats, super::game_seed(seed, i), worker)
             })
             .collect();
         out.extend(block);
