@@ -6,7 +6,8 @@
 
 use super::action::{Action, ActionError, Ending, Event, Stance};
 use super::score::{
-    Context, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_with, holds,
+    Context, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into, finish_with,
+    holds,
 };
 use crate::scenario::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
@@ -85,6 +86,8 @@ pub struct Game {
     collapse_streak: Vec<u32>,
     sums: Sums,
     eval: Evaluation,
+    /// Evaluations of the mediator's candidate revisions, reused.
+    scratch: [Evaluation; 2],
     history: Vec<(u32, Evaluation)>,
     log: Vec<Action>,
     journal: Vec<Event>,
@@ -121,6 +124,7 @@ impl Game {
             reservation: vec![0.0; np],
             sums,
             eval,
+            scratch: Default::default(),
             model,
         };
         game.restart(seed);
@@ -280,7 +284,7 @@ impl Game {
 
     /// Evaluate the draft as it would be with clause `clause` at `option`.
     pub fn what_if(&self, clause: usize, option: usize) -> Evaluation {
-        let mut sums = self.sums.clone();
+        let mut sums = self.sums;
         sums.swap(&self.model, clause, self.options[clause], option);
         let mut options = self.options.clone();
         options[clause] = option;
@@ -300,26 +304,32 @@ impl Game {
         finish(&self.model, &sums, options, self.context(), &mut NoTrace)
     }
 
-    /// [`Game::what_if`] without copying the draft (the hot path of revisions).
-    /// `self.eval` must be the current text's evaluation; statuses may have
-    /// moved since, as conditions on them are always evaluated afresh.
-    fn what_if_in_place(&mut self, clause: usize, option: usize) -> Evaluation {
+    /// [`Game::what_if`] into `self.scratch[slot]`, without copying the draft
+    /// (the hot path of revisions). `self.eval` must be the current text's
+    /// evaluation; statuses may have moved since, as conditions on them are
+    /// always evaluated afresh.
+    fn what_if_into(&mut self, clause: usize, option: usize, slot: usize) {
         // Restore the sums by copy, not by subtracting again, so no rounding drifts in.
-        let saved = self.sums.clone();
+        let saved = self.sums;
         let current = self.options[clause];
         self.sums.swap(&self.model, clause, current, option);
         self.options[clause] = option;
-        let ev = finish_with(
+        let ctx = Context {
+            status: Some(&self.status),
+            base: &self.base,
+            reservation: &self.reservation,
+        };
+        finish_into(
             &self.model,
             &self.sums,
             &self.options,
-            self.context(),
+            ctx,
             Hint::Clause(&self.eval, clause),
             &mut NoTrace,
+            &mut self.scratch[slot],
         );
         self.options[clause] = current;
         self.sums = saved;
-        ev
     }
 
     /// Final results, once the talks are over.
@@ -578,14 +588,21 @@ impl Game {
     /// `self.eval` itself), so only conditions on metrics and statuses are
     /// evaluated again.
     fn refresh(&mut self) {
-        self.eval = finish_with(
+        let ctx = Context {
+            status: Some(&self.status),
+            base: &self.base,
+            reservation: &self.reservation,
+        };
+        finish_into(
             &self.model,
             &self.sums,
             &self.options,
-            self.context(),
+            ctx,
             Hint::Text(&self.eval),
             &mut NoTrace,
+            &mut self.scratch[0],
         );
+        std::mem::swap(&mut self.eval, &mut self.scratch[0]);
     }
 
     fn record(&mut self, source: Source, moved: Moved, delta: f64) {
@@ -717,7 +734,10 @@ impl Game {
             }
             let current = self.options[c];
             let mut best = (current, support, 0usize);
-            let mut best_eval = None;
+            // The scratch slot holding the best candidate's evaluation, and
+            // the one the next candidate is evaluated into.
+            let mut best_slot = None;
+            let mut next = 0;
             let mut considered = 0u64; // bitmask of options already scored
             for p in 0..np {
                 let option = match self.stances[p * nc + c] {
@@ -739,19 +759,20 @@ impl Game {
                         _ => false,
                     })
                     .count();
-                let ev = self.what_if_in_place(c, option);
-                let s = ev.support;
+                self.what_if_into(c, option, next);
+                let s = self.scratch[next].support;
                 if s > best.1 || (s == best.1 && backers > best.2) {
                     best = (option, s, backers);
-                    best_eval = Some(ev);
+                    best_slot = Some(next);
+                    next = 1 - next;
                 }
             }
-            if let (Some(ev), true) = (
-                best_eval,
+            if let (Some(slot), true) = (
+                best_slot,
                 best.0 != current && best.1 > support + model.rules.revision_threshold,
             ) {
                 // The what-if is the new draft's evaluation, computed the same way.
-                self.eval = ev;
+                std::mem::swap(&mut self.eval, &mut self.scratch[slot]);
                 self.sums.swap(&model, c, current, best.0);
                 self.options[c] = best.0;
                 if best.0 == model.clauses[c].struck() {

@@ -29,7 +29,7 @@ pub struct Package {
 }
 
 /// Everything the model says about one draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Evaluation {
     /// Every metric's value (stock metrics clamped, the deal metric derived).
     pub metrics: MetricVec<f64>,
@@ -123,18 +123,20 @@ pub fn logistic(x: f64) -> f64 {
 }
 
 /// Per-clause sums over a draft, kept so a one-clause change costs O(parties + metrics).
-#[derive(Debug, Clone, PartialEq)]
+/// Fixed-size, so saving and restoring them is one copy; entries past the
+/// scenario's parties and metrics stay 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sums {
-    pub utility: PartyVec<f64>,
-    pub effects: MetricVec<f64>,
+    pub utility: [f64; MAX_PARTIES],
+    pub effects: [f64; MAX_METRICS],
 }
 
 impl Sums {
     /// Sum the clause terms of a draft.
     pub fn of(model: &Model, options: &[usize]) -> Sums {
         let mut s = Sums {
-            utility: (0..model.parties.len()).map(|_| 0.0).collect(),
-            effects: (0..model.metrics.len()).map(|_| 0.0).collect(),
+            utility: [0.0; MAX_PARTIES],
+            effects: [0.0; MAX_METRICS],
         };
         for (c, &o) in options.iter().enumerate() {
             s.add(model, c, o, 1.0);
@@ -275,18 +277,49 @@ pub fn finish_with(
     hint: Hint,
     trace: &mut impl Trace,
 ) -> Evaluation {
-    let mut utility = sums.utility.clone();
-    let mut raw: MetricVec<f64> = model
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(m, mm)| mm.initial + ctx.base[m] + sums.effects[m])
-        .collect();
+    let mut out = Evaluation::default();
+    finish_into(model, sums, options, ctx, hint, trace, &mut out);
+    out
+}
+
+/// [`finish_with`] into an evaluation that is overwritten, so a caller
+/// trying many drafts reuses one (the hot path of the mediator's revisions).
+pub fn finish_into(
+    model: &Model,
+    sums: &Sums,
+    options: &[usize],
+    ctx: Context,
+    hint: Hint,
+    trace: &mut impl Trace,
+    out: &mut Evaluation,
+) {
+    let Evaluation {
+        metrics,
+        utility,
+        reservation,
+        acceptance,
+        crossed,
+        likelihood,
+        support,
+        active,
+        lines,
+    } = out;
+    utility.clear();
+    utility.extend(sums.utility[..model.parties.len()].iter().copied());
+    metrics.clear();
+    metrics.extend(
+        model
+            .metrics
+            .iter()
+            .zip(ctx.base)
+            .zip(&sums.effects)
+            .map(|((mm, base), effect)| mm.initial + base + effect),
+    );
 
     // Step 1: combinations add utility and effects.
     let recheck = hint.recheck(model);
     let comb_holds = |i: usize| holds(model, &model.combinations[i].when, options, ctx.status, &[]);
-    let active = match &recheck {
+    *active = match &recheck {
         None => {
             (0..model.combinations.len()).fold(0u64, |bits, i| bits | u64::from(comb_holds(i)) << i)
         }
@@ -298,7 +331,7 @@ pub fn finish_with(
             bits
         }
     };
-    for i in ones(active) {
+    for i in ones(*active) {
         let comb = &model.combinations[i];
         for (p, d) in comb.utility.iter().enumerate() {
             utility[p] += d;
@@ -307,12 +340,11 @@ pub fn finish_with(
             }
         }
         for &(m, d) in &comb.effects {
-            raw[m] += d;
+            metrics[m] += d;
             trace.term(Target::Metric(m), Cause::Combination(i), d);
         }
     }
     // Stock metrics are clamped to their range.
-    let mut metrics = raw;
     for (m, mm) in model.metrics.iter().enumerate() {
         if mm.kind == MetricKind::Stock {
             let v = metrics[m].clamp(mm.min, mm.max);
@@ -335,21 +367,18 @@ pub fn finish_with(
     }
 
     // Step 3: red lines, acceptance, and the mediator's support.
-    let mut crossed = PartyVec::new();
-    let mut acceptance = PartyVec::new();
-    let mut lines: PartyVec<u64> = PartyVec::new();
-    let mut support = 0.0;
     let line_holds = |p: usize, j: usize| {
         holds(
             model,
             &model.parties[p].red_lines[j],
             options,
             ctx.status,
-            &metrics,
+            metrics,
         )
     };
     match recheck {
         None => {
+            lines.clear();
             for (p, party) in model.parties.iter().enumerate() {
                 lines.push(
                     (0..party.red_lines.len())
@@ -364,15 +393,20 @@ pub fn finish_with(
             }
         }
     }
+    reservation.clear();
+    reservation.extend(ctx.reservation.iter().copied());
+    crossed.clear();
+    acceptance.clear();
+    *support = 0.0;
     for (p, party) in model.parties.iter().enumerate() {
         let bits = lines[p];
         let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
         crossed.push(line);
         // σ(x) and ln σ(x) from one exponential: σ = 1/(1+e^−x), ln σ = −ln(1+e^−x).
-        let e = (-(utility[p] - ctx.reservation[p]) / party.flexibility).exp();
+        let e = (-(utility[p] - reservation[p]) / party.flexibility).exp();
         acceptance.push(if line.is_some() { 0.0 } else { 1.0 / (1.0 + e) });
         if model.rules.signatory[p] {
-            support += (-e.ln_1p()).max(LN_FLOOR)
+            *support += (-e.ln_1p()).max(LN_FLOOR)
                 - if line.is_some() {
                     RED_LINE_PENALTY
                 } else {
@@ -399,7 +433,7 @@ pub fn finish_with(
     }
 
     // Step 5: deal likelihood.
-    let likelihood: f64 = model
+    *likelihood = model
         .rules
         .signatories
         .iter()
@@ -407,19 +441,7 @@ pub fn finish_with(
         .product();
     if let Some(m) = model.deal_metric {
         let mm = &model.metrics[m];
-        metrics[m] = mm.min + (mm.max - mm.min) * likelihood;
-    }
-
-    Evaluation {
-        metrics,
-        utility,
-        reservation: ctx.reservation.iter().copied().collect(),
-        acceptance,
-        crossed,
-        likelihood,
-        support,
-        active,
-        lines,
+        metrics[m] = mm.min + (mm.max - mm.min) * *likelihood;
     }
 }
 
