@@ -248,6 +248,17 @@ impl<'a> Hint<'a> {
     }
 }
 
+/// Make `v` hold `n` entries (new ones 0), keeping its buffer.
+#[inline]
+fn resize<T: Copy + Default, const N: usize>(v: &mut ArrayVec<T, N>, n: usize) {
+    if v.len() != n {
+        v.truncate(n);
+        while v.len() < n {
+            v.push(T::default());
+        }
+    }
+}
+
 /// Set or clear bit `i`.
 #[inline]
 fn set_bit(bits: &mut u64, i: usize, on: bool) {
@@ -304,17 +315,26 @@ pub fn finish_into(
         active,
         lines,
     } = out;
-    utility.clear();
-    utility.extend(sums.utility[..model.parties.len()].iter().copied());
-    metrics.clear();
-    metrics.extend(
-        model
-            .metrics
-            .iter()
-            .zip(ctx.base)
-            .zip(&sums.effects)
-            .map(|((mm, base), effect)| mm.initial + base + effect),
-    );
+    let (np, nm) = (model.parties.len(), model.metrics.len());
+    // The buffers are reused: sized once, then overwritten in place.
+    for (v, n) in [
+        (&mut *utility, np),
+        (&mut *reservation, np),
+        (&mut *acceptance, np),
+    ] {
+        resize(v, n);
+    }
+    resize(metrics, nm);
+    resize(lines, np);
+    if crossed.len() != np {
+        crossed.clear();
+        crossed.extend((0..np).map(|_| None));
+    }
+    utility.copy_from_slice(&sums.utility[..np]);
+    reservation.copy_from_slice(&ctx.reservation[..np]);
+    for (m, (v, mm)) in metrics.iter_mut().zip(&model.metrics).enumerate() {
+        *v = mm.initial + ctx.base[m] + sums.effects[m];
+    }
 
     // Step 1: combinations add utility and effects.
     let recheck = hint.recheck(model);
@@ -357,12 +377,10 @@ pub fn finish_into(
 
     // Step 2: utility values the metrics' movement.
     for (p, party) in model.parties.iter().enumerate() {
-        for (m, &w) in party.weights.iter().enumerate() {
-            if w != 0.0 {
-                let d = w * (metrics[m] - model.metrics[m].initial);
-                utility[p] += d;
-                trace.term(Target::Utility(p), Cause::Weight { metric: m }, d);
-            }
+        for &(m, w) in &party.weighted {
+            let d = w * (metrics[m] - model.metrics[m].initial);
+            utility[p] += d;
+            trace.term(Target::Utility(p), Cause::Weight { metric: m }, d);
         }
     }
 
@@ -378,33 +396,26 @@ pub fn finish_into(
     };
     match recheck {
         None => {
-            lines.clear();
             for (p, party) in model.parties.iter().enumerate() {
-                lines.push(
-                    (0..party.red_lines.len())
-                        .fold(0u64, |bits, j| bits | u64::from(line_holds(p, j)) << j),
-                );
+                lines[p] = (0..party.red_lines.len())
+                    .fold(0u64, |bits, j| bits | u64::from(line_holds(p, j)) << j);
             }
         }
         Some(r) => {
-            lines.clone_from(&r.known.lines);
+            lines.copy_from_slice(&r.known.lines);
             for &(p, j) in r.lines {
                 set_bit(&mut lines[p], j, line_holds(p, j));
             }
         }
     }
-    reservation.clear();
-    reservation.extend(ctx.reservation.iter().copied());
-    crossed.clear();
-    acceptance.clear();
     *support = 0.0;
     for (p, party) in model.parties.iter().enumerate() {
         let bits = lines[p];
         let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
-        crossed.push(line);
+        crossed[p] = line;
         // σ(x) and ln σ(x) from one exponential: σ = 1/(1+e^−x), ln σ = −ln(1+e^−x).
         let e = (-(utility[p] - reservation[p]) / party.flexibility).exp();
-        acceptance.push(if line.is_some() { 0.0 } else { 1.0 / (1.0 + e) });
+        acceptance[p] = if line.is_some() { 0.0 } else { 1.0 / (1.0 + e) };
         if model.rules.signatory[p] {
             *support += (-e.ln_1p()).max(LN_FLOOR)
                 - if line.is_some() {

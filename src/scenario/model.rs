@@ -108,6 +108,8 @@ pub struct PartyModel {
     pub flexibility: f64,
     /// Weight per metric (dense, 0 where unset).
     pub weights: Vec<f64>,
+    /// The nonzero weights as (metric, weight), in metric order.
+    pub weighted: Vec<(usize, f64)>,
     /// Allies, as party indices.
     pub allies: Vec<usize>,
     pub red_lines: Vec<Cond>,

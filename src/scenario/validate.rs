@@ -484,6 +484,12 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             red_line_deps,
             reservation,
             flexibility: pa.flexibility,
+            weighted: weights
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(m, &w)| (m, w))
+                .collect(),
             weights,
             allies,
             red_lines,
