@@ -7,7 +7,7 @@
 use super::action::{Action, ActionError, Ending, Event, Stance};
 use super::score::{
     Context, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into, finish_with,
-    holds,
+    holds, settle, weigh_into,
 };
 use crate::scenario::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
@@ -304,11 +304,12 @@ impl Game {
         finish(&self.model, &sums, options, self.context(), &mut NoTrace)
     }
 
-    /// [`Game::what_if`] into `self.scratch[slot]`, without copying the draft
-    /// (the hot path of revisions). `self.eval` must be the current text's
-    /// evaluation; statuses may have moved since, as conditions on them are
-    /// always evaluated afresh.
-    fn what_if_into(&mut self, clause: usize, option: usize, slot: usize) {
+    /// The support the draft would have with clause `clause` at `option`,
+    /// weighed into `self.scratch[slot]` without copying the draft (the hot
+    /// path of revisions): [`settle`] completes the evaluation if it is kept.
+    /// `self.eval` must be the current text's evaluation; statuses may have
+    /// moved since, as conditions on them are always evaluated afresh.
+    fn weigh_revision(&mut self, clause: usize, option: usize, slot: usize) -> f64 {
         // Restore the sums by copy, not by subtracting again, so no rounding drifts in.
         let saved = self.sums;
         let current = self.options[clause];
@@ -319,7 +320,7 @@ impl Game {
             base: &self.base,
             reservation: &self.reservation,
         };
-        finish_into(
+        weigh_into(
             &self.model,
             &self.sums,
             &self.options,
@@ -330,6 +331,7 @@ impl Game {
         );
         self.options[clause] = current;
         self.sums = saved;
+        self.scratch[slot].support
     }
 
     /// Final results, once the talks are over.
@@ -759,8 +761,7 @@ impl Game {
                         _ => false,
                     })
                     .count();
-                self.what_if_into(c, option, next);
-                let s = self.scratch[next].support;
+                let s = self.weigh_revision(c, option, next);
                 if s > best.1 || (s == best.1 && backers > best.2) {
                     best = (option, s, backers);
                     best_slot = Some(next);
@@ -771,7 +772,8 @@ impl Game {
                 best_slot,
                 best.0 != current && best.1 > support + model.rules.revision_threshold,
             ) {
-                // The what-if is the new draft's evaluation, computed the same way.
+                // The candidate, settled, is the new draft's evaluation.
+                settle(&model, &mut NoTrace, &mut self.scratch[slot]);
                 std::mem::swap(&mut self.eval, &mut self.scratch[slot]);
                 self.sums.swap(&model, c, current, best.0);
                 self.options[c] = best.0;

@@ -304,16 +304,32 @@ pub fn finish_into(
     trace: &mut impl Trace,
     out: &mut Evaluation,
 ) {
+    weigh_into(model, sums, options, ctx, hint, trace, out);
+    settle(model, trace, out);
+}
+
+/// Steps 1–3 of [`finish_into`]: utilities, metrics before divergence, red
+/// lines, acceptance and the mediator's support. Enough to rank candidate
+/// drafts by support; [`settle`] completes the evaluation of the one kept.
+pub(crate) fn weigh_into(
+    model: &Model,
+    sums: &Sums,
+    options: &[usize],
+    ctx: Context,
+    hint: Hint,
+    trace: &mut impl Trace,
+    out: &mut Evaluation,
+) {
     let Evaluation {
         metrics,
         utility,
         reservation,
         acceptance,
         crossed,
-        likelihood,
         support,
         active,
         lines,
+        likelihood: _,
     } = out;
     let (np, nm) = (model.parties.len(), model.metrics.len());
     // The buffers are reused: sized once, then overwritten in place.
@@ -425,7 +441,16 @@ pub fn finish_into(
                 };
         }
     }
+}
 
+/// Steps 4–5 of [`finish_into`], on an evaluation [`weigh_into`] left.
+pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation) {
+    let Evaluation {
+        metrics,
+        acceptance,
+        likelihood,
+        ..
+    } = out;
     // Step 4: divergence between allies lowers cohesion-style metrics.
     if !model.ally_pairs.is_empty() {
         let divergence = model
