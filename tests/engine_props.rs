@@ -17,6 +17,12 @@ fn models() -> Vec<Arc<Model>> {
 /// games progress), checking the invariants after each step.
 fn play(model: &Arc<Model>, seed: u64, choices: &[u16]) -> Game {
     let mut game = Game::new(Arc::clone(model), seed);
+    play_on(&mut game, choices);
+    game
+}
+
+/// [`play`] on a game already set up.
+fn play_on(game: &mut Game, choices: &[u16]) {
     for &choice in choices {
         let legal = game.legal_actions();
         if legal.is_empty() {
@@ -32,9 +38,8 @@ fn play(model: &Arc<Model>, seed: u64, choices: &[u16]) -> Game {
             legal[usize::from(choice) % legal.len()]
         };
         game.apply(action).expect("a legal action applies");
-        assert_invariants(&game);
+        assert_invariants(game);
     }
-    game
 }
 
 fn assert_invariants(game: &Game) {
@@ -198,6 +203,28 @@ fn passive_games_end() {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A game restarted with a seed (as a sweep's worker does) plays exactly
+    /// like a new game with that seed, whatever it played before.
+    #[test]
+    fn restart_is_a_new_game(which in 0usize..4, first in any::<u64>(), second in any::<u64>(),
+                             before in prop::collection::vec(any::<u16>(), 0..200),
+                             after in prop::collection::vec(any::<u16>(), 0..200)) {
+        let models = models();
+        let model = &models[which % models.len()];
+        let mut reused = play(model, first, &before);
+        reused.restart(second);
+        play_on(&mut reused, &after);
+        let fresh = play(model, second, &after);
+        prop_assert_eq!(reused.journal(), fresh.journal());
+        prop_assert_eq!(reused.log(), fresh.log());
+        prop_assert_eq!(reused.evaluation(), fresh.evaluation());
+        prop_assert_eq!(reused.history(), fresh.history());
+        prop_assert_eq!(reused.ledger(), fresh.ledger());
+        prop_assert_eq!(reused.options(), fresh.options());
+        prop_assert_eq!(reused.status(), fresh.status());
+        prop_assert_eq!((reused.round(), reused.deadline()), (fresh.round(), fresh.deadline()));
+    }
 
     /// The incremental what-if (cached condition truths, adjusted sums) agrees
     /// with a full evaluation of the changed draft.
