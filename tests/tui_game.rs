@@ -119,6 +119,26 @@ fn autosave_writes_a_save_that_resumes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_second_game_from_the_title_does_not_overwrite_the_first_save() {
+    let path = std::env::temp_dir().join("backchannel-first-game.ron");
+    let mut a = app();
+    a.settings.autosave = true;
+    a.settings.save_path = Some(path.clone());
+    enter(&mut a);
+    enter(&mut a);
+    assert_eq!(play(&a).session.save_path.as_deref(), Some(path.as_path()));
+    // Back to the title (as Esc on the end screen does) and a new game.
+    a.screen = Screen::Title { sel: 0 };
+    enter(&mut a);
+    enter(&mut a);
+    assert_ne!(
+        play(&a).session.save_path.as_deref(),
+        Some(path.as_path()),
+        "the second game saves elsewhere"
+    );
+}
+
 fn check_invariants(a: &backchannel::tui::App) {
     if let Screen::Game(p) = &a.screen {
         let g = &p.session.game;

@@ -125,8 +125,9 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::other(e.to_string()))?;
     }
     match &args.out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| CliError::other(format!("{}: cannot write: {e}", path.display()))),
+        // Written whole or not at all: an interrupted run leaves no half file.
+        Some(path) => crate::save::write_atomic(path, text.as_bytes())
+            .map_err(|e| CliError::other(e.to_string())),
         None => super::print_out(&text),
     }
 }

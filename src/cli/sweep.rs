@@ -84,8 +84,8 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
     }
     let summary = sweep::Summary::of(&model, &seats, args.seed, &results);
     if let Some(path) = &args.csv {
-        std::fs::write(path, sweep::csv(&model, &results))
-            .map_err(|e| CliError::other(format!("{}: cannot write: {e}", path.display())))?;
+        crate::save::write_atomic(path, sweep::csv(&model, &results).as_bytes())
+            .map_err(|e| CliError::other(e.to_string()))?;
     }
     let rate = args.runs as f64 / elapsed.max(1e-9);
     if args.json {

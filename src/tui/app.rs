@@ -321,7 +321,9 @@ impl App {
             session.started = (self.clock)();
         }
         if session.save_path.is_none() && self.settings.autosave {
-            session.save_path = self.settings.save_path.clone().or_else(|| {
+            // `--save FILE` names the first game's save only: a later game
+            // started from the title must not overwrite it.
+            session.save_path = self.settings.save_path.take().or_else(|| {
                 crate::save::save_dir().map(|d| {
                     let stamp: String = session
                         .started

@@ -65,12 +65,16 @@ where
 pub fn carry_out(app: &mut App, e: Effect) -> bool {
     match e {
         Effect::Quit => return true,
-        Effect::Save(path, save) => {
+        Effect::Save(path, mut save) => {
+            // A file scenario is recorded by its full path, so `resume` finds
+            // it from any folder (the app itself never looks at files).
+            save.source = crate::save::absolute_source(&save.source);
             if let Err(err) = save.write(&path) {
                 app.status = Some(format!("autosave failed: {err}"));
             }
         }
-        Effect::Export(path, save) => {
+        Effect::Export(path, mut save) => {
+            save.source = crate::save::absolute_source(&save.source);
             let text = match export(&path, &save) {
                 Ok((html, md)) => format!(
                     "The debrief is written:\n  {}\n  {}\nThe game is saved in\n  {}\nCompare tables with\n  backchannel report SAVE SAVE… --format html",
