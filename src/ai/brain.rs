@@ -43,6 +43,16 @@ pub struct Brain {
     table_len: usize,
 }
 
+/// Who assesses, and what they see: the party, its seat's cooperation, the
+/// draft's wordings and the world's metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub party: usize,
+    pub coop: f64,
+    pub options: &'a [usize],
+    pub metrics: &'a [f64],
+}
+
 /// Where a clause's assessments sit in a seat's table: at
 /// `start + current + Σ options[k] × stride_k` over the clauses k read.
 #[derive(Debug, Clone)]
@@ -157,61 +167,52 @@ impl Brain {
                 .fold(n, |s, &(k, _)| s * model.clauses[k].options.len());
             for i in 0..size {
                 // Entry i: the wording of c and of each clause read, by stride.
-                let current = i % n;
+                options[c] = i % n;
                 for &(k, stride) in &key.others {
                     options[k] = (i / stride) % model.clauses[k].options.len();
                 }
-                table[key.start + i] = self.assess_now(model, p, c, current, coop, &options, &[]);
+                let view = View {
+                    party: p,
+                    coop,
+                    options: &options,
+                    metrics: &[],
+                };
+                table[key.start + i] = self.assess_now(model, view, c);
             }
-            for &(k, _) in &key.others {
+            for &k in std::iter::once(&c).chain(key.others.iter().map(|(k, _)| k)) {
                 options[k] = model.clauses[k].initial;
             }
         }
         table
     }
 
-    /// Party p's assessment of clause c at wording `current`, for a seat of
-    /// cooperation `coop`, the rest of the draft being `options` and the
-    /// world `metrics`. `table` is the seat's [`Brain::tabulate`].
-    #[allow(clippy::too_many_arguments)]
+    /// What `view.party` makes of clause c at the draft's wording.
+    /// `table` is the seat's [`Brain::tabulate`].
     #[inline]
-    pub fn assess(
-        &self,
-        model: &Model,
-        table: &[Assessment],
-        p: usize,
-        c: usize,
-        current: usize,
-        coop: f64,
-        options: &[usize],
-        metrics: &[f64],
-    ) -> Assessment {
+    pub fn assess(&self, model: &Model, table: &[Assessment], view: View, c: usize) -> Assessment {
         match &self.keyed[c] {
             Some(key) => {
                 let at = key
                     .others
                     .iter()
-                    .fold(key.start + current, |i, &(k, stride)| {
-                        i + options[k] * stride
+                    .fold(key.start + view.options[c], |i, &(k, stride)| {
+                        i + view.options[k] * stride
                     });
                 table[at]
             }
-            None => self.assess_now(model, p, c, current, coop, options, metrics),
+            None => self.assess_now(model, view, c),
         }
     }
 
     /// [`Brain::assess`] worked out from the utility tables and red lines.
-    #[allow(clippy::too_many_arguments)]
-    fn assess_now(
-        &self,
-        model: &Model,
-        p: usize,
-        c: usize,
-        current: usize,
-        coop: f64,
-        options: &[usize],
-        metrics: &[f64],
-    ) -> Assessment {
+    fn assess_now(&self, model: &Model, view: View, c: usize) -> Assessment {
+        let View {
+            party: p,
+            coop,
+            options,
+            metrics,
+        } = view;
+        let current = options[c];
         let cm = &model.clauses[c];
         let n = if cm.strikable {
             cm.options.len()

@@ -8,7 +8,7 @@
 pub mod brain;
 pub mod reason;
 
-pub use brain::{Assessment, Brain};
+pub use brain::{Assessment, Brain, View};
 pub use reason::{Reason, render};
 
 use crate::engine::{Action, Event, Game, Phase, Stance};
@@ -123,17 +123,13 @@ impl AiSeat {
     /// What the seat makes of an open clause at the draft's wording.
     #[inline]
     pub fn assess(&self, game: &Game, clause: usize) -> Assessment {
-        let options = game.options();
-        self.brain.assess(
-            game.model(),
-            &self.table,
-            self.party,
-            clause,
-            options[clause],
-            self.params.cooperation,
-            options,
-            &game.evaluation().metrics,
-        )
+        let view = View {
+            party: self.party,
+            coop: self.params.cooperation,
+            options: game.options(),
+            metrics: &game.evaluation().metrics,
+        };
+        self.brain.assess(game.model(), &self.table, view, clause)
     }
 }
 
