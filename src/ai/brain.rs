@@ -308,20 +308,8 @@ impl Brain {
         options: &[usize],
         metrics: &[f64],
     ) -> Option<usize> {
-        self.lines[c]
-            .iter()
-            .filter(|&&(q, _)| q == p)
-            .find(|&&(_, l)| {
-                holds_with(
-                    model,
-                    &model.parties[p].red_lines[l],
-                    options,
-                    c,
-                    o,
-                    metrics,
-                )
-            })
-            .map(|&(_, l)| l)
+        self.first_crossed(model, |q| q == p, c, o, options, metrics)
+            .map(|(_, l)| l)
     }
 
     /// Whether any red line of a party other than `p` mentions clause c and
@@ -335,11 +323,23 @@ impl Brain {
         options: &[usize],
         metrics: &[f64],
     ) -> Option<(usize, usize)> {
-        self.lines[c]
-            .iter()
-            .filter(|&&(q, _)| q != p)
-            .find(|&&(q, l)| {
-                holds_with(
+        self.first_crossed(model, |q| q != p, c, o, options, metrics)
+    }
+
+    /// The first (party, red line) among the parties `whose` that mentions
+    /// clause c and would be crossed with c at option o.
+    fn first_crossed(
+        &self,
+        model: &Model,
+        whose: impl Fn(usize) -> bool,
+        c: usize,
+        o: usize,
+        options: &[usize],
+        metrics: &[f64],
+    ) -> Option<(usize, usize)> {
+        self.lines[c].iter().copied().find(|&(q, l)| {
+            whose(q)
+                && holds_with(
                     model,
                     &model.parties[q].red_lines[l],
                     options,
@@ -347,8 +347,7 @@ impl Brain {
                     o,
                     metrics,
                 )
-            })
-            .copied()
+        })
     }
 
     /// Whether party p's red line `line` is held by clause c at option o alone

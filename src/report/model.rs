@@ -268,11 +268,8 @@ fn outcome(model: &Model, game: &Game) -> Outcome {
                 }
                 Ending::Collapse { condition } => {
                     let why = model
-                        .scenario
-                        .rules
-                        .collapse
-                        .get(condition)
-                        .map_or("a collapse condition held", |c| c.text.as_str());
+                        .collapse_text(condition)
+                        .unwrap_or("a collapse condition held");
                     format!("No deal: the talks collapsed in round {round} ({why}).")
                 }
             };

@@ -48,12 +48,7 @@ fn ending_json(model: &Model, ending: &Ending, round: u32) -> Map<String, Value>
             m.insert("party".into(), json!(model.scenario.parties[party].id));
         }
         Ending::Collapse { condition } => {
-            let text = model
-                .scenario
-                .rules
-                .collapse
-                .get(condition)
-                .map_or("", |c| c.text.as_str());
+            let text = model.collapse_text(condition).unwrap_or("");
             m.insert("condition".into(), json!(text));
         }
         _ => {}
@@ -340,10 +335,7 @@ fn event_text(out: &mut String, game: &Game, e: &Event) {
                 Ending::WalkOut { party } => format!("{} walks out", model.party_name(party)),
                 Ending::Collapse { condition } => format!(
                     "the talks collapse: {}",
-                    s.rules
-                        .collapse
-                        .get(condition)
-                        .map_or("", |c| c.text.as_str())
+                    model.collapse_text(condition).unwrap_or("")
                 ),
             };
             let _ = writeln!(out, "\n== Outcome: {words} (round {round}) ==");

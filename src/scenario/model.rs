@@ -346,4 +346,9 @@ impl Model {
     pub fn party_name(&self, party: usize) -> &str {
         &self.scenario.parties[party].name
     }
+
+    /// The words of collapse condition `i`, if there is one.
+    pub fn collapse_text(&self, i: usize) -> Option<&str> {
+        self.scenario.rules.collapse.get(i).map(|c| c.text.as_str())
+    }
 }

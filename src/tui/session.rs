@@ -504,11 +504,7 @@ pub fn ending_text(m: &Model, ending: Ending) -> String {
         Ending::WalkOut { party } => format!("{} walked out", m.party_name(party)),
         Ending::Collapse { condition } => format!(
             "the talks collapsed — {}",
-            m.scenario
-                .rules
-                .collapse
-                .get(condition)
-                .map_or("", |c| c.text.as_str())
+            m.collapse_text(condition).unwrap_or("")
         ),
     }
 }
