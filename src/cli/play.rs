@@ -82,18 +82,7 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
             .map(|p| Seat::default_ai(&model, p))
             .collect();
         for id in &args.seats {
-            let p = model.party_index(id).ok_or_else(|| {
-                let known: Vec<&str> = model
-                    .scenario
-                    .parties
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                CliError::input(format!(
-                    "unknown party '{id}'; expected one of: {}",
-                    known.join(", ")
-                ))
-            })?;
+            let p = model.find_party(id).map_err(CliError::input)?;
             seats[p] = Seat::Human;
         }
     }

@@ -116,20 +116,7 @@ impl Action {
 impl NamedAction {
     /// Resolve the ids against a scenario.
     pub fn resolve(&self, model: &Model) -> Result<Action, String> {
-        let party = |id: &str| {
-            model.party_index(id).ok_or_else(|| {
-                let known: Vec<&str> = model
-                    .scenario
-                    .parties
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                format!(
-                    "unknown party '{id}'; expected one of: {}",
-                    known.join(", ")
-                )
-            })
-        };
+        let party = |id: &str| model.find_party(id);
         Ok(match self {
             NamedAction::Stance {
                 party: p,

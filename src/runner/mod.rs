@@ -71,18 +71,9 @@ pub fn parse_seat(model: &Model, text: &str) -> Result<(usize, Policy), String> 
             "--seat '{text}': expected PARTY=POLICY, e.g. ru=ai:pragmatist"
         ));
     };
-    let p = model.party_index(party.trim()).ok_or_else(|| {
-        let known: Vec<&str> = model
-            .scenario
-            .parties
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
-        format!(
-            "--seat '{text}': unknown party '{party}'; expected one of: {}",
-            known.join(", ")
-        )
-    })?;
+    let p = model
+        .find_party(party.trim())
+        .map_err(|e| format!("--seat '{text}': {e}"))?;
     let policy = Policy::parse(policy.trim()).map_err(|e| format!("--seat '{text}': {e}"))?;
     Ok((p, policy))
 }

@@ -111,23 +111,11 @@ impl Plan {
     /// Check a parsed script against a scenario.
     pub fn check(file: &str, raw: &ScriptFile, model: &Model) -> Result<Plan, ScriptError> {
         let err = |path: String, msg: String| ScriptError(format!("{file}: {path}: {msg}"));
-        let known = || {
-            model
-                .scenario
-                .parties
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let mut seats: Vec<(usize, Policy)> = Vec::new();
         for (id, policy) in &raw.seats {
-            let p = model.party_index(id).ok_or_else(|| {
-                err(
-                    format!("seats[\"{id}\"]"),
-                    format!("unknown party '{id}'; expected one of: {}", known()),
-                )
-            })?;
+            let p = model
+                .find_party(id)
+                .map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
             let policy = Policy::parse(policy).map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
             seats.push((p, policy));
         }
@@ -141,14 +129,7 @@ impl Plan {
             }
             for (i, mv) in round.moves.iter().enumerate() {
                 let path = |field: &str| format!("rounds[{r}].moves[{i}]{field}");
-                let party = |id: &str| {
-                    model.party_index(id).ok_or_else(|| {
-                        err(
-                            path(".party"),
-                            format!("unknown party '{id}'; expected one of: {}", known()),
-                        )
-                    })
-                };
+                let party = |id: &str| model.find_party(id).map_err(|e| err(path(".party"), e));
                 let action = match mv {
                     MoveFile::Stance {
                         party: p,

@@ -347,6 +347,22 @@ impl Model {
         &self.scenario.parties[party].name
     }
 
+    /// The index of a party id, or the message a user reads when it is not one.
+    pub fn find_party(&self, id: &str) -> Result<usize, String> {
+        self.party_index(id).ok_or_else(|| {
+            let known: Vec<&str> = self
+                .scenario
+                .parties
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            format!(
+                "unknown party '{id}'; expected one of: {}",
+                known.join(", ")
+            )
+        })
+    }
+
     /// The words of collapse condition `i`, if there is one.
     pub fn collapse_text(&self, i: usize) -> Option<&str> {
         self.scenario.rules.collapse.get(i).map(|c| c.text.as_str())
