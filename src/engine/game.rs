@@ -99,8 +99,6 @@ impl Game {
         let np = model.parties.len();
         let nc = model.clauses.len();
         let nm = model.metrics.len();
-        let sums = Sums::of(&model, &vec![0; nc]);
-        let eval = model.evaluate(&model.initial_package());
         let mut game = Game {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
@@ -122,8 +120,9 @@ impl Game {
             status: vec![Status::Open; nc],
             base: vec![0.0; nm],
             reservation: vec![0.0; np],
-            sums,
-            eval,
+            // Placeholders: `restart` sets the draft and evaluates it.
+            sums: Sums::of(&model, &[]),
+            eval: Evaluation::default(),
             scratch: Default::default(),
             model,
         };
