@@ -4,6 +4,7 @@
 //! - [`engine`]: the pure, deterministic game.
 //! - [`ai`]: the AI negotiators.
 //! - [`analysis`]: the deal space (ZOPA, Pareto frontier, bargaining solutions).
+//! - [`table`]: one game, its seats and the one turn driver; narration; viewers.
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
 //! - [`report`]: the debrief report of saved games.
@@ -18,4 +19,5 @@ pub mod report;
 pub mod runner;
 pub mod save;
 pub mod scenario;
+pub mod table;
 pub mod tui;

@@ -36,6 +36,9 @@ pub struct Save {
     pub saved: String,
     /// The action log.
     pub actions: Vec<NamedAction>,
+    /// The reason given for each action (an AI's or a bot's words), where one was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Option<String>>,
 }
 
 /// Why a save could not be used.
@@ -43,6 +46,12 @@ pub struct Save {
 pub enum SaveError {
     #[error("{0}")]
     Load(#[from] LoadError),
+    #[error("{file}: the save's scenario '{origin}' cannot be opened: {error}")]
+    Scenario {
+        file: String,
+        origin: String,
+        error: Box<LoadError>,
+    },
     #[error("{file}: save format {found} is not one this build reads (it reads {SAVE_FORMAT})")]
     Format { file: String, found: u32 },
     #[error(
@@ -82,6 +91,7 @@ impl Save {
             started: String::new(),
             saved: String::new(),
             actions: game.log().iter().map(|a| a.to_named(model)).collect(),
+            reasons: Vec::new(),
         }
     }
 
@@ -143,6 +153,21 @@ impl Save {
     pub fn write(&self, path: &Path) -> Result<(), SaveError> {
         write_atomic(path, self.to_text().as_bytes())
     }
+}
+
+/// Read a save, open its scenario (`source`: a bundled id or a path) and
+/// replay its log: the one way every command opens a save. The file is only
+/// read, never written.
+pub fn open(path: &Path) -> Result<(Save, Game), SaveError> {
+    let file = path.display().to_string();
+    let save = Save::read(path)?;
+    let model = crate::scenario::open(&save.source).map_err(|error| SaveError::Scenario {
+        file: file.clone(),
+        origin: save.source.clone(),
+        error: Box::new(error),
+    })?;
+    let game = save.replay(&file, Arc::new(model))?;
+    Ok((save, game))
 }
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).

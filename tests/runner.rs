@@ -33,7 +33,7 @@ fn golden_transcripts() {
         assert!(o.status.success(), "{sc}: {}", stderr(&o));
         let got = stdout(&o);
         let last: serde_json::Value = serde_json::from_str(got.lines().last().unwrap()).unwrap();
-        assert_eq!(last["type"], "end");
+        assert_eq!(last["kind"], "end");
         for key in ["outcome", "round", "metrics", "scores"] {
             assert!(last.get(key).is_some(), "{sc}: end line lacks {key}");
         }
@@ -135,7 +135,7 @@ fn example_bot_plays_a_seat() {
         out.contains(r#""party":"ua""#) && out.contains(r#""reason":"its favourite wordings""#),
         "{out}"
     );
-    assert!(out.lines().last().unwrap().contains(r#""type":"end""#));
+    assert!(out.lines().last().unwrap().contains(r#""kind":"end""#));
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
         assert!(o.status.success(), "{cmd}: {}", stderr(&o));
         let out = stdout(&o);
         assert!(out.contains(says), "{cmd}: expected '{says}' in\n{out}");
-        assert!(out.contains("== Outcome"), "{cmd}");
+        assert!(out.contains("== The talks end"), "{cmd}");
         assert!(started.elapsed().as_secs() < 20, "{cmd} took too long");
     }
 }

@@ -1,10 +1,9 @@
 //! Mutated scripts never panic: they load and play, or fail with a message.
 
-use backchannel::ai::Brain;
-use backchannel::engine::Game;
+use backchannel::runner::Policy;
 use backchannel::runner::script::Plan;
-use backchannel::runner::{Policy, Seat, Table};
 use backchannel::scenario::open;
+use backchannel::table::{self, Table};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -76,26 +75,26 @@ proptest! {
         match Plan::load("fuzz.ron", text.as_bytes(), &model) {
             Err(e) => prop_assert!(e.to_string().starts_with("fuzz.ron")),
             Ok(plan) => {
-                let brain = Arc::new(Brain::new(&model));
                 let seed = plan.seed.unwrap_or(1);
-                let mut seats = Vec::new();
-                for p in 0..model.parties.len() {
-                    let policy = plan.seats.iter().find(|(q, _)| *q == p).map(|(_, pol)| pol.clone());
-                    seats.push(match policy {
-                        Some(Policy::Script) => Seat::Script,
-                        Some(Policy::Ai(name)) => match Seat::ai(&model, Arc::clone(&brain), p, name.as_deref(), seed) {
-                            Ok(s) => s,
-                            Err(_) => return Ok(()),
-                        },
-                        _ => Seat::ai(&model, Arc::clone(&brain), p, None, seed).unwrap(),
-                    });
+                let mut seats = vec![Policy::Ai(None); model.parties.len()];
+                for (p, pol) in &plan.seats {
+                    if matches!(pol, Policy::Exec(_)) {
+                        return Ok(());
+                    }
+                    seats[*p] = pol.clone();
                 }
-                let mut game = Game::new(Arc::clone(&model), seed);
-                let mut table = Table::new(seats, Some(&plan), true);
-                if let Err(e) = table.play(&mut game) {
+                let options = table::Options {
+                    script: Some(Arc::new(plan)),
+                    record: true,
+                    ..table::Options::default()
+                };
+                let Ok(mut t) = Table::new(Arc::clone(&model), seed, seats, options) else {
+                    return Ok(());
+                };
+                if let Err(e) = t.play() {
                     prop_assert!(e.to_string().starts_with("fuzz.ron"), "{e}");
                 } else {
-                    prop_assert!(game.ending().is_some());
+                    prop_assert!(t.game().ending().is_some());
                 }
             }
         }

@@ -23,7 +23,7 @@ fn a_whole_game_from_title_to_end_by_keys() {
             Scope::Briefing | Scope::Card | Scope::Handover => enter(&mut a),
             Scope::Vote => ch(&mut a, 'y'),
             Scope::Table => {
-                if play(&a).session.human_to_move().is_some() {
+                if play(&a).human_to_move().is_some() {
                     // Accept the first three open clauses, propose on the fourth, end the turn.
                     press(&mut a, KeyCode::Home);
                     for _ in 0..3 {
@@ -43,8 +43,7 @@ fn a_whole_game_from_title_to_end_by_keys() {
     }
     assert_eq!(a.scope(), Scope::End, "the game should end");
     assert!(turns >= 1);
-    let g = &play(&a).session.game;
-    assert!(g.ending().is_some());
+    assert!(play(&a).session.table().game().ending().is_some());
     // The end screen offers the debrief.
     let fx = a.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('e'),
@@ -62,18 +61,18 @@ fn a_whole_game_from_title_to_end_by_keys() {
 fn undo_takes_back_the_last_move_and_the_ai_replies() {
     let mut a = app();
     to_table(&mut a);
-    let before = play(&a).session.game.log().len();
+    let before = play(&a).session.table().game().log().len();
     ch(&mut a, 'a');
     enter(&mut a);
     settle(&mut a);
     press(&mut a, KeyCode::Esc); // news cards of the new round, if any
     assert_eq!(a.scope(), Scope::Table);
-    assert!(play(&a).session.game.log().len() > before + 1);
+    assert!(play(&a).session.table().game().log().len() > before + 1);
     ch(&mut a, 'u');
     // Back before the end of the turn: the accept stays, the AI moves are gone.
-    assert_eq!(play(&a).session.game.log().len(), before + 1);
+    assert_eq!(play(&a).session.table().game().log().len(), before + 1);
     ch(&mut a, 'u');
-    assert_eq!(play(&a).session.game.log().len(), before);
+    assert_eq!(play(&a).session.table().game().log().len(), before);
 }
 
 #[test]
@@ -101,9 +100,10 @@ fn autosave_writes_a_save_that_resumes() {
     assert!(saved > 0, "every AI move is saved");
     ch(&mut a, 'a');
     let s = resume_session(&path).expect("resume");
-    let live = &play(&a).session.game;
+    let t = play(&a).session.table();
+    let live = t.game();
     assert_eq!(
-        s.game.log().len(),
+        s.table().game().log().len(),
         live.log().len() - 1,
         "the last save is one keypress behind at most"
     );
@@ -141,7 +141,8 @@ fn a_second_game_from_the_title_does_not_overwrite_the_first_save() {
 
 fn check_invariants(a: &backchannel::tui::App) {
     if let Screen::Game(p) = &a.screen {
-        let g = &p.session.game;
+        let t = p.session.table();
+        let g = t.game();
         let ev = g.evaluation();
         assert!((0.0..=1.0).contains(&ev.likelihood));
         let m = g.model();

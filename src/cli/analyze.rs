@@ -4,7 +4,6 @@ use super::{CliError, print_out};
 use crate::analysis::pareto::Scope;
 use crate::analysis::{self, Analysis, Limits, Progress, Scored};
 use crate::engine::score::Package;
-use crate::save::Save;
 use crate::scenario::{self, Model};
 use std::fmt::Write;
 use std::io::IsTerminal;
@@ -46,11 +45,15 @@ pub fn execute(args: AnalyzeArgs) -> Result<(), CliError> {
     let draft = match &args.save {
         None => model.initial_package().options,
         Some(path) => {
-            let file = path.display().to_string();
-            let save = Save::read(path).map_err(|e| CliError::input(e.to_string()))?;
-            let game = save
-                .replay(&file, model.clone())
-                .map_err(|e| CliError::input(e.to_string()))?;
+            let (_, game) = crate::save::open(path).map_err(|e| CliError::input(e.to_string()))?;
+            if game.model().checksum != model.checksum {
+                return Err(CliError::input(format!(
+                    "{}: the save is a game of '{}', not of the scenario given ('{}')",
+                    path.display(),
+                    game.model().scenario.meta.id,
+                    model.scenario.meta.id
+                )));
+            }
             game.options().to_vec()
         }
     };

@@ -1,11 +1,10 @@
 //! `backchannel run`: one headless game (AI, scripted or bot seats) and its transcript.
 
 use super::CliError;
-use crate::ai::Brain;
-use crate::engine::Game;
 use crate::runner::script::Plan;
-use crate::runner::{self, Policy, Seat, Table, exec::Bot, output};
+use crate::runner::{self, Policy, output};
 use crate::save::Save;
+use crate::table::{self, SeatPolicy, Table, TableError};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,41 +82,36 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         .seed
         .or(plan.as_ref().and_then(|p| p.seed))
         .unwrap_or(1);
-    let mut game = Game::new(Arc::clone(&model), seed);
-    let brain = Arc::new(Brain::new(&model));
-    let timeout = Duration::from_secs_f64(args.bot_timeout);
-    let mut seats = Vec::with_capacity(policies.len());
-    let mut seat_names = Vec::with_capacity(policies.len());
-    for (p, pol) in policies.iter().enumerate() {
-        let seat = match pol {
-            Policy::Ai(name) => Seat::ai(&model, Arc::clone(&brain), p, name.as_deref(), seed)
-                .map_err(|e| {
-                    CliError::input(format!("seat {}: {e}", model.scenario.parties[p].id))
-                })?,
-            Policy::Script => Seat::Script,
-            Policy::Exec(cmd) => Seat::Exec(Box::new(Bot::spawn(cmd, &game, p, timeout))),
-        };
-        let shown = match (&seat, pol) {
-            (Seat::Ai { seat, .. }, _) => format!("ai:{}", seat.personality),
-            (_, pol) => pol.to_string(),
-        };
-        seat_names.push((model.scenario.parties[p].id.clone(), shown));
-        seats.push(seat);
+    if let Some(p) = policies.iter().position(SeatPolicy::is_human) {
+        return Err(CliError::input(format!(
+            "seat {}: human seats are for the terminal UI (backchannel play); use ai, ai:PERSONALITY, script or exec:COMMAND",
+            model.scenario.parties[p].id
+        )));
     }
-    let mut table = Table::new(seats, plan.as_ref(), true);
-    table.play(&mut game).map_err(|e| match e {
-        runner::RunError::Script { .. } => CliError::input(e.to_string()),
-        runner::RunError::Stuck => CliError::other(e.to_string()),
+    let options = table::Options {
+        script: plan.map(Arc::new),
+        record: true,
+        bot_timeout: Some(Duration::from_secs_f64(args.bot_timeout)),
+        brain: None,
+    };
+    let mut table = Table::new(Arc::clone(&model), seed, policies, options)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    table.play().map_err(|e| match e {
+        TableError::Script { .. } | TableError::Seat(_) => CliError::input(e.to_string()),
+        TableError::Stuck => CliError::other(e.to_string()),
     })?;
-    drop(table.seats.drain(..));
+    let seat_names: Vec<(String, String)> = (0..model.parties.len())
+        .map(|p| (model.scenario.parties[p].id.clone(), table.seat_label(p)))
+        .collect();
+    let game = table.game();
     let text = match args.format {
-        Format::Text => output::text(&game, &table.transcript, &seat_names),
-        Format::Json => output::json_lines(&game, &table.transcript),
-        Format::Csv => output::csv(&game),
+        Format::Text => output::text(game, table.narrations(), &seat_names),
+        Format::Json => output::json_lines(game, table.narrations()),
+        Format::Csv => output::csv(game),
     };
     if let Some(path) = &args.save {
         let save = Save::of(
-            &game,
+            game,
             &crate::save::absolute_source(&args.scenario),
             seat_names.clone(),
         );

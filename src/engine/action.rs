@@ -102,8 +102,10 @@ pub enum Event {
     TurnEnded {
         party: usize,
     },
+    /// Every party accepted the clause as drafted: `option` is the wording agreed.
     ClauseAgreed {
         clause: usize,
+        option: usize,
     },
     /// The mediator rewrote a clause; `support` is the model's support score
     /// (docs/MODEL.md) before and after.
@@ -114,8 +116,11 @@ pub enum Event {
         support_before: f64,
         support_after: f64,
     },
+    /// The round is over; `likelihood` is the deal likelihood of the draft
+    /// the round leaves on the table.
     RoundEnded {
         round: u32,
+        likelihood: f64,
     },
     VoteCalled {
         party: Option<usize>,

@@ -724,7 +724,10 @@ impl Game {
                 && (0..np).all(|p| self.stances[p * nc + c] == Some(Stance::Accept))
             {
                 self.status[c] = Status::Agreed;
-                self.journal.push(Event::ClauseAgreed { clause: c });
+                self.journal.push(Event::ClauseAgreed {
+                    clause: c,
+                    option: self.options[c],
+                });
             }
         }
         // 2. The mediator revises proposals into the draft, clause by clause.
@@ -794,7 +797,10 @@ impl Game {
         }
         self.refresh();
         self.history.push((self.round, self.eval.clone()));
-        self.journal.push(Event::RoundEnded { round: self.round });
+        self.journal.push(Event::RoundEnded {
+            round: self.round,
+            likelihood: self.eval.likelihood,
+        });
 
         // 3. Collapse conditions.
         for (i, (cond, rounds)) in model.rules.collapse.iter().enumerate() {

@@ -10,6 +10,7 @@ use super::markdown::{ending_word, zopa_distance};
 use super::model::{Debrief, MetricInfo};
 use super::text::{html, num, percent, signed};
 use super::turns::{Line, lines};
+use crate::table::Kind;
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -308,27 +309,25 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         let _ = writeln!(out, "<h4>Round {}</h4>\n<ul class=\"timeline\">", r.round);
         for line in lines(d, &r.entries) {
             let _ = match line {
-                Line::Single(e) => match (&e.label, e.kind.as_str()) {
-                    (Some(title), "event") => {
-                        // "Event: TITLE[ (injected…)]. TEXT": the headline in bold.
-                        let head = format!("Event: {title}");
-                        let (by, rest) = e
+                Line::Single(e) => match (&e.label, e.kind) {
+                    (Some(title), Kind::Card) => {
+                        // "News[ (played by…)]: TITLE. TEXT": the headline in bold.
+                        let (head, rest) = e
                             .text
-                            .strip_prefix(&head)
-                            .and_then(|r| r.split_once(". "))
-                            .unwrap_or(("", ""));
+                            .split_once(&format!("{title}. "))
+                            .map(|(h, r)| (format!("{h}{title}"), r))
+                            .unwrap_or((e.text.clone(), ""));
                         writeln!(
                             out,
-                            "<li class=\"event\"><strong>{}{}.</strong> {}</li>",
+                            "<li class=\"card\"><strong>{}.</strong> {}</li>",
                             html(&head),
-                            html(by),
                             html(rest)
                         )
                     }
                     _ => writeln!(
                         out,
                         "<li class=\"{}\">{}</li>",
-                        html(&e.kind),
+                        e.kind.name(),
                         html(&e.text)
                     ),
                 },

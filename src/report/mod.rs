@@ -24,9 +24,7 @@ pub use model::Debrief;
 use crate::analysis::Advisor;
 use crate::engine::Game;
 use crate::save::{Save, SaveError, write_atomic};
-use crate::scenario::{LoadError, open};
 use std::path::Path;
-use std::sync::Arc;
 
 /// The formats a report can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,12 +74,6 @@ pub struct MixedScenarios {
 pub enum ReportError {
     #[error("{0}")]
     Save(#[from] SaveError),
-    #[error("{file}: the save's scenario '{origin}' cannot be opened: {error}")]
-    Scenario {
-        file: String,
-        origin: String,
-        error: Box<LoadError>,
-    },
     #[error("{0}")]
     Mixed(Box<MixedScenarios>),
     #[error("no save to report on")]
@@ -99,15 +91,8 @@ impl ReportError {
 /// Read a save, open its scenario (`save.source`: a bundled id or a path) and
 /// replay it. The file is only read, never written.
 pub fn load_table(path: &Path) -> Result<Table, ReportError> {
-    let file = path.display().to_string();
-    let save = Save::read(path)?;
-    let model = open(&save.source).map_err(|error| ReportError::Scenario {
-        file: file.clone(),
-        origin: save.source.clone(),
-        error: Box::new(error),
-    })?;
-    let game = save.replay(&file, Arc::new(model))?;
-    Ok((file, save, game))
+    let (save, game) = crate::save::open(path)?;
+    Ok((path.display().to_string(), save, game))
 }
 
 /// The debriefs of the tables, checking they are of one scenario.

@@ -4,10 +4,10 @@
 
 use super::deal_space::DealSpace;
 use crate::analysis::Advisor;
-use crate::engine::named::stance_name;
-use crate::engine::{Ending, Evaluation, Event, Game, Stance, Status};
+use crate::engine::{Ending, Evaluation, Game, Status};
 use crate::save::Save;
 use crate::scenario::Model;
+use crate::table::narrate::{self, Kind, Narration};
 use serde::Serialize;
 
 /// The debrief of one table (one saved game).
@@ -92,24 +92,8 @@ pub struct RoundLog {
     pub entries: Vec<Entry>,
 }
 
-/// One line of the timeline.
-#[derive(Debug, Clone, Serialize)]
-pub struct Entry {
-    /// `stance`, `diplomacy`, `event`, `agreed`, `revised`, `vote_called`,
-    /// `vote`, `vote_failed`, `deadline`, `ended`.
-    pub kind: String,
-    /// The party that acted, when one did.
-    pub party: Option<String>,
-    /// The clause concerned, when one is.
-    pub clause: Option<String>,
-    /// The machine-readable detail: a stance (`propose:ID`), an action id, an
-    /// event id, `FROM->TO` for a revision, `sign`/`refuse` for a vote.
-    pub detail: String,
-    /// The same, in words.
-    pub text: String,
-    /// A short label: an event card's title, a proposed wording's label.
-    pub label: Option<String>,
-}
+/// One line of the timeline: the table's one narration of an event.
+pub type Entry = Narration;
 
 /// A party's result against its reservation.
 #[derive(Debug, Clone, Serialize)]
@@ -311,208 +295,32 @@ fn point(round: u32, e: &Evaluation) -> Point {
     }
 }
 
-fn clause_id(model: &Model, c: usize) -> String {
-    model.scenario.clauses[c].id.clone()
-}
-
 fn party_id(model: &Model, p: usize) -> String {
     model.scenario.parties[p].id.clone()
 }
 
-fn stance_text(model: &Model, party: usize, clause: usize, stance: Stance) -> String {
-    let c = &model.scenario.clauses[clause];
-    let who = model.party_name(party);
-    let what = format!("{} {} ({})", clause_label(model, clause), c.title, c.id);
-    match stance {
-        Stance::Accept => format!("{who} accepts {what}."),
-        Stance::Reject => format!("{who} rejects {what}."),
-        Stance::Strike => format!("{who} proposes to strike {what}."),
-        Stance::Propose(v) => format!(
-            "{who} proposes \u{201c}{}\u{201d} for {what}.",
-            model.option_label(clause, v)
-        ),
-    }
-}
-
-/// "Clause 6" style label.
-fn clause_label(model: &Model, clause: usize) -> String {
-    format!("{}.", model.scenario.clauses[clause].number)
-}
-
-/// The journal, grouped by round, without the bookkeeping events.
+/// The journal, grouped by round, without the bookkeeping events (round
+/// starts and ends, turn ends).
 fn timeline(model: &Model, game: &Game) -> Vec<RoundLog> {
-    let s = &model.scenario;
     let mut rounds: Vec<RoundLog> = Vec::new();
-    let mut push = |round: u32, entry: Entry| {
-        if rounds.last().is_none_or(|r| r.round != round) {
+    for entry in narrate::journal(model, game.journal(), game.history()) {
+        if matches!(
+            entry.kind,
+            Kind::RoundStart | Kind::RoundEnd | Kind::TurnEnd
+        ) {
+            continue;
+        }
+        if rounds.last().is_none_or(|r| r.round != entry.round) {
             rounds.push(RoundLog {
-                round,
+                round: entry.round,
                 entries: Vec::new(),
             });
         }
         if let Some(r) = rounds.last_mut() {
             r.entries.push(entry);
         }
-    };
-    let entry =
-        |kind: &str, party: Option<usize>, clause: Option<usize>, detail: String, text: String| {
-            Entry {
-                kind: kind.into(),
-                party: party.map(|p| party_id(model, p)),
-                clause: clause.map(|c| clause_id(model, c)),
-                detail,
-                text,
-                label: None,
-            }
-        };
-    let mut round = 1;
-    for event in game.journal() {
-        let e = match *event {
-            Event::RoundStarted { round: r } => {
-                round = r;
-                continue;
-            }
-            Event::TurnEnded { .. } | Event::RoundEnded { .. } => continue,
-            Event::CardFired { event, injected } => {
-                let card = &s.events[event];
-                let by = if injected {
-                    " (injected by the facilitator)"
-                } else {
-                    ""
-                };
-                Entry {
-                    label: Some(card.title.clone()),
-                    ..entry(
-                        "event",
-                        None,
-                        None,
-                        card.id.clone(),
-                        format!("Event: {}{by}. {}", card.title, card.text),
-                    )
-                }
-            }
-            Event::Stance {
-                party,
-                clause,
-                stance,
-            } => Entry {
-                label: match stance {
-                    Stance::Propose(v) => Some(model.option_label(clause, v).to_string()),
-                    _ => None,
-                },
-                ..entry(
-                    "stance",
-                    Some(party),
-                    Some(clause),
-                    stance_name(model, clause, stance),
-                    stance_text(model, party, clause, stance),
-                )
-            },
-            Event::Diplomacy { party, action } => {
-                let a = &s.actions[action];
-                entry(
-                    "diplomacy",
-                    Some(party),
-                    None,
-                    a.id.clone(),
-                    format!("{}: {}.", model.party_name(party), a.name),
-                )
-            }
-            Event::ClauseAgreed { clause } => {
-                let c = &s.clauses[clause];
-                entry(
-                    "agreed",
-                    None,
-                    Some(clause),
-                    model
-                        .option_id(clause, game_option_at_agreement(game, clause))
-                        .into(),
-                    format!(
-                        "Agreed: {} {} ({}).",
-                        clause_label(model, clause),
-                        c.title,
-                        c.id
-                    ),
-                )
-            }
-            Event::ClauseRevised {
-                clause,
-                from,
-                to,
-                support_before,
-                support_after,
-            } => {
-                let c = &s.clauses[clause];
-                entry(
-                    "revised",
-                    None,
-                    Some(clause),
-                    format!(
-                        "{}->{}",
-                        model.option_id(clause, from),
-                        model.option_id(clause, to)
-                    ),
-                    format!(
-                        "The mediator revises {} {}: \u{201c}{}\u{201d} becomes \u{201c}{}\u{201d} (support {:.2} \u{2192} {:.2}).",
-                        clause_label(model, clause),
-                        c.title,
-                        model.option_label(clause, from),
-                        model.option_label(clause, to),
-                        support_before,
-                        support_after
-                    ),
-                )
-            }
-            Event::VoteCalled { party } => {
-                let text = match party {
-                    Some(p) => format!("{} calls a signing vote.", model.party_name(p)),
-                    None => "Nothing is left open: the whole draft goes to a signing vote.".into(),
-                };
-                entry("vote_called", party, None, String::new(), text)
-            }
-            Event::Voted { party, sign } => entry(
-                "vote",
-                Some(party),
-                None,
-                if sign { "sign" } else { "refuse" }.into(),
-                format!(
-                    "{} {}.",
-                    model.party_name(party),
-                    if sign { "signs" } else { "refuses to sign" }
-                ),
-            ),
-            Event::VoteFailed => entry(
-                "vote_failed",
-                None,
-                None,
-                String::new(),
-                "The vote fails; talks go on.".into(),
-            ),
-            Event::DeadlineMoved { deadline } => entry(
-                "deadline",
-                None,
-                None,
-                deadline.to_string(),
-                format!("The deadline is now round {deadline}."),
-            ),
-            Event::Ended { ending, round: r } => entry(
-                "ended",
-                None,
-                None,
-                ending.name().into(),
-                format!("The talks end ({}) in round {r}.", ending.name()),
-            ),
-        };
-        push(round, e);
     }
     rounds
-}
-
-/// The option of a clause when it was agreed: the final one, since an agreed
-/// clause is never revised afterwards (a failed whole-draft vote reopens it,
-/// in which case the later journal says so).
-fn game_option_at_agreement(game: &Game, clause: usize) -> usize {
-    game.options()[clause]
 }
 
 fn results(model: &Model, game: &Game) -> Vec<PartyResult> {

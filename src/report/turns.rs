@@ -4,6 +4,7 @@
 //! stance is still there; JSON keeps one entry per stance.
 
 use super::model::{Debrief, Entry};
+use crate::table::Kind;
 
 /// One line of a round in the Markdown and HTML timelines.
 pub enum Line<'a> {
@@ -24,14 +25,14 @@ pub fn lines<'a>(d: &'a Debrief, entries: &'a [Entry]) -> Vec<Line<'a>> {
     let mut i = 0;
     while i < entries.len() {
         let e = &entries[i];
-        let (Some(party), "stance") = (e.party.as_deref(), e.kind.as_str()) else {
+        let (Some(party), Kind::Stance) = (e.party.as_deref(), e.kind) else {
             out.push(Line::Single(e));
             i += 1;
             continue;
         };
         let end = entries[i..]
             .iter()
-            .position(|x| x.kind != "stance" || x.party.as_deref() != Some(party))
+            .position(|x| x.kind != Kind::Stance || x.party.as_deref() != Some(party))
             .map_or(entries.len(), |n| i + n);
         out.push(Line::Turn {
             party: d.party_name(party),

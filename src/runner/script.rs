@@ -116,7 +116,15 @@ impl Plan {
             let p = model
                 .find_party(id)
                 .map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
-            let policy = Policy::parse(policy).map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
+            let policy = policy
+                .parse::<Policy>()
+                .map_err(|e| err(format!("seats[\"{id}\"]"), e))?;
+            if policy.is_human() {
+                return Err(err(
+                    format!("seats[\"{id}\"]"),
+                    "human seats are for the terminal UI (backchannel play); use ai, ai:PERSONALITY, script or exec:COMMAND".into(),
+                ));
+            }
             seats.push((p, policy));
         }
         let mut moves = Vec::new();

@@ -1,11 +1,11 @@
 //! Many seeded AI-against-AI games and their statistics. Results depend only
 //! on the scenario, the seats and the seed, never on the number of threads.
 
-use crate::ai::{self, AiSeat, Decision};
+use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
-use crate::engine::{Action, Ending, Event, Game, Phase, Stance};
+use crate::engine::{Ending, Event, Stance};
 use crate::scenario::Model;
-use rand_chacha::ChaCha8Rng;
+use crate::table::{self, SeatPolicy, Table};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,77 +23,76 @@ pub struct GameResult {
     pub rejected: [u64; 4],
 }
 
-/// Play a game with AI in every seat to its end. `buf` is reused between turns.
-pub fn play_ai(
-    game: &mut Game,
-    seats: &[AiSeat],
-    rngs: &mut [ChaCha8Rng],
-    buf: &mut Vec<Decision>,
-) {
-    let mut budget = 200_000usize;
-    while let Some(party) = game.to_move() {
-        budget -= 1;
-        if budget == 0 {
-            break;
-        }
-        if let Phase::Vote { .. } = game.phase() {
-            let d = ai::vote(game, &seats[party], &mut rngs[party]);
-            if game.apply(d.action).is_err() {
-                let _ = game.apply(Action::Vote { party, sign: false });
-            }
-            continue;
-        }
-        ai::plan_turn_into(game, &seats[party], &mut rngs[party], buf);
-        for d in buf.iter() {
-            let stop = matches!(d.action, Action::CallVote { .. } | Action::WalkOut { .. });
-            let _ = game.apply(d.action);
-            if stop || game.to_move() != Some(party) {
-                break;
-            }
-        }
-    }
+/// The seats of a sweep: AI seats with each party's default personality, or
+/// the one named, checked once and shared by every worker.
+#[derive(Debug, Clone)]
+pub struct Seats {
+    pub policies: Vec<SeatPolicy>,
+    /// (party id, policy as played: `ai:PERSONALITY`).
+    pub labels: Vec<(String, String)>,
+    brain: Arc<Brain>,
 }
 
 /// The AI seats of a sweep: each party's default personality, or the one named.
-pub fn seats(
-    model: &Model,
-    personalities: &[(usize, Option<String>)],
-) -> Result<Vec<AiSeat>, String> {
+pub fn seats(model: &Model, personalities: &[(usize, Option<String>)]) -> Result<Seats, String> {
     let brain = Arc::new(ai::Brain::new(model));
-    (0..model.parties.len())
-        .map(|p| {
-            let named = personalities
-                .iter()
-                .rev()
-                .find(|(q, _)| *q == p)
-                .and_then(|(_, n)| n.as_deref());
-            AiSeat::new(model, Arc::clone(&brain), p, named)
-        })
-        .collect()
+    let mut policies = Vec::new();
+    let mut labels = Vec::new();
+    for p in 0..model.parties.len() {
+        let named = personalities
+            .iter()
+            .rev()
+            .find(|(q, _)| *q == p)
+            .and_then(|(_, n)| n.clone());
+        // Checked here, so a worker's table cannot fail to seat it.
+        let seat = AiSeat::new(model, Arc::clone(&brain), p, named.as_deref())?;
+        labels.push((
+            model.scenario.parties[p].id.clone(),
+            format!("ai:{}", seat.personality),
+        ));
+        policies.push(SeatPolicy::Ai(named));
+    }
+    Ok(Seats {
+        policies,
+        labels,
+        brain,
+    })
 }
 
-/// What a worker thread reuses from one game to the next.
+/// What a worker thread reuses from one game to the next: one table.
 #[derive(Debug, Default)]
 pub struct Worker {
-    game: Option<Game>,
-    rngs: Vec<ChaCha8Rng>,
-    buf: Vec<Decision>,
+    table: Option<Table>,
+}
+
+impl Worker {
+    /// The game the worker played last.
+    pub fn game(&self) -> Option<&crate::engine::Game> {
+        self.table.as_ref().map(Table::game)
+    }
 }
 
 /// Play game `seed` and keep its result.
-pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, worker: &mut Worker) -> GameResult {
-    let game = match &mut worker.game {
-        Some(game) if Arc::ptr_eq(game.model(), model) => {
-            game.restart(seed);
-            game
+pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) -> GameResult {
+    let table = match &mut worker.table {
+        Some(t) if Arc::ptr_eq(t.model(), model) => {
+            t.restart(seed);
+            t
         }
-        slot => slot.insert(Game::new(Arc::clone(model), seed)),
+        slot => {
+            let options = table::Options {
+                brain: Some(Arc::clone(&seats.brain)),
+                ..table::Options::default()
+            };
+            // The seats were checked by `seats`: AI seats always sit.
+            let t = Table::new(Arc::clone(model), seed, seats.policies.clone(), options)
+                .expect("checked AI seats");
+            slot.insert(t)
+        }
     };
-    worker.rngs.clear();
-    worker
-        .rngs
-        .extend((0..model.parties.len()).map(|p| ai::seat_rng(seed, model, p)));
-    play_ai(game, seats, &mut worker.rngs, &mut worker.buf);
+    // AI seats always end a game within the action budget.
+    let _ = table.play();
+    let game = table.game();
     let mut rejected = [0u64; 4];
     for e in game.journal() {
         if let Event::Stance {
@@ -125,7 +124,7 @@ pub fn one(model: &Arc<Model>, seats: &[AiSeat], seed: u64, worker: &mut Worker)
 /// calling `tick(done)` after each block.
 pub fn run(
     model: &Arc<Model>,
-    seats: &[AiSeat],
+    seats: &Seats,
     runs: u64,
     seed: u64,
     mut tick: impl FnMut(u64),
@@ -208,7 +207,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(model: &Model, seats: &[AiSeat], seed: u64, results: &[GameResult]) -> Summary {
+    pub fn of(model: &Model, seats: &Seats, seed: u64, results: &[GameResult]) -> Summary {
         let s = &model.scenario;
         let n = results.len().max(1) as f64;
         let mut outcomes = BTreeMap::new();
@@ -274,15 +273,7 @@ impl Summary {
             ),
             scores,
             rejected,
-            seats: seats
-                .iter()
-                .map(|a| {
-                    (
-                        s.parties[a.party].id.clone(),
-                        format!("ai:{}", a.personality),
-                    )
-                })
-                .collect(),
+            seats: seats.labels.clone(),
         }
     }
 

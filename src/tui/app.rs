@@ -3,15 +3,17 @@
 //! comes back as [`Effect`]s for the shell (`run.rs`) to carry out.
 
 use super::keys::{Command, Keymap, Scope};
-use super::seats::Seat;
 use super::session::Session;
 use super::theme::Theme;
-use crate::engine::{Action, Breakdown, Game, Phase, Stance, Term};
+use crate::engine::{Action, Breakdown, Phase, Stance, Term};
 use crate::save::Save;
 use crate::scenario::{self, Model};
+use crate::table::view::Redacted;
+use crate::table::{Kind, SeatPolicy, Table, View, Viewer};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::layout::{Position, Rect};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,7 +134,7 @@ pub struct Entry {
 pub struct Setup {
     pub model: Arc<Model>,
     pub source: String,
-    pub seats: Vec<Seat>,
+    pub seats: Vec<SeatPolicy>,
     pub rounds: u32,
     pub seed: u64,
     pub row: usize,
@@ -147,10 +149,28 @@ pub struct SaveEntry {
     pub round: Option<u32>,
 }
 
-/// The table's cursor and scroll state.
+/// One screen on a table: the viewer it is for, and its own cursor, scroll,
+/// cards seen and pop-ups. The table itself is shared ([`Session`]).
 #[derive(Debug, Clone)]
 pub struct Play {
     pub session: Session,
+    /// The party this screen belongs to (a networked seat, a second screen);
+    /// None: the local keyboard, handed from seat to seat in hot-seat play.
+    pub seat: Option<usize>,
+    /// In hot-seat, the human seat that has been handed the keyboard.
+    pub at_keyboard: Option<usize>,
+    /// Seats that have read their brief on this screen.
+    pub briefed: Vec<bool>,
+    /// Facilitator: every brief and utility on this screen.
+    pub reveal_all: bool,
+    /// Public information only on this screen.
+    pub projector: bool,
+    /// How much of the table's narration this screen has looked through for cards.
+    pub cards_seen: usize,
+    /// Event cards fired and not yet shown on this screen.
+    pub cards: VecDeque<usize>,
+    /// The scenario as this screen's viewer may know it.
+    pub redacted: Redacted,
     pub focus: Pane,
     pub clause: usize,
     pub dash: usize,
@@ -163,9 +183,20 @@ pub struct Play {
 }
 
 impl Play {
-    pub fn new(session: Session) -> Play {
-        Play {
+    /// A screen on `session` for the local keyboard (`seat` None) or for one party.
+    pub fn new(session: Session, seat: Option<usize>) -> Play {
+        let np = session.model().parties.len();
+        let redacted = Redacted::of(session.model(), Viewer::Public);
+        let mut play = Play {
             session,
+            seat,
+            at_keyboard: None,
+            briefed: vec![false; np],
+            reveal_all: false,
+            projector: false,
+            cards_seen: 0,
+            cards: VecDeque::new(),
+            redacted,
             focus: Pane::Clauses,
             clause: 0,
             dash: 0,
@@ -175,31 +206,118 @@ impl Play {
             brief_scroll: 0,
             map_open: false,
             end_scroll: 0,
+        };
+        play.sync();
+        play
+    }
+
+    /// The seat acting from this screen now: its own seat, the only human
+    /// seat in solo play, or in hot-seat the seat that has the keyboard.
+    fn acting(&self, t: &Table) -> Option<usize> {
+        if let Some(s) = self.seat {
+            return Some(s);
+        }
+        let humans = t.humans();
+        if humans.len() == 1 {
+            return Some(humans[0]);
+        }
+        let p = t.game().to_move()?;
+        (t.is_human(p) && self.at_keyboard == Some(p)).then_some(p)
+    }
+
+    /// Who this screen is for now.
+    fn viewer_of(&self, t: &Table) -> Viewer {
+        if self.projector {
+            Viewer::Public
+        } else if self.reveal_all {
+            Viewer::Facilitator { reveal: true }
+        } else {
+            self.acting(t).map_or(Viewer::Public, Viewer::Party)
         }
     }
 
-    pub fn game(&self) -> &Game {
-        &self.session.game
+    /// Who this screen is for now.
+    pub fn viewer(&self) -> Viewer {
+        self.viewer_of(&self.session.table())
+    }
+
+    /// The party whose private data this screen shows (its own seat's).
+    pub fn viewer_party(&self) -> Option<usize> {
+        self.viewer().party()
+    }
+
+    /// The human seat waiting for the keyboard in hot-seat, if any.
+    pub fn handover(&self) -> Option<usize> {
+        let t = self.session.table();
+        if self.seat.is_some() || t.humans().len() < 2 || t.game().ending().is_some() {
+            return None;
+        }
+        let p = t.game().to_move()?;
+        (t.is_human(p) && self.at_keyboard != Some(p)).then_some(p)
+    }
+
+    /// The human seat that may act from this screen now.
+    pub fn human_to_move(&self) -> Option<usize> {
+        let t = self.session.table();
+        let p = t.game().to_move()?;
+        (t.is_human(p) && self.acting(&t) == Some(p)).then_some(p)
+    }
+
+    /// Bring this screen up to date with the table: its viewer's redaction,
+    /// and the event cards fired since it last looked.
+    pub fn sync(&mut self) {
+        let t = self.session.table();
+        let viewer = self.viewer_of(&t);
+        let model = t.model();
+        let redacted = std::mem::replace(&mut self.redacted, Redacted::of(model, Viewer::Public));
+        self.redacted = redacted.refresh(model, viewer);
+        let stream = t.narrations();
+        for n in stream.get(self.cards_seen..).unwrap_or_default() {
+            if n.kind == Kind::Card
+                && let Some(e) = model.event_index(&n.detail)
+            {
+                self.cards.push_back(e);
+            }
+        }
+        self.cards_seen = stream.len();
+    }
+
+    /// Forget the cards fired so far (a resumed game shows none again).
+    pub fn skip_cards(&mut self) {
+        self.cards.clear();
+        self.cards_seen = self.session.table().narrations().len();
+    }
+
+    /// The view of the table this screen renders (the table locked while it lives).
+    pub fn with_view<R>(&self, f: impl FnOnce(&View) -> R) -> R {
+        let t = self.session.table();
+        f(&View::new(&t, &self.redacted))
     }
 
     /// The screen the game shows now.
     pub fn scope(&self) -> Scope {
-        let s = &self.session;
-        if s.game.ending().is_some() {
+        let (ended, voting) = {
+            let t = self.session.table();
+            (
+                t.game().ending().is_some(),
+                matches!(t.game().phase(), Phase::Vote { .. }),
+            )
+        };
+        if ended {
             return Scope::End;
         }
-        if s.handover().is_some() {
+        if self.handover().is_some() {
             return Scope::Handover;
         }
-        if let Some(v) = s.viewer()
-            && (self.brief_open || !s.briefed[v])
+        if let Some(v) = self.viewer_party()
+            && (self.brief_open || !self.briefed[v])
         {
             return Scope::Briefing;
         }
-        if !s.cards.is_empty() {
+        if !self.cards.is_empty() {
             return Scope::Card;
         }
-        if matches!(s.game.phase(), Phase::Vote { .. }) && s.human_to_move().is_some() {
+        if voting && self.human_to_move().is_some() {
             return Scope::Vote;
         }
         if self.map_open {
@@ -210,19 +328,28 @@ impl Play {
 
     /// The values the dashboard lists (each opens into its "why").
     pub fn dash_items(&self) -> Vec<DashItem> {
-        let m = &self.session.model;
-        let mut v: Vec<DashItem> = (0..m.metrics.len()).map(DashItem::Metric).collect();
-        v.extend((0..m.parties.len()).map(DashItem::Acceptance));
-        if let Some(p) = self.session.viewer() {
+        dash_items_of(self.session.model(), self.viewer())
+    }
+}
+
+/// The values a viewer's dashboard lists: the metrics, every party's
+/// readiness to sign, and the viewer's own utility and reservation.
+pub fn dash_items_of(m: &Model, viewer: Viewer) -> Vec<DashItem> {
+    let mut v: Vec<DashItem> = (0..m.metrics.len()).map(DashItem::Metric).collect();
+    v.extend((0..m.parties.len()).map(DashItem::Acceptance));
+    match viewer {
+        Viewer::Party(p) => {
             v.push(DashItem::Utility(p));
             v.push(DashItem::Reservation(p));
-        } else if self.session.reveal_all && !self.session.projector {
+        }
+        Viewer::Facilitator { reveal: true } => {
             for p in 0..m.parties.len() {
                 v.push(DashItem::Utility(p));
             }
         }
-        v
+        _ => {}
     }
+    v
 }
 
 /// A value on the dashboard.
@@ -315,8 +442,14 @@ impl App {
         }
     }
 
-    /// Go straight to a game (for `play` and `resume`).
-    pub fn start(&mut self, mut session: Session) -> Vec<Effect> {
+    /// Go straight to a game (for `play` and `resume`) on the local keyboard.
+    pub fn start(&mut self, session: Session) -> Vec<Effect> {
+        self.join(session, None)
+    }
+
+    /// Open a screen on a game: for the local keyboard (`seat` None) or for
+    /// one party's seat. Several apps may join one session (one table).
+    pub fn join(&mut self, mut session: Session, seat: Option<usize>) -> Vec<Effect> {
         if session.started.is_empty() {
             session.started = (self.clock)();
         }
@@ -330,12 +463,12 @@ impl App {
                         .chars()
                         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                         .collect();
-                    d.join(format!("{}-{stamp}.ron", session.model.scenario.meta.id))
+                    d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id))
                 })
             });
         }
         self.popups.clear();
-        self.screen = Screen::Game(Box::new(Play::new(session)));
+        self.screen = Screen::Game(Box::new(Play::new(session, seat)));
         let mut fx = Vec::new();
         self.autosave(&mut fx);
         fx
@@ -364,8 +497,8 @@ impl App {
         match &self.screen {
             Screen::Game(play)
                 if self.popups.is_empty()
-                    && play.session.cards.is_empty()
-                    && play.session.ai_due() =>
+                    && play.cards.is_empty()
+                    && play.session.machine_due() =>
             {
                 Some(self.settings.ai_delay)
             }
@@ -393,11 +526,14 @@ impl App {
                 }
                 if self.tick_after().is_some()
                     && let Screen::Game(play) = &mut self.screen
-                    && play.session.ai_step()
+                    && play.session.step()
                 {
                     self.autosave(&mut fx);
                 }
             }
+        }
+        if let Screen::Game(play) = &mut self.screen {
+            play.sync();
         }
         fx
     }
@@ -465,7 +601,7 @@ impl App {
             Screen::Setup(s) => s.row = i.min(s.seats.len() + 1),
             Screen::Resume { saves, sel } => *sel = i.min(saves.len().saturating_sub(1)),
             Screen::Game(play) if play.scope() == Scope::Table => {
-                if i < play.session.model.clauses.len() {
+                if i < play.session.model().clauses.len() {
                     play.focus = Pane::Clauses;
                     play.clause = i;
                     play.detail_scroll = 0;
@@ -620,7 +756,13 @@ impl App {
     }
 
     fn start_setup(&mut self, s: Setup) -> Vec<Effect> {
-        let mut session = Session::new(Arc::clone(&s.model), &s.source, s.seed, s.seats);
+        let session = match Session::new(Arc::clone(&s.model), &s.source, s.seed, s.seats) {
+            Ok(session) => session,
+            Err(e) => {
+                self.message("Cannot seat the table", &e);
+                return Vec::new();
+            }
+        };
         let moved = i64::from(s.rounds) - i64::from(s.model.rules.rounds);
         if moved != 0 {
             let _ = session.apply(
@@ -697,7 +839,7 @@ impl App {
         let Screen::Game(play) = &mut self.screen else {
             return;
         };
-        let Some(p) = play.session.human_to_move() else {
+        let Some(p) = play.human_to_move() else {
             self.status = Some("it is not your move".into());
             return;
         };
@@ -719,14 +861,14 @@ impl App {
         let Screen::Game(play) = &mut self.screen else {
             return;
         };
-        let nc = play.session.model.clauses.len();
         match (scope, c) {
             (Scope::Handover, Command::Confirm) => {
-                play.session.at_keyboard = play.session.game.to_move()
+                play.at_keyboard = play.session.table().game().to_move();
+                play.sync();
             }
             (Scope::Briefing, Command::Confirm | Command::Back) => {
-                if let Some(v) = play.session.viewer() {
-                    play.session.briefed[v] = true;
+                if let Some(v) = play.viewer_party() {
+                    play.briefed[v] = true;
                 }
                 play.brief_open = false;
             }
@@ -737,16 +879,18 @@ impl App {
                 play.brief_scroll = play.brief_scroll.saturating_add(1).min(300)
             }
             (Scope::Card, Command::Confirm) => {
-                play.session.cards.pop_front();
+                play.cards.pop_front();
             }
-            (Scope::Card, Command::Back) => play.session.cards.clear(),
+            (Scope::Card, Command::Back) => play.cards.clear(),
             (Scope::Vote, Command::Yes | Command::No) => {
                 let sign = c == Command::Yes;
                 self.act_party(|p| Action::Vote { party: p, sign }, fx);
             }
             (Scope::Vote, Command::Why) => {
-                if let Some(p) = play.session.viewer() {
-                    let b = play.session.game.explain_acceptance(p);
+                if let Some(b) = play
+                    .viewer_party()
+                    .and_then(|p| play.with_view(|v| v.explain_acceptance(p)))
+                {
                     self.popups.push(Popup::Why {
                         breakdown: b,
                         scroll: 0,
@@ -764,15 +908,15 @@ impl App {
                 let path = s.save_path.clone().unwrap_or_else(|| {
                     PathBuf::from(format!(
                         "{}-{}.ron",
-                        s.model.scenario.meta.id,
-                        s.game.seed()
+                        s.model().scenario.meta.id,
+                        s.table().game().seed()
                     ))
                 });
                 fx.push(Effect::Export(path, Box::new(s.save(&(self.clock)()))));
             }
             (Scope::Variants, Command::Up | Command::Down) => {
                 if let Some(Popup::Variants { clause, sel }) = self.popups.last_mut() {
-                    let n = play.session.model.clauses[*clause].options.len();
+                    let n = play.session.model().clauses[*clause].options.len();
                     *sel = if c == Command::Up {
                         sel.saturating_sub(1)
                     } else {
@@ -782,7 +926,7 @@ impl App {
             }
             (Scope::Variants, Command::Confirm) => {
                 if let Some(Popup::Variants { clause, sel }) = self.popups.pop() {
-                    let stance = if sel == play.session.model.clauses[clause].struck() {
+                    let stance = if sel == play.session.model().clauses[clause].struck() {
                         Stance::Strike
                     } else {
                         Stance::Propose(sel)
@@ -798,7 +942,7 @@ impl App {
                 }
             }
             (Scope::Diplomacy, Command::Up | Command::Down) => {
-                let n = play.session.model.actions.len();
+                let n = play.session.model().actions.len();
                 if let Some(Popup::Diplomacy { sel }) = self.popups.last_mut() {
                     *sel = if c == Command::Up {
                         sel.saturating_sub(1)
@@ -809,13 +953,13 @@ impl App {
             }
             (Scope::Diplomacy, Command::Confirm) => {
                 if let Some(Popup::Diplomacy { sel }) = self.popups.pop()
-                    && sel < play.session.model.actions.len()
+                    && sel < play.session.model().actions.len()
                 {
                     self.act_party(|party| Action::Diplomacy { party, action: sel }, fx);
                 }
             }
             (Scope::Facilitator, Command::Up | Command::Down) => {
-                let n = facilitator_items(&play.session).len();
+                let n = facilitator_items(play).len();
                 if let Some(Popup::Facilitator { sel }) = self.popups.last_mut() {
                     *sel = if c == Command::Up {
                         sel.saturating_sub(1)
@@ -828,11 +972,15 @@ impl App {
                 let Some(Popup::Facilitator { sel }) = self.popups.last() else {
                     return;
                 };
-                let items = facilitator_items(&play.session);
+                let items = facilitator_items(play);
                 match items.get(*sel).map(|i| i.0) {
-                    Some(FacItem::Pause) => play.session.paused = !play.session.paused,
-                    Some(FacItem::Reveal) => play.session.reveal_all = !play.session.reveal_all,
-                    Some(FacItem::Projector) => play.session.projector = !play.session.projector,
+                    Some(FacItem::Pause) => {
+                        let mut t = play.session.table();
+                        let paused = t.paused();
+                        t.set_paused(!paused);
+                    }
+                    Some(FacItem::Reveal) => play.reveal_all = !play.reveal_all,
+                    Some(FacItem::Projector) => play.projector = !play.projector,
                     Some(FacItem::Deadline(d)) => self.act(Action::MoveDeadline { rounds: d }, fx),
                     Some(FacItem::Inject(e)) => {
                         self.popups.pop();
@@ -843,10 +991,8 @@ impl App {
             }
             (Scope::Table, _) => self.table_command(c, fx),
             (_, Command::Facilitator) => self.popups.push(Popup::Facilitator { sel: 0 }),
-            (_, Command::Projector) => play.session.projector = !play.session.projector,
-            _ => {
-                let _ = nc;
-            }
+            (_, Command::Projector) => play.projector = !play.projector,
+            _ => {}
         }
     }
 
@@ -854,7 +1000,7 @@ impl App {
         let Screen::Game(play) = &mut self.screen else {
             return;
         };
-        let nc = play.session.model.clauses.len();
+        let nc = play.session.model().clauses.len();
         let clause = play.clause.min(nc.saturating_sub(1));
         let stance = |stance| {
             move |party| Action::Stance {
@@ -886,7 +1032,7 @@ impl App {
                     Pane::Dashboard => play.dash = mv(play.dash, play.dash_items().len()),
                     Pane::Ticker => {
                         // Scrolling back in time: up goes further back.
-                        let n = play.session.ticker.len();
+                        let n = play.session.table().narrations().len();
                         play.ticker_scroll =
                             (play.ticker_scroll as isize - step).clamp(0, n as isize) as usize;
                     }
@@ -905,13 +1051,15 @@ impl App {
             Command::Reject => self.act_party(stance(Stance::Reject), fx),
             Command::Strike => self.act_party(stance(Stance::Strike), fx),
             Command::Amend => {
-                if play.session.human_to_move().is_none() {
+                if play.human_to_move().is_none() {
                     self.status = Some("it is not your move".into());
-                } else if play.session.game.status()[clause] != crate::engine::Status::Open {
+                } else if play.session.table().game().status()[clause]
+                    != crate::engine::Status::Open
+                {
                     self.status = Some("this clause is settled".into());
                 } else {
-                    let cur = play.session.game.options()[clause];
-                    let cm = &play.session.model.clauses[clause];
+                    let cur = play.session.table().game().options()[clause];
+                    let cm = &play.session.model().clauses[clause];
                     let sel = (0..cm.options.len())
                         .find(|&o| o != cur && (o != cm.struck() || cm.strikable))
                         .unwrap_or(cur);
@@ -921,7 +1069,7 @@ impl App {
             Command::Confirm => self.act_party(|party| Action::EndTurn { party }, fx),
             Command::CallVote => self.act_party(|party| Action::CallVote { party }, fx),
             Command::WalkOut => {
-                if play.session.human_to_move().is_some() {
+                if play.human_to_move().is_some() {
                     self.popups.push(Popup::Message {
                         title: "Walk out?".into(),
                         text: "Leaving the table ends the talks for everyone. Press y to walk out, Esc to stay.".into(),
@@ -932,7 +1080,7 @@ impl App {
                 }
             }
             Command::Diplomacy => {
-                if play.session.model.actions.is_empty() {
+                if play.session.model().actions.is_empty() {
                     self.status = Some("this scenario has no diplomatic actions".into());
                 } else {
                     self.popups.push(Popup::Diplomacy { sel: 0 });
@@ -953,7 +1101,7 @@ impl App {
                 Err(e) => self.status = Some(e),
             },
             Command::Brief => {
-                if play.session.viewer().is_some() {
+                if play.viewer_party().is_some() {
                     play.brief_open = true;
                     play.brief_scroll = 0;
                 } else {
@@ -971,65 +1119,73 @@ impl App {
             }
             Command::Skip => {
                 let mut n = 0;
-                while play.session.cards.is_empty() && n < 10_000 && play.session.ai_step() {
+                while play.cards.is_empty() && n < 10_000 && play.session.step() {
                     n += 1;
+                    play.sync();
                 }
                 if n > 0 {
                     self.autosave(fx);
                 }
             }
             Command::Facilitator => self.popups.push(Popup::Facilitator { sel: 0 }),
-            Command::Projector => play.session.projector = !play.session.projector,
+            Command::Projector => play.projector = !play.projector,
             _ => {}
         }
     }
 }
 
-/// The "why" of what is selected on the table.
+/// The "why" of what is selected on the table, from what this screen's
+/// viewer may see.
 fn why(play: &Play) -> Breakdown {
-    let g = &play.session.game;
-    let m = &play.session.model;
-    if play.focus == Pane::Dashboard || play.focus == Pane::Ticker {
-        let items = play.dash_items();
-        return match items.get(play.dash.min(items.len().saturating_sub(1))) {
-            Some(DashItem::Metric(i)) => g.explain_metric(*i),
-            Some(DashItem::Acceptance(p)) => g.explain_acceptance(*p),
-            Some(DashItem::Utility(p)) => g.explain_utility(*p),
-            Some(DashItem::Reservation(p)) => g.explain_reservation(*p),
-            None => g.explain_metric(0),
-        };
-    }
-    // A clause: what its current wording does to every metric and (privately) utilities.
-    let c = play.clause.min(m.clauses.len().saturating_sub(1));
-    let o = g.options()[c];
-    let opt = &m.clauses[c].options[o];
-    let mut terms: Vec<Term> = opt
-        .effects
-        .iter()
-        .map(|&(mi, d)| Term {
-            label: format!("effect on {}", m.scenario.metrics[mi].name),
-            delta: d,
-        })
-        .collect();
-    for p in 0..m.parties.len() {
-        if play.session.may_see(p) {
+    let items = play.dash_items();
+    let focus = play.focus;
+    let clause = play.clause;
+    let dash = play.dash;
+    play.with_view(|v| {
+        let m = v.model();
+        if focus == Pane::Dashboard || focus == Pane::Ticker {
+            return match items.get(dash.min(items.len().saturating_sub(1))) {
+                Some(DashItem::Metric(i)) => v.explain_metric(*i),
+                Some(DashItem::Acceptance(p)) => v
+                    .explain_acceptance(*p)
+                    .unwrap_or_else(|| v.public_acceptance(*p)),
+                Some(DashItem::Utility(p)) => v.explain_utility(*p),
+                Some(DashItem::Reservation(p)) => v
+                    .explain_reservation(*p)
+                    .unwrap_or_else(|| v.public_acceptance(*p)),
+                None => v.explain_metric(0),
+            };
+        }
+        // A clause: what its current wording does to every metric and to each party.
+        let c = clause.min(m.clauses.len().saturating_sub(1));
+        let o = v.options()[c];
+        let opt = &m.clauses[c].options[o];
+        let mut terms: Vec<Term> = opt
+            .effects
+            .iter()
+            .map(|&(mi, d)| Term {
+                label: format!("effect on {}", m.scenario.metrics[mi].name),
+                delta: d,
+            })
+            .collect();
+        for p in 0..m.parties.len() {
             terms.push(Term {
                 label: format!("worth to {}", m.party_name(p)),
                 delta: opt.utility[p],
             });
         }
-    }
-    let cl = &m.scenario.clauses[c];
-    Breakdown {
-        label: format!(
-            "Point {} ({}): '{}'",
-            cl.number,
-            cl.title,
-            m.option_label(c, o)
-        ),
-        value: g.evaluation().likelihood * 100.0,
-        terms,
-    }
+        let cl = &m.scenario.clauses[c];
+        Breakdown {
+            label: format!(
+                "Point {} ({}): '{}'",
+                cl.number,
+                cl.title,
+                m.option_label(c, o)
+            ),
+            value: v.evaluation().likelihood * 100.0,
+            terms,
+        }
+    })
 }
 
 /// A line of the facilitator menu.
@@ -1043,45 +1199,46 @@ pub enum FacItem {
 }
 
 /// The facilitator menu with labels.
-pub fn facilitator_items(s: &Session) -> Vec<(FacItem, String)> {
+pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
     let on = |b: bool| if b { "on" } else { "off" };
+    let t = play.session.table();
     let mut v = vec![
         (
             FacItem::Pause,
-            format!("Pause the AI seats [{}]", on(s.paused)),
+            format!("Pause the AI seats [{}]", on(t.paused())),
         ),
         (
             FacItem::Reveal,
-            format!("Reveal all briefs and utilities [{}]", on(s.reveal_all)),
+            format!("Reveal all briefs and utilities [{}]", on(play.reveal_all)),
         ),
         (
             FacItem::Projector,
-            format!("Projector view: public only [{}]", on(s.projector)),
+            format!("Projector view: public only [{}]", on(play.projector)),
         ),
         (
             FacItem::Deadline(1),
-            format!("Extend the deadline (now round {})", s.game.deadline()),
+            format!("Extend the deadline (now round {})", t.game().deadline()),
         ),
         (FacItem::Deadline(-1), "Cut the deadline by a round".into()),
     ];
-    for (i, e) in s.model.scenario.events.iter().enumerate() {
-        let fired = if s.game.fired(i) { " (fired)" } else { "" };
+    for (i, e) in t.model().scenario.events.iter().enumerate() {
+        let fired = if t.game().fired(i) { " (fired)" } else { "" };
         v.push((FacItem::Inject(i), format!("Inject: {}{fired}", e.title)));
     }
     v
 }
 
 /// The default seats: the player as Ukraine (or the first party), AI elsewhere.
-pub fn default_seats(model: &Model) -> Vec<Seat> {
+pub fn default_seats(model: &Model) -> Vec<SeatPolicy> {
     let human = model
         .party_index("ua")
         .unwrap_or(model.rules.turn_order.first().copied().unwrap_or(0));
     (0..model.parties.len())
         .map(|p| {
             if p == human {
-                Seat::Human
+                SeatPolicy::Human
             } else {
-                Seat::default_ai(model, p)
+                SeatPolicy::default_ai(model, p)
             }
         })
         .collect()
@@ -1089,39 +1246,30 @@ pub fn default_seats(model: &Model) -> Vec<Seat> {
 
 /// Read a save and replay it; errors in words (the save is never touched).
 pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
-    let (save, model) = open_save(path)?;
+    let (save, game) =
+        crate::save::open(path).map_err(|e| format!("{e}\nThe save file was left untouched."))?;
+    let model = Arc::clone(game.model());
     let file = path.display().to_string();
-    let game = save
-        .replay(&file, Arc::clone(&model))
-        .map_err(|e| e.to_string())?;
-    let seats: Vec<Seat> = (0..model.parties.len())
-        .map(|p| {
-            let id = &model.scenario.parties[p].id;
-            save.seats
-                .iter()
-                .find(|(q, _)| q == id)
-                .map_or(Seat::default_ai(&model, p), |(_, pol)| {
-                    Seat::parse(&model, p, pol)
-                })
-        })
-        .collect();
-    let mut s = Session::replayed(model, &save.source, save.seed, seats, game.log(), &[])
-        .map_err(|(i, e)| format!("{file}: actions[{i}]: {e}"))?;
+    let mut seats = Vec::with_capacity(model.parties.len());
+    for p in 0..model.parties.len() {
+        let id = &model.scenario.parties[p].id;
+        seats.push(match save.seats.iter().find(|(q, _)| q == id) {
+            Some((_, pol)) => pol
+                .parse::<SeatPolicy>()
+                .map_err(|e| format!("{file}: seats[\"{id}\"]: {e}"))?,
+            None => SeatPolicy::default_ai(&model, p),
+        });
+    }
+    let mut s = Session::replayed(
+        model,
+        &save.source,
+        save.seed,
+        seats,
+        game.log(),
+        &save.reasons,
+    )
+    .map_err(|e| format!("{file}: {e}"))?;
     s.started = save.started.clone();
     s.save_path = Some(path.to_path_buf());
-    s.briefed = vec![true; s.seats.len()];
     Ok(s)
-}
-
-/// Read a save and open its scenario.
-pub fn open_save(path: &std::path::Path) -> Result<(Save, Arc<Model>), String> {
-    let save = Save::read(path).map_err(|e| format!("{e}\nThe save file was left untouched."))?;
-    let model = scenario::open(&save.source).map_err(|e| {
-        format!(
-            "{}: cannot open its scenario '{}': {e}",
-            path.display(),
-            save.source
-        )
-    })?;
-    Ok((save, Arc::new(model)))
 }

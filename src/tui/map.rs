@@ -6,8 +6,8 @@
 use super::app::{App, Play};
 use super::screens::{block, cut, line};
 use super::theme::Theme;
-use crate::engine::Game;
 use crate::scenario::schema::RegionControl;
+use crate::table::View;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -54,7 +54,7 @@ pub fn data() -> Option<&'static MapData> {
 }
 
 /// What the draft says about each region, with the clause that says it.
-pub fn statuses(game: &Game) -> Vec<(String, RegionControl, u32)> {
+pub fn statuses(game: &View) -> Vec<(String, RegionControl, u32)> {
     let m = game.model();
     let mut out: Vec<(String, RegionControl, u32)> = Vec::new();
     for (c, &o) in game.options().iter().enumerate() {
@@ -74,7 +74,7 @@ pub fn statuses(game: &Game) -> Vec<(String, RegionControl, u32)> {
 }
 
 /// Whether the scenario says anything about any region.
-pub fn mentions_regions(game: &Game) -> bool {
+pub fn mentions_regions(game: &View) -> bool {
     game.model()
         .scenario
         .clauses
@@ -180,9 +180,9 @@ fn centroid(poly: &[(f64, f64)]) -> (f64, f64) {
     (sx / n, sy / n)
 }
 
-pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let g = &play.session.game;
+    let _ = play;
     let [map_area, legend] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(area);
     let b = block(t, "Map — what the draft says about each region", true);

@@ -4,16 +4,16 @@
 //! - [`keys`]: the one key table (handler, footer, help).
 //! - [`theme`]: the one theme (NO_COLOR aware, RON overrides).
 //! - [`screens`]: every screen as a widget; [`map`]: the map.
-//! - [`seats`]: the only file that calls the AI.
-//! - [`session`]: a game at the table (ticker, undo, saves).
+//! - [`session`]: a shared handle on a game's [`crate::table::Table`] (undo, saves, advisor).
+//! - [`launch`]: starting the UI on the process's own terminal.
 //! - [`terminal`], [`run`]: the process's own terminal and its event loop.
 
 pub mod app;
 pub mod keys;
+pub mod launch;
 pub mod map;
 pub mod run;
 pub mod screens;
-pub mod seats;
 pub mod session;
 pub mod terminal;
 pub mod theme;

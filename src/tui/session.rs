@@ -1,14 +1,15 @@
-//! One game at the table: the engine's [`Game`], who sits where, the news
-//! ticker, undo and saves. The action log stays the truth: the ticker and
-//! undo are rebuilt from it.
+//! One game at the table as the terminal UI holds it: a shared handle on the
+//! [`Table`] (the game, its seats, the one turn driver and the narrated event
+//! stream), where the scenario came from, and the save. Several screens may
+//! hold clones of one session: each is an [`super::app::App`] for its own
+//! viewer, and they all see the same table.
 
-use super::seats::{Ai, Decision, Seat};
-use crate::engine::{Action, ActionError, Ending, Event, Game, Phase, Stance};
+use crate::engine::{Action, ActionError};
 use crate::save::Save;
 use crate::scenario::Model;
-use std::collections::VecDeque;
+use crate::table::{self, Kind, Narration, SeatPolicy, Step, Table};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Where the advisor's Nash package search stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,39 +31,29 @@ pub enum TickKind {
     End,
 }
 
-/// One line of the news ticker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tick {
-    pub round: u32,
-    pub kind: TickKind,
-    pub text: String,
+impl TickKind {
+    /// The ticker's kind of a narration (None: not shown in the ticker).
+    pub fn of(kind: Kind) -> Option<TickKind> {
+        Some(match kind {
+            Kind::RoundStart | Kind::RoundEnd => TickKind::Round,
+            Kind::Card | Kind::Deadline => TickKind::Card,
+            Kind::Stance | Kind::Diplomacy | Kind::Forfeit => TickKind::Move,
+            Kind::Agreed => TickKind::Agreed,
+            Kind::Revised => TickKind::Revised,
+            Kind::VoteCalled | Kind::Vote | Kind::VoteFailed => TickKind::Vote,
+            Kind::Ended => TickKind::End,
+            Kind::TurnEnd => return None,
+        })
+    }
 }
 
-/// A game in progress and everything the table shows about it.
+/// A game in progress, shared by every screen on it.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub model: Arc<Model>,
+    model: Arc<Model>,
     /// Where the scenario came from (bundled id or path), for saves.
     pub source: String,
-    pub game: Game,
-    pub seats: Vec<Seat>,
-    /// The AI's reason for each log entry (None for human and facilitator moves).
-    pub reasons: Vec<Option<String>>,
-    pub ticker: Vec<Tick>,
-    /// Event cards fired and not yet shown.
-    pub cards: VecDeque<usize>,
-    ai_queue: VecDeque<Decision>,
-    ai: Ai,
-    /// Facilitator: AI seats stop moving.
-    pub paused: bool,
-    /// Facilitator: every brief and utility on screen.
-    pub reveal_all: bool,
-    /// Public information only.
-    pub projector: bool,
-    /// In hot-seat, the human seat that has been handed the keyboard.
-    pub at_keyboard: Option<usize>,
-    /// Seats that have read their brief.
-    pub briefed: Vec<bool>,
+    table: Arc<Mutex<Table>>,
     pub save_path: Option<PathBuf>,
     pub started: String,
     /// The Nash package, found once per game on a background thread (the
@@ -70,34 +61,35 @@ pub struct Session {
     nash: Arc<Mutex<Nash>>,
 }
 
+/// A new table for the terminal: every narration is kept (the ticker reads it).
+fn options() -> table::Options {
+    table::Options {
+        record: true,
+        ..table::Options::default()
+    }
+}
+
 impl Session {
-    pub fn new(model: Arc<Model>, source: &str, seed: u64, seats: Vec<Seat>) -> Session {
-        let game = Game::new(Arc::clone(&model), seed);
-        let np = model.parties.len();
-        let mut s = Session {
+    pub fn new(
+        model: Arc<Model>,
+        source: &str,
+        seed: u64,
+        seats: Vec<SeatPolicy>,
+    ) -> Result<Session, String> {
+        let table =
+            Table::new(Arc::clone(&model), seed, seats, options()).map_err(|e| e.to_string())?;
+        Ok(Session::of(model, source, table))
+    }
+
+    fn of(model: Arc<Model>, source: &str, table: Table) -> Session {
+        Session {
+            model,
             source: source.into(),
-            ticker: Vec::new(),
-            cards: VecDeque::new(),
-            reasons: Vec::new(),
-            ai_queue: VecDeque::new(),
-            ai: Ai::new(&model, seed, &seats),
-            paused: false,
-            reveal_all: false,
-            projector: false,
-            at_keyboard: None,
-            briefed: vec![false; np],
+            table: Arc::new(Mutex::new(table)),
             save_path: None,
             started: String::new(),
             nash: Arc::new(Mutex::new(Nash::NotAsked)),
-            seats,
-            game,
-            model,
-        };
-        let journal: Vec<Event> = s.game.journal().to_vec();
-        for e in &journal {
-            s.tick(e, None, false);
         }
-        s
     }
 
     /// A session replayed from a log (resume, undo).
@@ -105,24 +97,33 @@ impl Session {
         model: Arc<Model>,
         source: &str,
         seed: u64,
-        seats: Vec<Seat>,
+        seats: Vec<SeatPolicy>,
         log: &[Action],
         reasons: &[Option<String>],
-    ) -> Result<Session, (usize, ActionError)> {
-        let mut s = Session::new(model, source, seed, seats);
-        s.cards.clear();
-        for (i, a) in log.iter().enumerate() {
-            s.apply_quiet(*a, reasons.get(i).cloned().flatten())
-                .map_err(|e| (i, e))?;
-        }
-        s.cards.clear();
-        Ok(s)
+    ) -> Result<Session, String> {
+        let table = Table::replay(Arc::clone(&model), seed, seats, options(), log, reasons)
+            .map_err(|e| e.to_string())?;
+        Ok(Session::of(model, source, table))
+    }
+
+    /// The whole scenario: for the app's logic (counts, ids), never for a
+    /// screen, which reads the redacted model of its view.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    /// The table (locked while the guard lives).
+    pub fn table(&self) -> MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether two sessions are the same table.
+    pub fn same_table(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.table, &other.table)
     }
 
     pub fn humans(&self) -> Vec<usize> {
-        (0..self.seats.len())
-            .filter(|&p| self.seats[p].is_human())
-            .collect()
+        self.table().humans()
     }
 
     /// One human seat against AI: undo is allowed.
@@ -130,132 +131,55 @@ impl Session {
         self.humans().len() == 1
     }
 
-    /// The human seat waiting for the keyboard in hot-seat, if any.
-    pub fn handover(&self) -> Option<usize> {
-        if self.humans().len() < 2 || self.game.ending().is_some() {
-            return None;
-        }
-        let p = self.game.to_move()?;
-        (self.seats[p].is_human() && self.at_keyboard != Some(p)).then_some(p)
+    /// Apply a move of a human seat or of the facilitator.
+    pub fn apply(&self, action: Action, reason: Option<String>) -> Result<(), ActionError> {
+        self.table().apply(action, reason)
     }
 
-    /// Whose private data may be on screen now.
-    pub fn viewer(&self) -> Option<usize> {
-        if self.projector {
-            return None;
+    /// Play the next move of an AI (or script or bot) seat, if one is due.
+    pub fn step(&self) -> bool {
+        let mut t = self.table();
+        if !t.machine_due() {
+            return false;
         }
-        let humans = self.humans();
-        if humans.len() == 1 {
-            return Some(humans[0]);
-        }
-        let p = self.game.to_move()?;
-        (self.seats[p].is_human() && self.at_keyboard == Some(p)).then_some(p)
-    }
-
-    /// Whether private data of party `p` may be shown.
-    pub fn may_see(&self, p: usize) -> bool {
-        (self.reveal_all && !self.projector) || self.viewer() == Some(p)
-    }
-
-    /// The human seat that may act now (it is its move and it has the keyboard).
-    pub fn human_to_move(&self) -> Option<usize> {
-        let p = self.game.to_move()?;
-        (self.seats[p].is_human() && self.viewer() == Some(p)).then_some(p)
+        matches!(t.step(), Ok(Step::Moved))
     }
 
     /// Whether an AI seat is due to move.
-    pub fn ai_due(&self) -> bool {
-        !self.paused
-            && self
-                .game
-                .to_move()
-                .is_some_and(|p| !self.seats[p].is_human())
+    pub fn machine_due(&self) -> bool {
+        self.table().machine_due()
     }
 
-    /// Apply an action and record it in the ticker; pop-ups for fired cards.
-    pub fn apply(&mut self, action: Action, reason: Option<String>) -> Result<(), ActionError> {
-        self.apply_quiet(action, reason)
-    }
-
-    fn apply_quiet(&mut self, action: Action, reason: Option<String>) -> Result<(), ActionError> {
-        let events = self.game.apply(action)?.to_vec();
-        self.reasons.push(reason.clone());
-        let mut reason = reason;
-        for e in &events {
-            let own = matches!(
-                e,
-                Event::Stance { .. } | Event::Diplomacy { .. } | Event::Voted { .. }
-            );
-            self.tick(e, if own { reason.take() } else { None }, false);
-        }
-        if self.game.to_move() != action.party()
-            || matches!(action, Action::CallVote { .. } | Action::WalkOut { .. })
-        {
-            self.ai_queue.clear();
-        }
-        Ok(())
-    }
-
-    /// Play the next AI move, if one is due.
-    pub fn ai_step(&mut self) -> bool {
-        if !self.ai_due() {
-            return false;
-        }
-        let Some(party) = self.game.to_move() else {
-            return false;
-        };
-        if self.ai_queue.is_empty() {
-            self.ai_queue = self.ai.plan(&self.game, party).into();
-        }
-        let Some(d) = self.ai_queue.pop_front() else {
-            return false;
-        };
-        if self.apply(d.action, Some(d.reason)).is_err() {
-            // A stale plan: end the turn instead, so the game never stalls.
-            self.ai_queue.clear();
-            let fallback = match self.game.phase() {
-                Phase::Vote { .. } => Action::Vote { party, sign: false },
-                _ => Action::EndTurn { party },
-            };
-            return self
-                .apply(
-                    fallback,
-                    Some(format!("{} passes", self.model.party_short(party))),
-                )
-                .is_ok();
-        }
-        true
+    /// The narrations from `from` on.
+    pub fn narrations_from(&self, from: usize) -> Vec<Narration> {
+        let t = self.table();
+        t.narrations().get(from..).unwrap_or_default().to_vec()
     }
 
     /// Undo the last human move in solo play (and the AI moves after it).
-    pub fn undo(&mut self) -> Result<(), String> {
+    pub fn undo(&self) -> Result<(), String> {
         if !self.solo() {
             return Err("undo works in solo play only".into());
         }
         let human = self.humans()[0];
-        let log = self.game.log();
+        let mut t = self.table();
+        let log = t.game().log();
         let Some(i) = log.iter().rposition(|a| a.party() == Some(human)) else {
             return Err("nothing of yours to undo".into());
         };
         let log = log[..i].to_vec();
-        let reasons = self.reasons[..i].to_vec();
-        let mut s = Session::replayed(
+        let reasons = t.reasons()[..i.min(t.reasons().len())].to_vec();
+        let mut again = Table::replay(
             Arc::clone(&self.model),
-            &self.source,
-            self.game.seed(),
-            self.seats.clone(),
+            t.game().seed(),
+            t.policies().to_vec(),
+            options(),
             &log,
             &reasons,
         )
-        .map_err(|(i, e)| format!("cannot replay action {i}: {e}"))?;
-        s.paused = self.paused;
-        s.reveal_all = self.reveal_all;
-        s.projector = self.projector;
-        s.at_keyboard = self.at_keyboard;
-        s.briefed = self.briefed.clone();
-        s.save_path = self.save_path.take();
-        s.started = std::mem::take(&mut self.started);
-        *self = s;
+        .map_err(|e| format!("cannot replay: {e}"))?;
+        again.set_paused(t.paused());
+        *t = again;
         Ok(())
     }
 
@@ -267,7 +191,7 @@ impl Session {
     /// The deal-space advisor on the current draft, in lines of text. The
     /// first call starts the search for the Nash package on a thread; until
     /// it is found, the lines say so.
-    pub fn advice(&mut self) -> Vec<String> {
+    pub fn advice(&self) -> Vec<String> {
         use crate::analysis::advise::Advisor;
         let state = self
             .nash
@@ -309,8 +233,8 @@ impl Session {
             }
         };
         let m = &*self.model;
-        let draft = self.game.options();
-        let advice = Advisor::with_nash(m, nash, exact).advise(draft);
+        let draft = self.table().game().options().to_vec();
+        let advice = Advisor::with_nash(m, nash, exact).advise(&draft);
         let change = |ch: &crate::analysis::advise::Change| {
             format!(
                 "  point {}: '{}' → '{}'",
@@ -370,141 +294,19 @@ impl Session {
 
     /// The save of this game as it stands.
     pub fn save(&self, now: &str) -> Save {
-        let seats = (0..self.seats.len())
+        let t = self.table();
+        let seats = (0..self.model.parties.len())
             .map(|p| {
                 (
                     self.model.scenario.parties[p].id.clone(),
-                    self.seats[p].policy(&self.model),
+                    t.policies()[p].to_string(),
                 )
             })
             .collect();
-        let mut save = Save::of(&self.game, &self.source, seats);
+        let mut save = Save::of(t.game(), &self.source, seats);
+        save.reasons = t.reasons().to_vec();
         save.started = self.started.clone();
         save.saved = now.into();
         save
-    }
-
-    fn tick(&mut self, e: &Event, reason: Option<String>, quiet: bool) {
-        let m = &*self.model;
-        let s = &m.scenario;
-        let num = |c: usize| s.clauses[c].number;
-        let round = match *e {
-            Event::RoundStarted { round } | Event::RoundEnded { round } => round,
-            _ => self.game.round(),
-        };
-        let (kind, text) = match *e {
-            Event::RoundStarted { round } => (TickKind::Round, format!("── Round {round} ──")),
-            Event::CardFired { event, injected } => {
-                if !quiet {
-                    self.cards.push_back(event);
-                }
-                let by = if injected { " (facilitator)" } else { "" };
-                (
-                    TickKind::Card,
-                    format!("NEWS{by}: {}", s.events[event].title),
-                )
-            }
-            Event::Stance {
-                party,
-                clause,
-                stance,
-            } => {
-                let p = m.party_short(party);
-                let t = match stance {
-                    Stance::Accept => {
-                        format!("{p} accepts {} ({})", num(clause), s.clauses[clause].title)
-                    }
-                    Stance::Reject => {
-                        format!("{p} rejects {} ({})", num(clause), s.clauses[clause].title)
-                    }
-                    Stance::Strike => format!(
-                        "{p} proposes to strike {} ({})",
-                        num(clause),
-                        s.clauses[clause].title
-                    ),
-                    Stance::Propose(v) => format!(
-                        "{p} proposes '{}' for {}",
-                        m.option_label(clause, v),
-                        num(clause)
-                    ),
-                };
-                (TickKind::Move, reason.unwrap_or(t))
-            }
-            Event::Diplomacy { party, action } => (
-                TickKind::Move,
-                reason.unwrap_or_else(|| {
-                    format!("{}: {}", m.party_short(party), s.actions[action].name)
-                }),
-            ),
-            Event::TurnEnded { .. } => return,
-            Event::ClauseAgreed { clause } => (
-                TickKind::Agreed,
-                format!(
-                    "AGREED {}: {} — '{}'",
-                    num(clause),
-                    s.clauses[clause].title,
-                    m.option_label(clause, self.game.options()[clause])
-                ),
-            ),
-            Event::ClauseRevised {
-                clause, from, to, ..
-            } => (
-                TickKind::Revised,
-                format!(
-                    "Mediator rewrites {}: '{}' → '{}'",
-                    num(clause),
-                    m.option_label(clause, from),
-                    m.option_label(clause, to)
-                ),
-            ),
-            Event::RoundEnded { round } => (
-                TickKind::Round,
-                format!(
-                    "Round {round} ends: deal likelihood {:.0}%",
-                    100.0 * self.game.evaluation().likelihood
-                ),
-            ),
-            Event::VoteCalled { party: Some(p) } => (
-                TickKind::Vote,
-                format!("{} calls a signing vote", m.party_short(p)),
-            ),
-            Event::VoteCalled { party: None } => (
-                TickKind::Vote,
-                "Nothing is open: the draft goes to a vote".into(),
-            ),
-            Event::Voted { party, sign } => (
-                TickKind::Vote,
-                reason.unwrap_or_else(|| {
-                    format!(
-                        "{} {}",
-                        m.party_short(party),
-                        if sign { "signs" } else { "refuses to sign" }
-                    )
-                }),
-            ),
-            Event::VoteFailed => (TickKind::Vote, "The vote fails; talks go on".into()),
-            Event::DeadlineMoved { deadline } => (
-                TickKind::Card,
-                format!("The deadline is now round {deadline}"),
-            ),
-            Event::Ended { ending, .. } => (
-                TickKind::End,
-                format!("TALKS END: {}", ending_text(m, ending)),
-            ),
-        };
-        self.ticker.push(Tick { round, kind, text });
-    }
-}
-
-/// An ending in words.
-pub fn ending_text(m: &Model, ending: Ending) -> String {
-    match ending {
-        Ending::Deal => "a deal — every signatory signed".into(),
-        Ending::DeadlinePassed => "the deadline passed without a deal".into(),
-        Ending::WalkOut { party } => format!("{} walked out", m.party_name(party)),
-        Ending::Collapse { condition } => format!(
-            "the talks collapsed — {}",
-            m.collapse_text(condition).unwrap_or("")
-        ),
     }
 }

@@ -2,19 +2,19 @@
 //! human seats (nothing private is on it).
 
 use super::{block, centered, signed};
+use crate::table::View;
 use crate::tui::app::{App, Play};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let Some(p) = s.viewer() else {
+    let Some(p) = g.viewer().party() else {
         return;
     };
-    let m = &s.model;
+    let m = g.model();
     let party = &m.scenario.parties[p];
     let b = block(
         t,
@@ -23,7 +23,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     );
     let inner = b.inner(area);
     b.render(area, buf);
-    let ev = s.game.evaluation();
+    let ev = g.evaluation();
     let mut lines = vec![
         Line::from(Span::styled(party.description.clone(), t.dim)),
         Line::default(),
@@ -66,13 +66,13 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         .render(inner, buf);
 }
 
-pub fn handover(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn handover(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let Some(p) = s.handover() else {
+    let _ = play;
+    let Some(p) = g.to_move() else {
         return;
     };
-    let name = s.model.party_name(p);
+    let name = g.model().party_name(p);
     let r = centered(area, 60, 7);
     let b = block(t, "Hand-over", true);
     let inner = b.inner(r);

@@ -2,7 +2,8 @@
 //! viewer's utility against its reservation, and the chart over rounds.
 
 use super::{bar, block, cut, hit, line, signed};
-use crate::engine::{Evaluation, Game};
+use crate::engine::Evaluation;
+use crate::table::View;
 use crate::tui::app::{App, DashItem, Hit, Pane, Play};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,17 +11,15 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
-pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let g = &s.game;
-    let m = &s.model;
+    let m = g.model();
     let b = block(t, "Dashboard — w: why", play.focus == Pane::Dashboard);
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Dashboard));
     let ev = g.evaluation();
-    let items = play.dash_items();
+    let items = crate::tui::app::dash_items_of(m, g.viewer());
     let w = inner.width as usize;
     let name_w = (w / 3).clamp(8, 24);
     let bar_w = w.saturating_sub(name_w + 14).min(30);
@@ -67,7 +66,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
                     None if ev.would_sign(p) => "✓ above R",
                     None => "✗ below R",
                 };
-                let verdict = if s.may_see(p) || s.game.ending().is_some() {
+                let verdict = if g.may_see(p) || g.ending().is_some() {
                     verdict
                 } else if ev.crossed[p].is_some() {
                     "✗ red line"
@@ -113,10 +112,10 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
 }
 
 /// The metrics and deal likelihood over rounds, each on 0–100 % of its range.
-pub fn chart(app: &App, g: &Game, area: Rect, buf: &mut Buffer) {
+pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let m = g.model();
-    let mut points: Vec<(u32, &Evaluation)> = g.history().iter().map(|(r, e)| (*r, e)).collect();
+    let mut points: Vec<(u32, Evaluation)> = g.history();
     if g.ending().is_none() {
         points.push((g.round(), g.evaluation()));
     }

@@ -1,18 +1,17 @@
 //! The end: outcome, final metrics, charts over rounds, scores against reservation.
 
 use super::{bar, block, cut, signed};
+use crate::table::View;
+use crate::table::narrate::ending_words;
 use crate::tui::app::{App, Play};
-use crate::tui::session::ending_text;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let g = &s.game;
-    let m = &s.model;
+    let m = g.model();
     let Some(ending) = g.ending() else {
         return;
     };
@@ -28,7 +27,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             format!(
                 "{} {}",
                 if deal { "✓ DEAL:" } else { "✗ NO DEAL:" },
-                ending_text(m, ending)
+                ending_words(m, ending)
             ),
             if deal { t.good } else { t.bad },
         )),
@@ -44,7 +43,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             t.dim,
         )),
         Line::from(Span::styled(
-            match &s.save_path {
+            match &play.session.save_path {
                 Some(p) => format!("Saved: {}", p.display()),
                 None => "Not saved (press e to write the save and the debrief).".into(),
             },
@@ -96,11 +95,7 @@ pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             } else {
                 "= no deal"
             };
-            let human = if s.seats[p].is_human() {
-                " (human)"
-            } else {
-                ""
-            };
+            let human = if g.is_human(p) { " (human)" } else { "" };
             lines.push(Line::from(Span::styled(
                 cut(
                     &format!(

@@ -35,7 +35,10 @@ impl Widget for &App {
             Screen::Title { sel } => title::render(self, *sel, body, buf),
             Screen::Setup(s) => setup::render(self, s, body, buf),
             Screen::Resume { saves, sel } => setup::render_resume(self, saves, *sel, body, buf),
-            Screen::Game(play) => table::render_game(self, play, body, buf),
+            Screen::Game(play) => {
+                let scope = play.scope();
+                play.with_view(|g| table::render_game(self, play, g, scope, body, buf));
+            }
         }
         for (i, p) in self.popups.iter().enumerate() {
             popups::render(self, p, i, body, buf);
@@ -68,7 +71,7 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let scope = app.scope();
     // While an AI seat moves, the keys that act on the draft do nothing: show the ones that do.
     let waiting = match &app.screen {
-        Screen::Game(p) => scope == Scope::Table && p.session.human_to_move().is_none(),
+        Screen::Game(p) => scope == Scope::Table && p.human_to_move().is_none(),
         _ => false,
     };
     for b in Keymap::bindings(scope) {

@@ -2,6 +2,7 @@
 //! votes, diplomacy, the facilitator menu and messages.
 
 use super::{block, centered, cut, hit, line, scope_below, signed};
+use crate::table::View;
 use crate::tui::app::{App, Hit, Play, Popup, Screen, facilitator_items};
 use crate::tui::keys::Keymap;
 use ratatui::buffer::Buffer;
@@ -93,78 +94,7 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
         }
         Popup::Variants { clause, sel } => {
             let Some(p) = play(app) else { return };
-            let s = &p.session;
-            let m = &s.model;
-            let c = *clause;
-            let n = m.clauses[c].options.len();
-            let h = (n as u16 * 2 + 4).min(area.height);
-            let title = format!(
-                "Amend point {} — {}",
-                m.scenario.clauses[c].number, m.scenario.clauses[c].title
-            );
-            let inner = frame(app, area, 76, h, &title, buf);
-            let ev = s.game.evaluation();
-            let cur = s.game.options()[c];
-            let viewer = s.viewer();
-            let mut row = 0u16;
-            for o in 0..n {
-                let struck = o == m.clauses[c].struck();
-                if struck && !m.clauses[c].strikable {
-                    continue;
-                }
-                let selected = o == *sel;
-                let style = if selected { t.selected } else { t.text };
-                let label = if struck {
-                    "✗ strike the clause".to_string()
-                } else {
-                    format!("{}. {}", o + 1, m.option_label(c, o))
-                };
-                let now = if o == cur { " (draft now)" } else { "" };
-                line(
-                    buf,
-                    inner,
-                    row,
-                    vec![Span::raw(format!(
-                        "{} {label}{now}",
-                        if selected { "▸" } else { " " }
-                    ))],
-                    style,
-                );
-                hit(
-                    app,
-                    Rect::new(inner.x, inner.y + row, inner.width, 2),
-                    Hit::Row(o),
-                );
-                let w = s.game.what_if(c, o);
-                let mut detail = format!(
-                    "    deal {:.0}% ({})",
-                    100.0 * w.likelihood,
-                    signed(100.0 * (w.likelihood - ev.likelihood), 0)
-                );
-                for k in 0..m.metrics.len() {
-                    if Some(k) != m.deal_metric {
-                        detail.push_str(&format!(
-                            "  {} {}",
-                            super::table::metric_abbrev(m, k),
-                            signed(w.metrics[k] - ev.metrics[k], 1)
-                        ));
-                    }
-                }
-                if let Some(v) = viewer {
-                    detail.push_str(&format!(
-                        "  you {}",
-                        signed(w.utility[v] - ev.utility[v], 2)
-                    ));
-                }
-                line(
-                    buf,
-                    inner,
-                    row + 1,
-                    vec![Span::styled(cut(&detail, inner.width as usize), t.dim)],
-                    t.text,
-                );
-                row += 2;
-            }
+            p.with_view(|g| variants(app, g, *clause, *sel, area, buf));
         }
         Popup::Why { breakdown, scroll } => {
             let h = (breakdown.terms.len() as u16 + 6).min(area.height);
@@ -203,61 +133,12 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
         }
         Popup::Diplomacy { sel } => {
             let Some(p) = play(app) else { return };
-            let s = &p.session;
-            let m = &s.model;
-            let n = m.actions.len();
-            let inner = frame(
-                app,
-                area,
-                76,
-                (n as u16 * 2 + 3).min(area.height),
-                "Diplomatic action (one per turn)",
-                buf,
-            );
-            for (i, a) in m.scenario.actions.iter().enumerate() {
-                let row = i as u16 * 2;
-                let ok = match s.human_to_move() {
-                    Some(party) => s
-                        .game
-                        .check(&crate::engine::Action::Diplomacy { party, action: i })
-                        .err(),
-                    None => None,
-                };
-                let selected = i == *sel;
-                let style = if selected { t.selected } else { t.text };
-                let mark = if ok.is_some() { "✗" } else { "•" };
-                line(
-                    buf,
-                    inner,
-                    row,
-                    vec![Span::raw(format!(
-                        "{} {mark} {}",
-                        if selected { "▸" } else { " " },
-                        a.name
-                    ))],
-                    style,
-                );
-                let why = ok.map_or(a.description.clone(), |e| e.to_string());
-                line(
-                    buf,
-                    inner,
-                    row + 1,
-                    vec![Span::styled(
-                        cut(&format!("    {why}"), inner.width as usize),
-                        t.dim,
-                    )],
-                    t.text,
-                );
-                hit(
-                    app,
-                    Rect::new(inner.x, inner.y + row, inner.width, 2),
-                    Hit::Row(i),
-                );
-            }
+            let acting = p.human_to_move();
+            p.with_view(|g| diplomacy(app, g, acting, *sel, area, buf));
         }
         Popup::Facilitator { sel } => {
             let Some(p) = play(app) else { return };
-            let items = facilitator_items(&p.session);
+            let items = facilitator_items(p);
             let h = (items.len() as u16 + 2).min(area.height);
             let inner = frame(app, area, 70, h, "Facilitator", buf);
             let rows = inner.height as usize;
@@ -294,11 +175,10 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
 }
 
 /// The event card that just fired.
-pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let Some(&e) = s.cards.front() else { return };
-    let m = &s.model;
+    let Some(&e) = play.cards.front() else { return };
+    let m = g.model();
     let ev = &m.scenario.events[e];
     let mut lines = vec![
         Line::from(Span::styled(ev.date.clone(), t.dim)),
@@ -313,7 +193,7 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         )));
     }
     for &(p, d) in &m.events[e].reservation {
-        if s.may_see(p) {
+        if g.may_see(p) {
             lines.push(Line::from(Span::styled(
                 format!("  {} {}'s reservation", signed(d, 2), m.party_name(p)),
                 t.private,
@@ -327,8 +207,8 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         )));
     }
     let h = (lines.len() as u16 + 2 + ev.text.chars().count() as u16 / 64).min(area.height);
-    let more = if s.cards.len() > 1 {
-        format!(" (1 of {}; Esc skips the rest)", s.cards.len())
+    let more = if play.cards.len() > 1 {
+        format!(" (1 of {}; Esc skips the rest)", play.cards.len())
     } else {
         String::new()
     };
@@ -339,12 +219,12 @@ pub fn card(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
 }
 
 /// A signing vote for the seat at the keyboard.
-pub fn vote(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let Some(p) = s.viewer() else { return };
-    let ev = s.game.evaluation();
-    let m = &s.model;
+    let _ = play;
+    let Some(p) = g.viewer().party() else { return };
+    let ev = g.evaluation();
+    let m = g.model();
     let mut lines = vec![
         Line::from(format!(
             "The draft is worth {:.2} to {}; no deal is worth {:.2}.",
@@ -372,4 +252,136 @@ pub fn vote(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// The amend dialog: each wording of a clause with its what-if.
+fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let m = g.model();
+    let c = clause;
+
+    let n = m.clauses[c].options.len();
+    let h = (n as u16 * 2 + 4).min(area.height);
+    let title = format!(
+        "Amend point {} — {}",
+        m.scenario.clauses[c].number, m.scenario.clauses[c].title
+    );
+    let inner = frame(app, area, 76, h, &title, buf);
+    let ev = g.evaluation();
+    let cur = g.options()[c];
+    let viewer = g.viewer().party();
+    let mut row = 0u16;
+    for o in 0..n {
+        let struck = o == m.clauses[c].struck();
+        if struck && !m.clauses[c].strikable {
+            continue;
+        }
+        let selected = o == sel;
+        let style = if selected { t.selected } else { t.text };
+        let label = if struck {
+            "✗ strike the clause".to_string()
+        } else {
+            format!("{}. {}", o + 1, m.option_label(c, o))
+        };
+        let now = if o == cur { " (draft now)" } else { "" };
+        line(
+            buf,
+            inner,
+            row,
+            vec![Span::raw(format!(
+                "{} {label}{now}",
+                if selected { "▸" } else { " " }
+            ))],
+            style,
+        );
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 2),
+            Hit::Row(o),
+        );
+        let w = g.what_if(c, o);
+        let mut detail = format!(
+            "    deal {:.0}% ({})",
+            100.0 * w.likelihood,
+            signed(100.0 * (w.likelihood - ev.likelihood), 0)
+        );
+        for k in 0..m.metrics.len() {
+            if Some(k) != m.deal_metric {
+                detail.push_str(&format!(
+                    "  {} {}",
+                    super::table::metric_abbrev(m, k),
+                    signed(w.metrics[k] - ev.metrics[k], 1)
+                ));
+            }
+        }
+        if let Some(v) = viewer {
+            detail.push_str(&format!(
+                "  you {}",
+                signed(w.utility[v] - ev.utility[v], 2)
+            ));
+        }
+        line(
+            buf,
+            inner,
+            row + 1,
+            vec![Span::styled(cut(&detail, inner.width as usize), t.dim)],
+            t.text,
+        );
+        row += 2;
+    }
+}
+
+/// The diplomatic actions, each with why it is not open now.
+fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let m = g.model();
+    let n = m.actions.len();
+
+    let inner = frame(
+        app,
+        area,
+        76,
+        (n as u16 * 2 + 3).min(area.height),
+        "Diplomatic action (one per turn)",
+        buf,
+    );
+    for (i, a) in m.scenario.actions.iter().enumerate() {
+        let row = i as u16 * 2;
+        let ok = match acting {
+            Some(party) => g
+                .check(&crate::engine::Action::Diplomacy { party, action: i })
+                .err(),
+            None => None,
+        };
+        let selected = i == sel;
+        let style = if selected { t.selected } else { t.text };
+        let mark = if ok.is_some() { "✗" } else { "•" };
+        line(
+            buf,
+            inner,
+            row,
+            vec![Span::raw(format!(
+                "{} {mark} {}",
+                if selected { "▸" } else { " " },
+                a.name
+            ))],
+            style,
+        );
+        let why = ok.map_or(a.description.clone(), |e| e.to_string());
+        line(
+            buf,
+            inner,
+            row + 1,
+            vec![Span::styled(
+                cut(&format!("    {why}"), inner.width as usize),
+                t.dim,
+            )],
+            t.text,
+        );
+        hit(
+            app,
+            Rect::new(inner.x, inner.y + row, inner.width, 2),
+            Hit::Row(i),
+        );
+    }
 }

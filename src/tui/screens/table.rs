@@ -2,6 +2,7 @@
 
 use super::{block, cut, hit, line, signed};
 use crate::engine::{Stance, Status};
+use crate::table::View;
 use crate::tui::app::{App, Hit, Pane, Play};
 use crate::tui::keys::Scope;
 use crate::tui::session::TickKind;
@@ -11,17 +12,17 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 /// Whichever screen the game is on.
-pub fn render_game(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
-    match play.scope() {
-        Scope::End => super::end::render(app, play, area, buf),
-        Scope::Handover => super::briefing::handover(app, play, area, buf),
-        Scope::Briefing => super::briefing::render(app, play, area, buf),
-        Scope::Map => crate::tui::map::render(app, play, area, buf),
+pub fn render_game(app: &App, play: &Play, g: &View, scope: Scope, area: Rect, buf: &mut Buffer) {
+    match scope {
+        Scope::End => super::end::render(app, play, g, area, buf),
+        Scope::Handover => super::briefing::handover(app, play, g, area, buf),
+        Scope::Briefing => super::briefing::render(app, play, g, area, buf),
+        Scope::Map => crate::tui::map::render(app, play, g, area, buf),
         scope => {
-            render(app, play, area, buf);
+            render(app, play, g, area, buf);
             match scope {
-                Scope::Card => super::popups::card(app, play, area, buf),
-                Scope::Vote => super::popups::vote(app, play, area, buf),
+                Scope::Card => super::popups::card(app, play, g, area, buf),
+                Scope::Vote => super::popups::vote(app, play, g, area, buf),
                 _ => {}
             }
         }
@@ -79,24 +80,22 @@ pub fn layout(area: Rect, focus: Pane) -> TableLayout {
     }
 }
 
-pub fn render(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let l = layout(area, play.focus);
-    header(app, play, l.header, buf);
-    clauses(app, play, l.clauses, buf);
+    header(app, play, g, l.header, buf);
+    clauses(app, play, g, l.clauses, buf);
     if let Some(r) = l.detail {
-        detail(app, play, r, buf);
+        detail(app, play, g, r, buf);
     }
     if let Some(r) = l.dashboard {
-        super::dashboard::render(app, play, r, buf);
+        super::dashboard::render(app, play, g, r, buf);
     }
-    ticker(app, play, l.ticker, buf);
+    ticker(app, play, g, l.ticker, buf);
 }
 
-fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let g = &s.game;
-    let m = &s.model;
+    let m = g.model();
     let mut spans = vec![
         Span::styled(
             cut(
@@ -108,7 +107,7 @@ fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         Span::raw(format!("  Round {}/{}", g.round(), g.deadline())),
     ];
     if let Some(p) = g.to_move() {
-        let who = if s.seats[p].is_human() { "you" } else { "AI" };
+        let who = if g.is_human(p) { "you" } else { "AI" };
         let what = if matches!(g.phase(), crate::engine::Phase::Vote { .. }) {
             "votes"
         } else {
@@ -121,18 +120,18 @@ fn header(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
         ));
         spans.push(Span::raw(format!(" {what} ({who})")));
     }
-    if let Some(v) = s.viewer() {
+    if let Some(v) = g.viewer().party() {
         spans.push(Span::styled(
             format!("  · seat: {}", m.party_short(v)),
             t.private,
         ));
     }
-    if s.paused {
+    if g.paused() {
         spans.push(Span::styled("  [AI PAUSED]", t.warn));
     }
-    if s.projector {
+    if play.projector {
         spans.push(Span::styled("  [PROJECTOR: public view]", t.accent));
-    } else if s.reveal_all {
+    } else if play.reveal_all {
         spans.push(Span::styled("  [ALL BRIEFS REVEALED]", t.accent));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
@@ -158,13 +157,11 @@ pub fn status_mark(s: Status) -> &'static str {
     }
 }
 
-fn clauses(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+fn clauses(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let g = &s.game;
-    let m = &s.model;
+    let m = g.model();
     let np = m.parties.len();
-    let open = g.open_clauses().count();
+    let open = g.status().iter().filter(|s| **s == Status::Open).count();
     let b = block(
         t,
         format!("Draft — {open} open"),
@@ -236,11 +233,9 @@ pub fn metric_abbrev(m: &crate::scenario::Model, i: usize) -> String {
     id.chars().take(3).collect()
 }
 
-fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
-    let g = &s.game;
-    let m = &s.model;
+    let m = g.model();
     let c = play.clause.min(m.clauses.len().saturating_sub(1));
     let cl = &m.scenario.clauses[c];
     let b = block(
@@ -253,7 +248,7 @@ fn detail(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
     hit(app, area, Hit::Pane(Pane::Detail));
     let cur = g.options()[c];
     let st = g.status()[c];
-    let viewer = s.viewer();
+    let viewer = g.viewer().party();
     let mut lines: Vec<Line> = Vec::new();
     let state = match st {
         Status::Open => "open",
@@ -368,24 +363,27 @@ fn delta_style(t: &crate::tui::theme::Theme, d: f64) -> ratatui::style::Style {
     }
 }
 
-fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
+fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let s = &play.session;
     let b = block(t, "News and moves", play.focus == Pane::Ticker);
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Ticker));
-    let n = s.ticker.len();
+    let stream = g.narrations();
+    let n = stream.len();
     let end = n.saturating_sub(play.ticker_scroll.min(n));
     let rows = inner.height as usize;
     let w = (inner.width as usize).max(8);
     // Newest at the bottom; long lines wrap under their text.
     let mut out: Vec<(String, ratatui::style::Style)> = Vec::new();
-    for tk in s.ticker[..end].iter().rev() {
+    for tk in stream[..end].iter().rev() {
         if out.len() >= rows {
             break;
         }
-        let (mark, style) = match tk.kind {
+        let Some(kind) = TickKind::of(tk.kind) else {
+            continue;
+        };
+        let (mark, style) = match kind {
             TickKind::Round => ("─", t.dim),
             TickKind::Card => ("!", t.warn),
             TickKind::Move => ("·", t.text),
@@ -394,7 +392,11 @@ fn ticker(app: &App, play: &Play, area: Rect, buf: &mut Buffer) {
             TickKind::Vote => ("☐", t.accent),
             TickKind::End => ("■", t.title),
         };
-        let lines = wrap(&format!("r{:<2} {mark} {}", tk.round, tk.text), w, 6);
+        let text = match &tk.reason {
+            Some(why) => format!("r{:<2} {mark} {} ({why})", tk.round, tk.text),
+            None => format!("r{:<2} {mark} {}", tk.round, tk.text),
+        };
+        let lines = wrap(&text, w, 6);
         for l in lines.into_iter().rev() {
             out.push((l, style));
         }
