@@ -3,8 +3,8 @@
 
 use super::game::{Game, LedgerEntry, Moved, Source};
 use super::score::{Cause, Recorder, Sums, Target, finish};
-use crate::scenario::model::Model;
-use crate::scenario::schema::MetricKind;
+use crate::core::model::Model;
+use crate::core::schema::MetricKind;
 
 /// One line of a breakdown.
 #[derive(Debug, Clone, PartialEq)]

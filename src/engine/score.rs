@@ -3,15 +3,12 @@
 //! previews, the analysis and the "why" breakdowns: a [`Trace`] receives every
 //! term as it is added, and the fast paths pass [`NoTrace`].
 
-use crate::scenario::model::{Cond, MAX_METRICS, MAX_PARTIES, Model};
-
-use crate::scenario::schema::MetricKind;
+use crate::core::model::{MAX_METRICS, MAX_PARTIES, Model};
+use crate::core::schema::MetricKind;
+use crate::core::{Cond, Facts};
 use arrayvec::ArrayVec;
 
-/// Per-party numbers without heap allocation.
-pub type PartyVec<T> = ArrayVec<T, MAX_PARTIES>;
-/// Per-metric numbers without heap allocation.
-pub type MetricVec<T> = ArrayVec<T, MAX_METRICS>;
+pub use crate::core::model::{MetricVec, Package, PartyVec};
 
 /// Where a clause stands at the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -19,13 +16,6 @@ pub enum Status {
     Open,
     Agreed,
     Struck,
-}
-
-/// A draft's text: for each clause, an option index (a variant, or
-/// `clause.struck()` for the strike).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Package {
-    pub options: Vec<usize>,
 }
 
 /// Everything the model says about one draft.
@@ -177,25 +167,40 @@ pub struct Context<'a> {
     pub reservation: &'a [f64],
 }
 
-/// Evaluate a condition on a draft.
-pub fn holds(
-    model: &Model,
-    cond: &Cond,
-    options: &[usize],
-    status: Option<&[Status]>,
-    metrics: &[f64],
-) -> bool {
-    match cond {
-        Cond::Option(c, o) => options[*c] == *o,
-        Cond::Struck(c) => options[*c] == model.clauses[*c].struck(),
-        Cond::Present(c) => options[*c] != model.clauses[*c].struck(),
-        Cond::Agreed(c) => status.is_some_and(|s| s[*c] == Status::Agreed),
-        Cond::MetricBelow(m, v) => metrics[*m] < *v,
-        Cond::MetricAbove(m, v) => metrics[*m] > *v,
-        Cond::All(cs) => cs.iter().all(|c| holds(model, c, options, status, metrics)),
-        Cond::Any(cs) => cs.iter().any(|c| holds(model, c, options, status, metrics)),
-        Cond::Not(c) => !holds(model, c, options, status, metrics),
-        Cond::Always => true,
+/// A draft in its context, as conditions read it: each clause's option, the
+/// table's statuses (None: a bare package, nothing agreed) and the metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub model: &'a Model,
+    pub options: &'a [usize],
+    pub status: Option<&'a [Status]>,
+    pub metrics: &'a [f64],
+}
+
+impl Facts for Draft<'_> {
+    #[inline]
+    fn option(&self, clause: usize) -> Option<usize> {
+        Some(self.options[clause])
+    }
+    #[inline]
+    fn struck(&self, clause: usize) -> usize {
+        self.model.clauses[clause].struck()
+    }
+    #[inline]
+    fn agreed(&self, clause: usize) -> bool {
+        self.status.is_some_and(|s| s[clause] == Status::Agreed)
+    }
+    #[inline]
+    fn metric(&self, metric: usize) -> f64 {
+        self.metrics[metric]
+    }
+}
+
+impl<'a> Draft<'a> {
+    /// Whether `cond` holds on this draft.
+    #[inline]
+    pub fn holds(&self, cond: &Cond) -> bool {
+        cond.holds(self)
     }
 }
 
@@ -354,7 +359,14 @@ pub(crate) fn weigh_into(
 
     // Step 1: combinations add utility and effects.
     let recheck = hint.recheck(model);
-    let comb_holds = |i: usize| holds(model, &model.combinations[i].when, options, ctx.status, &[]);
+    // Combinations read wordings and statuses, never metrics.
+    let draft = Draft {
+        model,
+        options,
+        status: ctx.status,
+        metrics: &[],
+    };
+    let comb_holds = |i: usize| draft.holds(&model.combinations[i].when);
     *active = match &recheck {
         None => {
             (0..model.combinations.len()).fold(0u64, |bits, i| bits | u64::from(comb_holds(i)) << i)
@@ -401,15 +413,8 @@ pub(crate) fn weigh_into(
     }
 
     // Step 3: red lines, acceptance, and the mediator's support.
-    let line_holds = |p: usize, j: usize| {
-        holds(
-            model,
-            &model.parties[p].red_lines[j],
-            options,
-            ctx.status,
-            metrics,
-        )
-    };
+    let draft = Draft { metrics, ..draft };
+    let line_holds = |p: usize, j: usize| draft.holds(&model.parties[p].red_lines[j]);
     match recheck {
         None => {
             for (p, party) in model.parties.iter().enumerate() {
@@ -482,28 +487,6 @@ pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation
 }
 
 impl Model {
-    /// The draft as the scenario writes it.
-    pub fn initial_package(&self) -> Package {
-        Package {
-            options: self.clauses.iter().map(|c| c.initial).collect(),
-        }
-    }
-
-    /// The initial draft with substitutions: `(clause id, variant id or "struck")`.
-    pub fn package(&self, changes: &[(&str, &str)]) -> Result<Package, String> {
-        let mut pkg = self.initial_package();
-        for (clause, variant) in changes {
-            let c = self
-                .clause_index(clause)
-                .ok_or_else(|| format!("unknown clause '{clause}'"))?;
-            let o = self
-                .option_index(c, variant)
-                .ok_or_else(|| format!("clause '{clause}' has no variant '{variant}'"))?;
-            pkg.options[c] = o;
-        }
-        Ok(pkg)
-    }
-
     /// Reservation values as the scenario writes them.
     pub fn reservations(&self) -> PartyVec<f64> {
         self.parties.iter().map(|p| p.reservation).collect()
@@ -530,61 +513,5 @@ impl Model {
     /// Would party `p` sign this package (no red line, U_p ≥ R_p)?
     pub fn would_sign(&self, pkg: &Package, p: usize) -> bool {
         self.evaluate(pkg).would_sign(p)
-    }
-
-    /// The first linkage rule a draft breaks: (clause index, plain words).
-    pub fn linkage_problem(&self, options: &[usize]) -> Option<(usize, String)> {
-        (0..self.clauses.len()).find_map(|c| self.clause_linkage(options, c).map(|m| (c, m)))
-    }
-
-    /// The linkage rule that setting clause `c` to `option` would break in
-    /// `options` (only `c`'s own links and the clauses linking to `c` can break).
-    pub fn linkage_with(&self, options: &[usize], c: usize, option: usize) -> Option<String> {
-        let at = |x: usize| if x == c { option } else { options[x] };
-        self.linkage_at(&at, c).or_else(|| {
-            self.clauses[c]
-                .linked_from
-                .iter()
-                .find_map(|&d| self.linkage_at(&at, d))
-        })
-    }
-
-    /// Whether clause `c`'s current option stands with the rest of the draft.
-    pub fn clause_linkage(&self, options: &[usize], c: usize) -> Option<String> {
-        self.linkage_at(&|x| options[x], c)
-    }
-
-    /// Linkage of clause `c` with each clause's option given by `at`.
-    fn linkage_at(&self, at: &impl Fn(usize) -> usize, c: usize) -> Option<String> {
-        let link_holds = |l: &crate::scenario::model::Link| match l.variant {
-            Some(v) => at(l.clause) == v,
-            None => at(l.clause) != self.clauses[l.clause].struck(),
-        };
-        let opt = &self.clauses[c].options[at(c)];
-        let broken = opt
-            .requires
-            .iter()
-            .find(|l| !link_holds(l))
-            .map(|l| ("requires", l))
-            .or_else(|| {
-                opt.excludes
-                    .iter()
-                    .find(|l| link_holds(l))
-                    .map(|l| ("cannot stand beside", l))
-            })?;
-        let (verb, l) = broken;
-        let what = match l.variant {
-            Some(v) => format!(
-                "{} worded as '{}'",
-                self.scenario.clauses[l.clause].id,
-                self.option_label(l.clause, v)
-            ),
-            None => format!("{} in the draft", self.scenario.clauses[l.clause].id),
-        };
-        Some(format!(
-            "{} as '{}' {verb} {what}",
-            self.scenario.clauses[c].id,
-            self.option_label(c, at(c))
-        ))
     }
 }

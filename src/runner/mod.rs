@@ -272,13 +272,17 @@ impl<'a> Table<'a> {
                     let name = game.model().party_name(party).to_string();
                     self.forfeit(
                         party,
-                        format!("{name}'s bot forfeits its vote: illegal vote ({e})"),
+                        format!(
+                            "{name}'s bot forfeits its vote: illegal vote ({})",
+                            e.describe(game.model())
+                        ),
                     );
                 }
                 Seat::Script => {
                     // A scripted "sign" across a red line: refuse instead, and say so.
                     let name = game.model().party_name(party).to_string();
-                    self.forfeit(party, format!("{name} cannot sign as scripted: {e}"));
+                    let why = e.describe(game.model());
+                    self.forfeit(party, format!("{name} cannot sign as scripted: {why}"));
                 }
                 Seat::Ai { .. } => {}
             }
@@ -334,7 +338,11 @@ impl<'a> Table<'a> {
                     self.apply(game, action, &Reason::Scripted)
                         .map_err(|e| RunError::Script {
                             at: plan.locate(at),
-                            message: format!("illegal move in round {}: {e}", game.round()),
+                            message: format!(
+                                "illegal move in round {}: {}",
+                                game.round(),
+                                e.describe(game.model())
+                            ),
                         })?;
                     if matches!(action, Action::CallVote { .. } | Action::WalkOut { .. }) {
                         break;
@@ -350,7 +358,7 @@ impl<'a> Table<'a> {
                     Ok((actions, reason)) => {
                         for action in actions {
                             if let Err(e) = self.apply(game, action, &reason) {
-                                self.forfeit(party, format!("{name}'s bot forfeits the rest of its turn: illegal move ({e})"));
+                                self.forfeit(party, format!("{name}'s bot forfeits the rest of its turn: illegal move ({})", e.describe(game.model())));
                                 break;
                             }
                             if matches!(
@@ -378,7 +386,11 @@ impl<'a> Table<'a> {
             self.apply(game, action, &Reason::Scripted)
                 .map_err(|e| RunError::Script {
                     at: plan.locate(at),
-                    message: format!("illegal move in round {}: {e}", game.round()),
+                    message: format!(
+                        "illegal move in round {}: {}",
+                        game.round(),
+                        e.describe(game.model())
+                    ),
                 })?;
         }
         Ok(())

@@ -711,7 +711,7 @@ impl App {
         };
         match play.session.apply(action, None) {
             Ok(()) => self.autosave(fx),
-            Err(e) => self.status = Some(e.to_string()),
+            Err(e) => self.status = Some(e.describe(&play.session.model)),
         }
     }
 
@@ -1105,8 +1105,9 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
                 })
         })
         .collect();
+    let names = Arc::clone(&model);
     let mut s = Session::replayed(model, &save.source, save.seed, seats, game.log(), &[])
-        .map_err(|(i, e)| format!("{file}: actions[{i}]: {e}"))?;
+        .map_err(|(i, e)| format!("{file}: actions[{i}]: {}", e.describe(&names)))?;
     s.started = save.started.clone();
     s.save_path = Some(path.to_path_buf());
     s.briefed = vec![true; s.seats.len()];

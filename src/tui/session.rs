@@ -247,7 +247,7 @@ impl Session {
             &log,
             &reasons,
         )
-        .map_err(|(i, e)| format!("cannot replay action {i}: {e}"))?;
+        .map_err(|(i, e)| format!("cannot replay action {i}: {}", e.describe(&self.model)))?;
         s.paused = self.paused;
         s.reveal_all = self.reveal_all;
         s.projector = self.projector;

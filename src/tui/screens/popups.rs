@@ -237,7 +237,7 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                     ))],
                     style,
                 );
-                let why = ok.map_or(a.description.clone(), |e| e.to_string());
+                let why = ok.map_or(a.description.clone(), |e| e.describe(m));
                 line(
                     buf,
                     inner,
