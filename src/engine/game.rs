@@ -273,7 +273,7 @@ impl Game {
         self.fired[e]
     }
     /// The context the model evaluates the draft in.
-    pub fn context(&self) -> Context<'_> {
+    pub(crate) fn context(&self) -> Context<'_> {
         Context {
             status: Some(&self.status),
             base: &self.base,
@@ -891,7 +891,7 @@ impl Game {
 }
 
 /// Whether a shift aimed at `target` by `actor`'s diplomatic action falls on `party`.
-pub fn falls_on(model: &Model, target: TargetModel, actor: usize, party: usize) -> bool {
+pub(crate) fn falls_on(model: &Model, target: TargetModel, actor: usize, party: usize) -> bool {
     match target {
         TargetModel::Actor => party == actor,
         TargetModel::Allies => model.parties[actor].allies.contains(&party),

@@ -13,7 +13,8 @@ pub mod score;
 
 pub use action::{Action, Ending, Event, Stance};
 pub use explain::{Breakdown, Term};
-pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source, falls_on};
+pub(crate) use game::falls_on;
+pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
 pub use named::NamedAction;
 pub use refusal::{ActionError, Refusal, Unavailable, WalkoutBar};
 pub use score::{Evaluation, Package, Status};

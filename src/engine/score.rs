@@ -51,22 +51,20 @@ impl Evaluation {
 
 /// What a term of a breakdown is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Metric(usize),
     Utility(usize),
 }
 
 /// Why a number moved.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cause {
+pub(crate) enum Cause {
     /// The metric's starting value.
     Initial,
     /// A clause at its current option.
     Clause { clause: usize, option: usize },
     /// An interaction term that is active.
     Combination(usize),
-    /// Accumulated event and action deltas (itemised by [`crate::engine::Game::ledger`]).
-    Ledger,
     /// A metric's movement valued by the party's weight.
     Weight { metric: usize },
     /// Allies' acceptance diverging (cohesion-style metrics).
@@ -76,12 +74,12 @@ pub enum Cause {
 }
 
 /// Receives the terms of the model as they are added.
-pub trait Trace {
+pub(crate) trait Trace {
     fn term(&mut self, target: Target, cause: Cause, delta: f64);
 }
 
 /// The fast path: records nothing.
-pub struct NoTrace;
+pub(crate) struct NoTrace;
 
 impl Trace for NoTrace {
     #[inline(always)]
@@ -90,7 +88,7 @@ impl Trace for NoTrace {
 
 /// Records every term.
 #[derive(Default, Debug)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub terms: Vec<(Target, Cause, f64)>,
 }
 
@@ -101,14 +99,14 @@ impl Trace for Recorder {
 }
 
 /// Penalty, in nats of support, for each red line a draft crosses (docs/MODEL.md).
-pub const RED_LINE_PENALTY: f64 = 10.0;
+pub(crate) const RED_LINE_PENALTY: f64 = 10.0;
 
 /// The least ln σ counted in the support (σ below 1e-300 counts as 1e-300).
 const LN_FLOOR: f64 = -690.775_527_898_213_7;
 
 /// The logistic function.
 #[inline]
-pub fn logistic(x: f64) -> f64 {
+pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
@@ -116,7 +114,7 @@ pub fn logistic(x: f64) -> f64 {
 /// Fixed-size, so saving and restoring them is one copy; entries past the
 /// scenario's parties and metrics stay 0.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sums {
+pub(crate) struct Sums {
     pub utility: [f64; MAX_PARTIES],
     pub effects: [f64; MAX_METRICS],
 }
@@ -158,7 +156,7 @@ impl Sums {
 
 /// The state of the world beside the draft text.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// Each clause's status (None: every clause open, as for a bare package).
     pub status: Option<&'a [Status]>,
     /// Event and action deltas per metric.
@@ -170,7 +168,7 @@ pub struct Context<'a> {
 /// A draft in its context, as conditions read it: each clause's option, the
 /// table's statuses (None: a bare package, nothing agreed) and the metrics.
 #[derive(Debug, Clone, Copy)]
-pub struct Draft<'a> {
+pub(crate) struct Draft<'a> {
     pub model: &'a Model,
     pub options: &'a [usize],
     pub status: Option<&'a [Status]>,
@@ -205,7 +203,7 @@ impl<'a> Draft<'a> {
 }
 
 /// The model's formulas, steps 1–5 of docs/MODEL.md, given the clause sums.
-pub fn finish(
+pub(crate) fn finish(
     model: &Model,
     sums: &Sums,
     options: &[usize],
@@ -217,7 +215,7 @@ pub fn finish(
 
 /// What is already known about a draft close to the one being evaluated.
 #[derive(Debug, Clone, Copy)]
-pub enum Hint<'a> {
+pub(crate) enum Hint<'a> {
     /// Nothing: every condition is evaluated.
     None,
     /// The evaluation of a draft that differs only in this clause's option.
@@ -285,7 +283,7 @@ fn ones(mut bits: u64) -> impl Iterator<Item = usize> {
 /// [`finish`] given what is known about a nearby draft (see [`Hint`]).
 /// Conditions the difference cannot reach keep their truth from the hint;
 /// the result is identical to [`finish`].
-pub fn finish_with(
+pub(crate) fn finish_with(
     model: &Model,
     sums: &Sums,
     options: &[usize],
@@ -300,7 +298,7 @@ pub fn finish_with(
 
 /// [`finish_with`] into an evaluation that is overwritten, so a caller
 /// trying many drafts reuses one (the hot path of the mediator's revisions).
-pub fn finish_into(
+pub(crate) fn finish_into(
     model: &Model,
     sums: &Sums,
     options: &[usize],
