@@ -259,8 +259,9 @@ fn stance(
             stance,
         };
         // The engine decides what is legal (linkage, strikability...); a
-        // stance the seat already holds stands as it is.
-        if game.stance(party, clause) == Some(stance) || game.check(&action).is_ok() {
+        // stance the seat already holds stands as it is. It is the seat's
+        // turn, so the clause's own terms are all `check` would add.
+        if game.stance(party, clause) == Some(stance) || game.stance_open(clause, stance).is_ok() {
             let reason = match crossed {
                 Some(line) => Reason::RedLine { clause, line },
                 None => Reason::Gain {
@@ -298,7 +299,9 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     let weights = &model.parties[party].weights;
     let mut best: Option<(usize, f64)> = None;
     for (i, a) in model.actions.iter().enumerate() {
-        if game.check(&Action::Diplomacy { party, action: i }).is_err() {
+        // Called only before the seat's action of this turn, in its turn: the
+        // action's own terms are all `check` would add.
+        if game.diplomacy_open(party, i).is_err() {
             continue;
         }
         let mut value: f64 = a.effects.iter().map(|&(m, d)| weights[m] * d).sum();

@@ -530,6 +530,7 @@ impl Game {
     /// Whether a stance on `clause` is open to whoever's turn it is, as far as
     /// the clause goes: open, the wording exists and is not the draft's, the
     /// clause strikable, and linkage kept.
+    #[inline]
     pub fn stance_open(&self, clause: usize, stance: Stance) -> Result<(), ActionError> {
         let m = &*self.model;
         let Some(cm) = m.clauses.get(clause) else {
@@ -561,6 +562,7 @@ impl Game {
     /// Whether diplomatic action `action` is open to `party` by its own terms
     /// (who may take it, from which round, how often); [`Game::check`] adds
     /// whose turn it is and one action a turn.
+    #[inline]
     pub fn diplomacy_open(&self, party: usize, action: usize) -> Result<(), ActionError> {
         let Some(a) = self.model.actions.get(action) else {
             return Err(ActionError::NoSuchAction { action });
@@ -580,6 +582,7 @@ impl Game {
     }
 
     /// Whether the rules let `party` walk out in this round.
+    #[inline]
     pub fn may_walk_out(&self, party: usize) -> Result<(), ActionError> {
         let rules = &self.model.rules;
         let bar = if !rules.walkout_allowed {
