@@ -1,5 +1,6 @@
 //! backchannel: a terminal negotiation simulator.
 //!
+//! - [`core`]: the compiled model both `scenario` and `engine` depend on.
 //! - [`scenario`]: the RON schema, loading and validation.
 //! - [`engine`]: the pure, deterministic game.
 //! - [`ai`]: the AI negotiators.
@@ -14,6 +15,7 @@
 pub mod ai;
 pub mod analysis;
 pub mod cli;
+pub mod core;
 pub mod engine;
 pub mod report;
 pub mod runner;

@@ -135,10 +135,11 @@ impl Save {
                 message,
             })?);
         }
+        let names = Arc::clone(&model);
         Game::replay(model, self.seed, &actions).map_err(|(index, e)| SaveError::Action {
             file: file.into(),
             index,
-            message: format!("illegal at this point of the game: {e}"),
+            message: format!("illegal at this point of the game: {}", e.describe(&names)),
         })
     }
 

@@ -2,8 +2,8 @@
 //! value for every clause option, and which clauses its red lines mention.
 //! Built once per scenario and shared, so a decision is table look-ups.
 
-use crate::engine::score::holds;
-use crate::scenario::model::{Cond, MAX_VARIANTS, Model};
+use crate::core::Facts;
+use crate::core::model::{MAX_VARIANTS, Model};
 
 /// What a party makes of a clause at its current wording, before the
 /// threshold of the moment is applied: everything a stance needs from the
@@ -33,7 +33,6 @@ pub struct Brain {
     /// `lines[c]`: (party, red line) pairs whose condition mentions clause c.
     lines: Vec<Vec<(usize, usize)>>,
     total: usize,
-    linked: Vec<bool>,
     /// Per clause whose red lines read no metric and no status: where its
     /// assessments start in a seat's table, and the other clauses those red
     /// lines read (with the stride of each in the table). What a party makes
@@ -89,20 +88,11 @@ impl Brain {
         for (p, party) in model.parties.iter().enumerate() {
             for (l, cond) in party.red_lines.iter().enumerate() {
                 let mut mentioned = Vec::new();
-                clauses_of(cond, &mut mentioned);
+                cond.each_clause(&mut |c| mentioned.push(c));
                 mentioned.sort_unstable();
                 mentioned.dedup();
                 for c in mentioned {
                     lines[c].push((p, l));
-                }
-            }
-        }
-        let mut linked = vec![false; model.clauses.len()];
-        for (c, clause) in model.clauses.iter().enumerate() {
-            for opt in &clause.options {
-                for l in opt.requires.iter().chain(&opt.excludes) {
-                    linked[c] = true;
-                    linked[l.clause] = true;
                 }
             }
         }
@@ -135,7 +125,6 @@ impl Brain {
             }
         }
         Brain {
-            linked,
             parties: np,
             offset,
             value,
@@ -337,17 +326,17 @@ impl Brain {
         options: &[usize],
         metrics: &[f64],
     ) -> Option<(usize, usize)> {
-        self.lines[c].iter().copied().find(|&(q, l)| {
-            whose(q)
-                && holds_with(
-                    model,
-                    &model.parties[q].red_lines[l],
-                    options,
-                    c,
-                    o,
-                    metrics,
-                )
-        })
+        let facts = Swapped {
+            model,
+            options,
+            clause: c,
+            option: o,
+            metrics,
+        };
+        self.lines[c]
+            .iter()
+            .copied()
+            .find(|&(q, l)| whose(q) && model.parties[q].red_lines[l].holds(&facts))
     }
 
     /// Whether party p's red line `line` is held by clause c at option o alone
@@ -356,14 +345,14 @@ impl Brain {
         self.lines[c]
             .iter()
             .filter(|&&(q, _)| q == p)
-            .find(|&&(_, l)| local(model, &model.parties[p].red_lines[l], c, o))
+            .find(|&&(_, l)| {
+                model.parties[p].red_lines[l].holds(&Local {
+                    model,
+                    clause: c,
+                    option: o,
+                })
+            })
             .map(|&(_, l)| l)
-    }
-
-    /// Whether clause c's options take part in any linkage rule.
-    #[inline]
-    pub fn linked(&self, c: usize) -> bool {
-        self.linked[c]
     }
 
     /// Whether any red line mentions clause c.
@@ -373,51 +362,62 @@ impl Brain {
     }
 }
 
-fn clauses_of(cond: &Cond, out: &mut Vec<usize>) {
-    match cond {
-        Cond::Option(c, _) | Cond::Struck(c) | Cond::Present(c) | Cond::Agreed(c) => out.push(*c),
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| clauses_of(c, out)),
-        Cond::Not(c) => clauses_of(c, out),
-        Cond::MetricBelow(..) | Cond::MetricAbove(..) | Cond::Always => {}
+/// The draft as it is, with clause `clause` read at `option` (no copy), as a
+/// party weighs a wording: nothing is agreed yet, metrics as they are now.
+struct Swapped<'a> {
+    model: &'a Model,
+    options: &'a [usize],
+    clause: usize,
+    option: usize,
+    metrics: &'a [f64],
+}
+
+impl Facts for Swapped<'_> {
+    #[inline]
+    fn option(&self, c: usize) -> Option<usize> {
+        Some(if c == self.clause {
+            self.option
+        } else {
+            self.options[c]
+        })
+    }
+    #[inline]
+    fn struck(&self, c: usize) -> usize {
+        self.model.clauses[c].struck()
+    }
+    #[inline]
+    fn agreed(&self, _: usize) -> bool {
+        false
+    }
+    #[inline]
+    fn metric(&self, m: usize) -> f64 {
+        self.metrics[m]
     }
 }
 
-/// [`holds`] with clause `sc` read as option `so`, without copying the draft.
-fn holds_with(
-    model: &Model,
-    cond: &Cond,
-    options: &[usize],
-    sc: usize,
-    so: usize,
-    metrics: &[f64],
-) -> bool {
-    let opt = |c: usize| if c == sc { so } else { options[c] };
-    match cond {
-        Cond::Option(c, o) => opt(*c) == *o,
-        Cond::Struck(c) => opt(*c) == model.clauses[*c].struck(),
-        Cond::Present(c) => opt(*c) != model.clauses[*c].struck(),
-        Cond::All(cs) => cs
-            .iter()
-            .all(|c| holds_with(model, c, options, sc, so, metrics)),
-        Cond::Any(cs) => cs
-            .iter()
-            .any(|c| holds_with(model, c, options, sc, so, metrics)),
-        Cond::Not(c) => !holds_with(model, c, options, sc, so, metrics),
-        // Agreement is about the table, metrics about the world: read as they are now.
-        other => holds(model, other, options, None, metrics),
-    }
+/// Only clause `clause`'s atoms, read at `option`: atoms about anything else
+/// (other clauses, agreement, metrics) read as false.
+struct Local<'a> {
+    model: &'a Model,
+    clause: usize,
+    option: usize,
 }
 
-/// A condition with only clause `sc`'s atoms read (as option `so`); atoms about
-/// anything else read as false.
-fn local(model: &Model, cond: &Cond, sc: usize, so: usize) -> bool {
-    match cond {
-        Cond::Option(c, o) => *c == sc && so == *o,
-        Cond::Struck(c) => *c == sc && so == model.clauses[*c].struck(),
-        Cond::Present(c) => *c == sc && so != model.clauses[*c].struck(),
-        Cond::All(cs) => cs.iter().all(|c| local(model, c, sc, so)),
-        Cond::Any(cs) => cs.iter().any(|c| local(model, c, sc, so)),
-        Cond::Not(c) => !local(model, c, sc, so),
-        _ => false,
+impl Facts for Local<'_> {
+    #[inline]
+    fn option(&self, c: usize) -> Option<usize> {
+        (c == self.clause).then_some(self.option)
+    }
+    #[inline]
+    fn struck(&self, c: usize) -> usize {
+        self.model.clauses[c].struck()
+    }
+    #[inline]
+    fn agreed(&self, _: usize) -> bool {
+        false
+    }
+    #[inline]
+    fn metric(&self, _: usize) -> f64 {
+        f64::NAN
     }
 }

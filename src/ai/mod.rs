@@ -11,9 +11,9 @@ pub mod reason;
 pub use brain::{Assessment, Brain, View};
 pub use reason::{Reason, render};
 
-use crate::engine::{Action, Event, Game, Phase, Stance};
-use crate::scenario::Model;
-use crate::scenario::schema::Personality;
+use crate::core::Model;
+use crate::core::schema::Personality;
+use crate::engine::{Action, Event, Game, Phase, Stance, falls_on};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -197,7 +197,7 @@ pub fn plan_turn_into(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng, out: &mu
             out.push(d);
         }
     }
-    if let Some(d) = call_vote(game, model, seat) {
+    if let Some(d) = call_vote(game, seat) {
         out.push(d);
         return;
     }
@@ -258,10 +258,10 @@ fn stance(
             clause,
             stance,
         };
-        if game.stance(party, clause) == Some(stance)
-            || !seat.brain.linked(clause)
-            || game.check(&action).is_ok()
-        {
+        // The engine decides what is legal (linkage, strikability...); a
+        // stance the seat already holds stands as it is. It is the seat's
+        // turn, so the clause's own terms are all `check` would add.
+        if game.stance(party, clause) == Some(stance) || game.stance_open(clause, stance).is_ok() {
             let reason = match crossed {
                 Some(line) => Reason::RedLine { clause, line },
                 None => Reason::Gain {
@@ -293,30 +293,21 @@ fn stance(
 
 /// The diplomatic action worth most to the party, if any is worth anything.
 fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
-    use crate::scenario::model::TargetModel;
     let party = seat.party;
     let coop = seat.params.cooperation;
     let np = model.parties.len();
     let weights = &model.parties[party].weights;
     let mut best: Option<(usize, f64)> = None;
     for (i, a) in model.actions.iter().enumerate() {
-        if !a.parties[party]
-            || game.round() < a.from_round
-            || (a.limit > 0 && game.uses(party, i) >= a.limit)
-        {
+        // Called only before the seat's action of this turn, in its turn: the
+        // action's own terms are all `check` would add.
+        if game.diplomacy_open(party, i).is_err() {
             continue;
         }
         let mut value: f64 = a.effects.iter().map(|&(m, d)| weights[m] * d).sum();
         for &(target, d) in &a.shifts {
             for q in 0..np {
-                let hit = match target {
-                    TargetModel::Actor => q == party,
-                    TargetModel::Allies => model.parties[party].allies.contains(&q),
-                    TargetModel::Others => q != party,
-                    TargetModel::All => true,
-                    TargetModel::Party(t) => q == t,
-                };
-                if !hit {
+                if !falls_on(model, target, party, q) {
                     continue;
                 }
                 if q == party {
@@ -350,13 +341,13 @@ fn called_this_turn(game: &Game, party: usize) -> bool {
     false
 }
 
-fn call_vote(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
+fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
     let eval = game.evaluation();
     let vote_at = seat.params.vote_at;
     if vote_at <= 0.0
         || eval.likelihood < vote_at
-        || game.votes_called(party) >= model.rules.votes_per_party
+        || game.check(&Action::CallVote { party }).is_err()
         || eval.crossed[party].is_some()
         || eval.utility[party] - eval.reservation[party] + slack(game, &seat.params) < 0.0
         || called_this_turn(game, party)
@@ -373,11 +364,9 @@ fn call_vote(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
 }
 
 fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
-    let model = &**game.model();
     let below = seat.params.walkout_below;
     let party = seat.party;
-    if below <= 0.0 || !model.rules.walkout_allowed || game.round() < model.rules.walkout_from_round
-    {
+    if below <= 0.0 || game.check(&Action::WalkOut { party }).is_err() {
         return None;
     }
     let now = game.evaluation().acceptance[party];

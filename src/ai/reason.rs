@@ -1,8 +1,8 @@
 //! Why an AI seat did what it did, as data. Rendering to words happens only
 //! when someone reads it (a transcript, the TUI's news ticker), never in a sweep.
 
+use crate::core::Model;
 use crate::engine::{Action, Stance};
-use crate::scenario::Model;
 use std::fmt::Write;
 
 /// The reason behind one decision.

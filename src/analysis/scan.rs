@@ -2,7 +2,7 @@
 
 use super::enumerate::Leaf;
 use super::space::{Space, eps};
-use crate::engine::score::{Package, holds};
+use crate::engine::score::{Draft, Package};
 use crate::scenario::model::MAX_METRICS;
 
 /// Call a method generic over the party count with the space's party count.
@@ -126,12 +126,18 @@ impl Space<'_> {
                     }
                     if !near {
                         let options = self.package_of(leaf, i);
+                        let draft = Draft {
+                            model: self.model,
+                            options: &options,
+                            status: None,
+                            metrics: &metrics,
+                        };
                         let crossed = (0..NP).any(|p| {
                             leaf.residual[p]
                                 && self.model.parties[p]
                                     .red_lines
                                     .iter()
-                                    .any(|c| holds(self.model, c, &options, None, &metrics))
+                                    .any(|c| draft.holds(c))
                         });
                         if crossed {
                             continue;

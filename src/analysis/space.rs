@@ -13,7 +13,7 @@
 //! range before the parties' weights apply. The table therefore keeps metric
 //! sums apart and the scan applies clamp and weights per package (a few flops).
 
-use crate::scenario::model::{Cond, Link, MAX_PARTIES, Model};
+use crate::scenario::model::{Cond, MAX_PARTIES, Model};
 use crate::scenario::schema::MetricKind;
 
 /// Largest tail table (entries).
@@ -137,12 +137,7 @@ pub struct Space<'m> {
 }
 
 fn cond_clauses(cond: &Cond, out: &mut Vec<usize>) {
-    match cond {
-        Cond::Option(c, _) | Cond::Struck(c) | Cond::Present(c) | Cond::Agreed(c) => out.push(*c),
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| cond_clauses(c, out)),
-        Cond::Not(c) => cond_clauses(c, out),
-        Cond::MetricBelow(..) | Cond::MetricAbove(..) | Cond::Always => {}
-    }
+    cond.each_clause(&mut |c| out.push(c));
 }
 
 fn cond_metrics(cond: &Cond, out: &mut Vec<(usize, f64)>) {
@@ -197,22 +192,11 @@ pub fn tri(model: &Model, cond: &Cond, options: &[usize], assigned: &[bool]) -> 
     }
 }
 
-/// Does a linkage reference hold?
-#[inline]
-pub fn link_holds(model: &Model, l: &Link, options: &[usize]) -> bool {
-    match l.variant {
-        Some(v) => options[l.clause] == v,
-        None => options[l.clause] != model.clauses[l.clause].struck(),
-    }
-}
-
-/// Does clause `c`'s option stand with the rest of the package (as
-/// `Model::clause_linkage`, without building a message)?
+/// Does clause `c`'s option stand with the rest of the package
+/// ([`Model::clause_linkage`])?
 #[inline]
 pub fn clause_ok(model: &Model, options: &[usize], c: usize) -> bool {
-    let opt = &model.clauses[c].options[options[c]];
-    opt.requires.iter().all(|l| link_holds(model, l, options))
-        && !opt.excludes.iter().any(|l| link_holds(model, l, options))
+    model.clause_linkage(options, c).is_none()
 }
 
 impl<'m> Space<'m> {

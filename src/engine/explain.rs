@@ -3,8 +3,8 @@
 
 use super::game::{Game, LedgerEntry, Moved, Source};
 use super::score::{Cause, Recorder, Sums, Target, finish};
-use crate::scenario::model::Model;
-use crate::scenario::schema::MetricKind;
+use crate::core::model::Model;
+use crate::core::schema::MetricKind;
 
 /// One line of a breakdown.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ impl Breakdown {
 }
 
 /// Describe a cause in plain words.
-pub fn describe(model: &Model, cause: Cause) -> String {
+pub(crate) fn describe(model: &Model, cause: Cause) -> String {
     let s = &model.scenario;
     match cause {
         Cause::Initial => "starting value".into(),
@@ -52,7 +52,6 @@ pub fn describe(model: &Model, cause: Cause) -> String {
             )
         }
         Cause::Combination(i) => format!("combination: {}", s.combinations[i].description),
-        Cause::Ledger => "events and actions".into(),
         Cause::Weight { metric } => format!("weight on {}", s.metrics[metric].name),
         Cause::Divergence => "allies' acceptance diverging".into(),
         Cause::Clamp => "held within the metric's range".into(),
@@ -60,7 +59,7 @@ pub fn describe(model: &Model, cause: Cause) -> String {
 }
 
 /// Describe a ledger entry's source.
-pub fn describe_source(model: &Model, source: Source) -> String {
+pub(crate) fn describe_source(model: &Model, source: Source) -> String {
     let s = &model.scenario;
     match source {
         Source::Event(e) => format!("event: {}", s.events[e].title),

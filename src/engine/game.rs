@@ -4,12 +4,12 @@
 //! files, no clock. Every random draw comes from one ChaCha8 stream seeded by
 //! the game's seed, so a replay of the same log reaches the same state.
 
-use super::action::{Action, ActionError, Ending, Event, Stance};
+use super::action::{Action, ActionError, Ending, Event, Stance, Unavailable, WalkoutBar};
 use super::score::{
-    Context, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into, finish_with,
-    holds, settle, weigh_into,
+    Context, Draft, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into,
+    finish_with, settle, weigh_into,
 };
-use crate::scenario::model::{Model, TargetModel, TriggerModel};
+use crate::core::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -273,11 +273,21 @@ impl Game {
         self.fired[e]
     }
     /// The context the model evaluates the draft in.
-    pub fn context(&self) -> Context<'_> {
+    pub(crate) fn context(&self) -> Context<'_> {
         Context {
             status: Some(&self.status),
             base: &self.base,
             reservation: &self.reservation,
+        }
+    }
+
+    /// The draft as conditions read it: wordings, statuses and metrics now.
+    pub(crate) fn draft(&self) -> Draft<'_> {
+        Draft {
+            model: &self.model,
+            options: &self.options,
+            status: Some(&self.status),
+            metrics: &self.eval.metrics,
         }
     }
 
@@ -447,128 +457,61 @@ impl Game {
     }
 
     /// Refuse an illegal action with the reason; never changes the state.
+    /// The one place the rules of the table are written: the AI, the TUI and
+    /// bots ask here (or through the narrower queries below, which this uses).
     pub fn check(&self, action: &Action) -> Result<(), ActionError> {
         let m = &*self.model;
-        let name = |p: usize| m.party_short(p).to_string();
         if let Phase::Over(_) = self.phase {
             return Err(ActionError::GameOver);
         }
-        if let Some(p) = action.party()
-            && p >= m.parties.len()
+        if let Some(party) = action.party()
+            && party >= m.parties.len()
         {
-            return Err(ActionError::NoSuchParty(p));
+            return Err(ActionError::NoSuchParty { party });
         }
         if let Phase::Vote { voters, next, .. } = &self.phase {
             let voter = voters[*next];
             return match *action {
                 Action::Vote { party, sign } if party == voter => {
                     if let (true, Some(line)) = (sign, self.eval.crossed[party]) {
-                        Err(ActionError::RedLine {
-                            party: name(party),
-                            line: m.scenario.parties[party].red_lines[line].text.clone(),
-                        })
+                        Err(ActionError::RedLine { party, line })
                     } else {
                         Ok(())
                     }
                 }
-                Action::Vote { party, .. } => Err(ActionError::NotYourTurn {
-                    party: name(party),
-                    turn: name(voter),
-                }),
-                _ => Err(ActionError::VoteUnderWay(name(voter))),
+                Action::Vote { party, .. } => Err(ActionError::NotYourTurn { party, turn: voter }),
+                _ => Err(ActionError::VoteUnderWay { voter }),
             };
         }
         let turn = m.rules.turn_order[self.turn];
-        if let Some(p) = action.party()
-            && p != turn
+        if let Some(party) = action.party()
+            && party != turn
         {
-            return Err(ActionError::NotYourTurn {
-                party: name(p),
-                turn: name(turn),
-            });
+            return Err(ActionError::NotYourTurn { party, turn });
         }
         match *action {
-            Action::Stance { clause, stance, .. } => {
-                if clause >= m.clauses.len() {
-                    return Err(ActionError::NoSuchClause(clause));
-                }
-                let cid = || m.scenario.clauses[clause].id.clone();
-                if self.status[clause] != Status::Open {
-                    return Err(ActionError::ClauseClosed(cid()));
-                }
-                let proposed = match stance {
-                    Stance::Propose(v) if v >= m.clauses[clause].variants => {
-                        return Err(ActionError::NoSuchVariant(v));
-                    }
-                    Stance::Propose(v) if v == self.options[clause] => {
-                        return Err(ActionError::AlreadyDrafted);
-                    }
-                    Stance::Propose(v) => v,
-                    Stance::Strike if !m.clauses[clause].strikable => {
-                        return Err(ActionError::NotStrikable(cid()));
-                    }
-                    Stance::Strike => m.clauses[clause].struck(),
-                    Stance::Accept | Stance::Reject => return Ok(()),
-                };
-                // Linkage is checked on a scratch copy only when the clause is linked at all.
-                let linked = !m.clauses[clause].linked_from.is_empty()
-                    || m.clauses[clause].options[proposed].requires.len()
-                        + m.clauses[clause].options[proposed].excludes.len()
-                        > 0;
-                if linked && let Some(why) = m.linkage_with(&self.options, clause, proposed) {
-                    return Err(ActionError::Linkage(why));
-                }
-                Ok(())
-            }
+            Action::Stance { clause, stance, .. } => self.stance_open(clause, stance),
             Action::Diplomacy { party, action } => {
-                let Some(a) = m.actions.get(action) else {
-                    return Err(ActionError::NoSuchAction(action));
-                };
-                let unavailable = |why: String| ActionError::ActionUnavailable {
-                    party: name(party),
-                    action: m.scenario.actions[action].name.clone(),
-                    why,
-                };
+                if action >= m.actions.len() {
+                    return Err(ActionError::NoSuchAction { action });
+                }
                 if self.acted {
-                    return Err(ActionError::ActionTaken(name(party)));
+                    return Err(ActionError::ActionTaken { party });
                 }
-                if !a.parties[party] {
-                    return Err(unavailable("it is not open to this party".into()));
-                }
-                if self.round < a.from_round {
-                    return Err(unavailable(format!("not before round {}", a.from_round)));
-                }
-                if a.limit > 0 && self.uses(party, action) >= a.limit {
-                    return Err(unavailable(format!(
-                        "already taken {} time(s), the limit",
-                        a.limit
-                    )));
-                }
-                Ok(())
+                self.diplomacy_open(party, action)
             }
             Action::CallVote { party } => {
                 if self.votes_called[party] >= m.rules.votes_per_party {
-                    return Err(ActionError::NoVotesLeft(name(party)));
+                    return Err(ActionError::NoVotesLeft { party });
                 }
                 Ok(())
             }
             Action::Vote { .. } => Err(ActionError::NoVote),
-            Action::WalkOut { .. } => {
-                if !m.rules.walkout_allowed {
-                    Err(ActionError::WalkoutNotAllowed("in this scenario".into()))
-                } else if self.round < m.rules.walkout_from_round {
-                    Err(ActionError::WalkoutNotAllowed(format!(
-                        "before round {}",
-                        m.rules.walkout_from_round
-                    )))
-                } else {
-                    Ok(())
-                }
-            }
+            Action::WalkOut { party } => self.may_walk_out(party),
             Action::EndTurn { .. } => Ok(()),
             Action::Inject { event } => {
                 if event >= m.events.len() {
-                    Err(ActionError::NoSuchEvent(event))
+                    Err(ActionError::NoSuchEvent { event })
                 } else {
                     Ok(())
                 }
@@ -576,12 +519,82 @@ impl Game {
             Action::MoveDeadline { rounds } => {
                 let d = i64::from(self.deadline) + i64::from(rounds);
                 if d < i64::from(self.round) || d > 1000 {
-                    Err(ActionError::DeadlineTooEarly)
+                    Err(ActionError::DeadlineTooEarly { rounds })
                 } else {
                     Ok(())
                 }
             }
         }
+    }
+
+    /// Whether a stance on `clause` is open to whoever's turn it is, as far as
+    /// the clause goes: open, the wording exists and is not the draft's, the
+    /// clause strikable, and linkage kept.
+    #[inline]
+    pub fn stance_open(&self, clause: usize, stance: Stance) -> Result<(), ActionError> {
+        let m = &*self.model;
+        let Some(cm) = m.clauses.get(clause) else {
+            return Err(ActionError::NoSuchClause { clause });
+        };
+        if self.status[clause] != Status::Open {
+            return Err(ActionError::ClauseClosed { clause });
+        }
+        let proposed = match stance {
+            Stance::Propose(variant) if variant >= cm.variants => {
+                return Err(ActionError::NoSuchVariant { clause, variant });
+            }
+            Stance::Propose(variant) if variant == self.options[clause] => {
+                return Err(ActionError::AlreadyDrafted { clause, variant });
+            }
+            Stance::Propose(v) => v,
+            Stance::Strike if !cm.strikable => {
+                return Err(ActionError::NotStrikable { clause });
+            }
+            Stance::Strike => cm.struck(),
+            Stance::Accept | Stance::Reject => return Ok(()),
+        };
+        match m.linkage_with(&self.options, clause, proposed) {
+            Some(broken) => Err(ActionError::Linkage(broken)),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether diplomatic action `action` is open to `party` by its own terms
+    /// (who may take it, from which round, how often); [`Game::check`] adds
+    /// whose turn it is and one action a turn.
+    #[inline]
+    pub fn diplomacy_open(&self, party: usize, action: usize) -> Result<(), ActionError> {
+        let Some(a) = self.model.actions.get(action) else {
+            return Err(ActionError::NoSuchAction { action });
+        };
+        let why = if !a.parties[party] {
+            Unavailable::NotForParty
+        } else if self.round < a.from_round {
+            Unavailable::TooEarly {
+                from_round: a.from_round,
+            }
+        } else if a.limit > 0 && self.uses(party, action) >= a.limit {
+            Unavailable::Limit { limit: a.limit }
+        } else {
+            return Ok(());
+        };
+        Err(ActionError::ActionUnavailable { party, action, why })
+    }
+
+    /// Whether the rules let `party` walk out in this round.
+    #[inline]
+    pub fn may_walk_out(&self, party: usize) -> Result<(), ActionError> {
+        let rules = &self.model.rules;
+        let bar = if !rules.walkout_allowed {
+            WalkoutBar::Never
+        } else if self.round < rules.walkout_from_round {
+            WalkoutBar::TooEarly {
+                from_round: rules.walkout_from_round,
+            }
+        } else {
+            return Ok(());
+        };
+        Err(ActionError::WalkoutNotAllowed { party, bar })
     }
 
     /// Recompute the evaluation after the ledger or the statuses moved. The
@@ -628,14 +641,7 @@ impl Game {
         }
         for &(target, d) in &a.shifts {
             for p in 0..model.parties.len() {
-                let hit = match target {
-                    TargetModel::Actor => p == party,
-                    TargetModel::Allies => model.parties[party].allies.contains(&p),
-                    TargetModel::Others => p != party,
-                    TargetModel::All => true,
-                    TargetModel::Party(q) => p == q,
-                };
-                if hit {
+                if falls_on(&model, target, party, p) {
                     self.record(source, Moved::Reservation(p), d);
                 }
             }
@@ -688,13 +694,7 @@ impl Game {
                     if std::mem::take(&mut stale) {
                         self.refresh();
                     }
-                    holds(
-                        &model,
-                        c,
-                        &self.options,
-                        Some(&self.status),
-                        &self.eval.metrics,
-                    )
+                    self.draft().holds(c)
                 }
                 TriggerModel::Manual => false,
             };
@@ -804,13 +804,7 @@ impl Game {
 
         // 3. Collapse conditions.
         for (i, (cond, rounds)) in model.rules.collapse.iter().enumerate() {
-            if holds(
-                &model,
-                cond,
-                &self.options,
-                Some(&self.status),
-                &self.eval.metrics,
-            ) {
+            if self.draft().holds(cond) {
                 self.collapse_streak[i] += 1;
                 if self.collapse_streak[i] >= *rounds {
                     self.end(Ending::Collapse { condition: i });
@@ -902,5 +896,16 @@ impl Game {
             ending,
             round: self.round,
         });
+    }
+}
+
+/// Whether a shift aimed at `target` by `actor`'s diplomatic action falls on `party`.
+pub(crate) fn falls_on(model: &Model, target: TargetModel, actor: usize, party: usize) -> bool {
+    match target {
+        TargetModel::Actor => party == actor,
+        TargetModel::Allies => model.parties[actor].allies.contains(&party),
+        TargetModel::Others => party != actor,
+        TargetModel::All => true,
+        TargetModel::Party(q) => party == q,
     }
 }

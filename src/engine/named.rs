@@ -3,7 +3,7 @@
 //! reordering of the scenario file.
 
 use super::action::{Action, Stance};
-use crate::scenario::Model;
+use crate::core::Model;
 use serde::{Deserialize, Serialize};
 
 /// An [`Action`] written with ids. Stances are `accept`, `reject`, `strike` or

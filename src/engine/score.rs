@@ -3,15 +3,12 @@
 //! previews, the analysis and the "why" breakdowns: a [`Trace`] receives every
 //! term as it is added, and the fast paths pass [`NoTrace`].
 
-use crate::scenario::model::{Cond, MAX_METRICS, MAX_PARTIES, Model};
-
-use crate::scenario::schema::MetricKind;
+use crate::core::model::{MAX_METRICS, MAX_PARTIES, Model};
+use crate::core::schema::MetricKind;
+use crate::core::{Cond, Facts};
 use arrayvec::ArrayVec;
 
-/// Per-party numbers without heap allocation.
-pub type PartyVec<T> = ArrayVec<T, MAX_PARTIES>;
-/// Per-metric numbers without heap allocation.
-pub type MetricVec<T> = ArrayVec<T, MAX_METRICS>;
+pub use crate::core::model::{MetricVec, Package, PartyVec};
 
 /// Where a clause stands at the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -19,13 +16,6 @@ pub enum Status {
     Open,
     Agreed,
     Struck,
-}
-
-/// A draft's text: for each clause, an option index (a variant, or
-/// `clause.struck()` for the strike).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Package {
-    pub options: Vec<usize>,
 }
 
 /// Everything the model says about one draft.
@@ -61,22 +51,20 @@ impl Evaluation {
 
 /// What a term of a breakdown is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Metric(usize),
     Utility(usize),
 }
 
 /// Why a number moved.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cause {
+pub(crate) enum Cause {
     /// The metric's starting value.
     Initial,
     /// A clause at its current option.
     Clause { clause: usize, option: usize },
     /// An interaction term that is active.
     Combination(usize),
-    /// Accumulated event and action deltas (itemised by [`crate::engine::Game::ledger`]).
-    Ledger,
     /// A metric's movement valued by the party's weight.
     Weight { metric: usize },
     /// Allies' acceptance diverging (cohesion-style metrics).
@@ -86,12 +74,12 @@ pub enum Cause {
 }
 
 /// Receives the terms of the model as they are added.
-pub trait Trace {
+pub(crate) trait Trace {
     fn term(&mut self, target: Target, cause: Cause, delta: f64);
 }
 
 /// The fast path: records nothing.
-pub struct NoTrace;
+pub(crate) struct NoTrace;
 
 impl Trace for NoTrace {
     #[inline(always)]
@@ -100,7 +88,7 @@ impl Trace for NoTrace {
 
 /// Records every term.
 #[derive(Default, Debug)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub terms: Vec<(Target, Cause, f64)>,
 }
 
@@ -111,14 +99,14 @@ impl Trace for Recorder {
 }
 
 /// Penalty, in nats of support, for each red line a draft crosses (docs/MODEL.md).
-pub const RED_LINE_PENALTY: f64 = 10.0;
+pub(crate) const RED_LINE_PENALTY: f64 = 10.0;
 
 /// The least ln σ counted in the support (σ below 1e-300 counts as 1e-300).
 const LN_FLOOR: f64 = -690.775_527_898_213_7;
 
 /// The logistic function.
 #[inline]
-pub fn logistic(x: f64) -> f64 {
+pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
@@ -126,7 +114,7 @@ pub fn logistic(x: f64) -> f64 {
 /// Fixed-size, so saving and restoring them is one copy; entries past the
 /// scenario's parties and metrics stay 0.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sums {
+pub(crate) struct Sums {
     pub utility: [f64; MAX_PARTIES],
     pub effects: [f64; MAX_METRICS],
 }
@@ -168,7 +156,7 @@ impl Sums {
 
 /// The state of the world beside the draft text.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// Each clause's status (None: every clause open, as for a bare package).
     pub status: Option<&'a [Status]>,
     /// Event and action deltas per metric.
@@ -177,30 +165,45 @@ pub struct Context<'a> {
     pub reservation: &'a [f64],
 }
 
-/// Evaluate a condition on a draft.
-pub fn holds(
-    model: &Model,
-    cond: &Cond,
-    options: &[usize],
-    status: Option<&[Status]>,
-    metrics: &[f64],
-) -> bool {
-    match cond {
-        Cond::Option(c, o) => options[*c] == *o,
-        Cond::Struck(c) => options[*c] == model.clauses[*c].struck(),
-        Cond::Present(c) => options[*c] != model.clauses[*c].struck(),
-        Cond::Agreed(c) => status.is_some_and(|s| s[*c] == Status::Agreed),
-        Cond::MetricBelow(m, v) => metrics[*m] < *v,
-        Cond::MetricAbove(m, v) => metrics[*m] > *v,
-        Cond::All(cs) => cs.iter().all(|c| holds(model, c, options, status, metrics)),
-        Cond::Any(cs) => cs.iter().any(|c| holds(model, c, options, status, metrics)),
-        Cond::Not(c) => !holds(model, c, options, status, metrics),
-        Cond::Always => true,
+/// A draft in its context, as conditions read it: each clause's option, the
+/// table's statuses (None: a bare package, nothing agreed) and the metrics.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Draft<'a> {
+    pub model: &'a Model,
+    pub options: &'a [usize],
+    pub status: Option<&'a [Status]>,
+    pub metrics: &'a [f64],
+}
+
+impl Facts for Draft<'_> {
+    #[inline]
+    fn option(&self, clause: usize) -> Option<usize> {
+        Some(self.options[clause])
+    }
+    #[inline]
+    fn struck(&self, clause: usize) -> usize {
+        self.model.clauses[clause].struck()
+    }
+    #[inline]
+    fn agreed(&self, clause: usize) -> bool {
+        self.status.is_some_and(|s| s[clause] == Status::Agreed)
+    }
+    #[inline]
+    fn metric(&self, metric: usize) -> f64 {
+        self.metrics[metric]
+    }
+}
+
+impl<'a> Draft<'a> {
+    /// Whether `cond` holds on this draft.
+    #[inline]
+    pub fn holds(&self, cond: &Cond) -> bool {
+        cond.holds(self)
     }
 }
 
 /// The model's formulas, steps 1–5 of docs/MODEL.md, given the clause sums.
-pub fn finish(
+pub(crate) fn finish(
     model: &Model,
     sums: &Sums,
     options: &[usize],
@@ -212,7 +215,7 @@ pub fn finish(
 
 /// What is already known about a draft close to the one being evaluated.
 #[derive(Debug, Clone, Copy)]
-pub enum Hint<'a> {
+pub(crate) enum Hint<'a> {
     /// Nothing: every condition is evaluated.
     None,
     /// The evaluation of a draft that differs only in this clause's option.
@@ -280,7 +283,7 @@ fn ones(mut bits: u64) -> impl Iterator<Item = usize> {
 /// [`finish`] given what is known about a nearby draft (see [`Hint`]).
 /// Conditions the difference cannot reach keep their truth from the hint;
 /// the result is identical to [`finish`].
-pub fn finish_with(
+pub(crate) fn finish_with(
     model: &Model,
     sums: &Sums,
     options: &[usize],
@@ -295,7 +298,7 @@ pub fn finish_with(
 
 /// [`finish_with`] into an evaluation that is overwritten, so a caller
 /// trying many drafts reuses one (the hot path of the mediator's revisions).
-pub fn finish_into(
+pub(crate) fn finish_into(
     model: &Model,
     sums: &Sums,
     options: &[usize],
@@ -354,7 +357,14 @@ pub(crate) fn weigh_into(
 
     // Step 1: combinations add utility and effects.
     let recheck = hint.recheck(model);
-    let comb_holds = |i: usize| holds(model, &model.combinations[i].when, options, ctx.status, &[]);
+    // Combinations read wordings and statuses, never metrics.
+    let draft = Draft {
+        model,
+        options,
+        status: ctx.status,
+        metrics: &[],
+    };
+    let comb_holds = |i: usize| draft.holds(&model.combinations[i].when);
     *active = match &recheck {
         None => {
             (0..model.combinations.len()).fold(0u64, |bits, i| bits | u64::from(comb_holds(i)) << i)
@@ -401,15 +411,8 @@ pub(crate) fn weigh_into(
     }
 
     // Step 3: red lines, acceptance, and the mediator's support.
-    let line_holds = |p: usize, j: usize| {
-        holds(
-            model,
-            &model.parties[p].red_lines[j],
-            options,
-            ctx.status,
-            metrics,
-        )
-    };
+    let draft = Draft { metrics, ..draft };
+    let line_holds = |p: usize, j: usize| draft.holds(&model.parties[p].red_lines[j]);
     match recheck {
         None => {
             for (p, party) in model.parties.iter().enumerate() {
@@ -482,28 +485,6 @@ pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation
 }
 
 impl Model {
-    /// The draft as the scenario writes it.
-    pub fn initial_package(&self) -> Package {
-        Package {
-            options: self.clauses.iter().map(|c| c.initial).collect(),
-        }
-    }
-
-    /// The initial draft with substitutions: `(clause id, variant id or "struck")`.
-    pub fn package(&self, changes: &[(&str, &str)]) -> Result<Package, String> {
-        let mut pkg = self.initial_package();
-        for (clause, variant) in changes {
-            let c = self
-                .clause_index(clause)
-                .ok_or_else(|| format!("unknown clause '{clause}'"))?;
-            let o = self
-                .option_index(c, variant)
-                .ok_or_else(|| format!("clause '{clause}' has no variant '{variant}'"))?;
-            pkg.options[c] = o;
-        }
-        Ok(pkg)
-    }
-
     /// Reservation values as the scenario writes them.
     pub fn reservations(&self) -> PartyVec<f64> {
         self.parties.iter().map(|p| p.reservation).collect()
@@ -530,61 +511,5 @@ impl Model {
     /// Would party `p` sign this package (no red line, U_p ≥ R_p)?
     pub fn would_sign(&self, pkg: &Package, p: usize) -> bool {
         self.evaluate(pkg).would_sign(p)
-    }
-
-    /// The first linkage rule a draft breaks: (clause index, plain words).
-    pub fn linkage_problem(&self, options: &[usize]) -> Option<(usize, String)> {
-        (0..self.clauses.len()).find_map(|c| self.clause_linkage(options, c).map(|m| (c, m)))
-    }
-
-    /// The linkage rule that setting clause `c` to `option` would break in
-    /// `options` (only `c`'s own links and the clauses linking to `c` can break).
-    pub fn linkage_with(&self, options: &[usize], c: usize, option: usize) -> Option<String> {
-        let at = |x: usize| if x == c { option } else { options[x] };
-        self.linkage_at(&at, c).or_else(|| {
-            self.clauses[c]
-                .linked_from
-                .iter()
-                .find_map(|&d| self.linkage_at(&at, d))
-        })
-    }
-
-    /// Whether clause `c`'s current option stands with the rest of the draft.
-    pub fn clause_linkage(&self, options: &[usize], c: usize) -> Option<String> {
-        self.linkage_at(&|x| options[x], c)
-    }
-
-    /// Linkage of clause `c` with each clause's option given by `at`.
-    fn linkage_at(&self, at: &impl Fn(usize) -> usize, c: usize) -> Option<String> {
-        let link_holds = |l: &crate::scenario::model::Link| match l.variant {
-            Some(v) => at(l.clause) == v,
-            None => at(l.clause) != self.clauses[l.clause].struck(),
-        };
-        let opt = &self.clauses[c].options[at(c)];
-        let broken = opt
-            .requires
-            .iter()
-            .find(|l| !link_holds(l))
-            .map(|l| ("requires", l))
-            .or_else(|| {
-                opt.excludes
-                    .iter()
-                    .find(|l| link_holds(l))
-                    .map(|l| ("cannot stand beside", l))
-            })?;
-        let (verb, l) = broken;
-        let what = match l.variant {
-            Some(v) => format!(
-                "{} worded as '{}'",
-                self.scenario.clauses[l.clause].id,
-                self.option_label(l.clause, v)
-            ),
-            None => format!("{} in the draft", self.scenario.clauses[l.clause].id),
-        };
-        Some(format!(
-            "{} as '{}' {verb} {what}",
-            self.scenario.clauses[c].id,
-            self.option_label(c, at(c))
-        ))
     }
 }

@@ -2,9 +2,11 @@
 
 pub mod bundled;
 pub mod load;
-pub mod model;
-pub mod schema;
 pub mod validate;
+
+/// The compiled model and the file format live in [`crate::core`]; these
+/// paths stay for the code that names them here.
+pub use crate::core::{model, schema};
 
 pub use bundled::{BUNDLED, FLAGSHIP, bundled, open};
 pub use load::{LoadError, checksum, load_bytes, load_file, load_str, parse_ron};

@@ -805,10 +805,13 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
             scenario: s,
         };
         let initial = model.initial_package();
-        if let Some((clause, msg)) = model.linkage_problem(&initial.options) {
+        if let Some(broken) = model.linkage_problem(&initial.options) {
             out.push(Diagnostic {
-                path: format!("clauses[{clause}]"),
-                message: format!("the initial draft breaks its own linkage: {msg}"),
+                path: format!("clauses[{}]", broken.clause),
+                message: format!(
+                    "the initial draft breaks its own linkage: {}",
+                    broken.describe(&model)
+                ),
             });
             return Err(out);
         }

@@ -208,7 +208,11 @@ impl Table {
         for (i, a) in log.iter().enumerate() {
             table
                 .apply(*a, reasons.get(i).cloned().flatten())
-                .map_err(|error| ReplayError::Action { index: i, error })?;
+                .map_err(|error| ReplayError::Action {
+                    index: i,
+                    text: error.describe(table.model()),
+                    error,
+                })?;
         }
         Ok(table)
     }
@@ -409,7 +413,7 @@ impl Table {
         {
             for (at, action) in script::facilitator(&self.game, &plan, &mut self.cursor) {
                 self.decide(action, &Reason::Scripted)
-                    .map_err(|e| script_error(&plan, at, self.game.round(), &e))?;
+                    .map_err(|e| script_error(&plan, at, &self.game, &e))?;
             }
             if self.game.to_move() != Some(party) {
                 return Ok(Step::Moved);
@@ -501,6 +505,7 @@ impl Table {
             }
             Ok(d) => {
                 if let Err(e) = self.decide(d.action, &d.reason) {
+                    let e = e.describe(self.game.model());
                     let text = match &self.drivers[party] {
                         Driver::Exec(_) => {
                             format!("{name}'s bot forfeits its vote: illegal vote ({e})")
@@ -520,7 +525,7 @@ impl Table {
         if let Some(plan) = self.script.clone() {
             for (at, action) in script::turn(&self.game, party, &plan, &mut self.cursor) {
                 self.decide(action, &Reason::Scripted)
-                    .map_err(|e| script_error(&plan, at, self.game.round(), &e))?;
+                    .map_err(|e| script_error(&plan, at, &self.game, &e))?;
                 if matches!(action, Action::CallVote { .. } | Action::WalkOut { .. }) {
                     break;
                 }
@@ -541,6 +546,7 @@ impl Table {
             Ok((actions, reason)) => {
                 for action in actions {
                     if let Err(e) = self.decide(action, &reason) {
+                        let e = e.describe(self.game.model());
                         self.forfeit(
                             party,
                             format!(
@@ -576,10 +582,14 @@ impl Table {
     }
 }
 
-fn script_error(plan: &Plan, at: usize, round: u32, e: &ActionError) -> TableError {
+fn script_error(plan: &Plan, at: usize, game: &Game, e: &ActionError) -> TableError {
     TableError::Script {
         at: plan.locate(at),
-        message: format!("illegal move in round {round}: {e}"),
+        message: format!(
+            "illegal move in round {}: {}",
+            game.round(),
+            e.describe(game.model())
+        ),
     }
 }
 
@@ -587,17 +597,22 @@ fn script_error(plan: &Plan, at: usize, round: u32, e: &ActionError) -> TableErr
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReplayError {
     Seat(TableError),
-    Action { index: usize, error: ActionError },
+    Action {
+        index: usize,
+        error: ActionError,
+        /// The refusal in words.
+        text: String,
+    },
 }
 
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReplayError::Seat(e) => e.fmt(f),
-            ReplayError::Action { index, error } => {
+            ReplayError::Action { index, text, .. } => {
                 write!(
                     f,
-                    "action {index} is illegal at this point of the game: {error}"
+                    "action {index} is illegal at this point of the game: {text}"
                 )
             }
         }

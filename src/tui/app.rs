@@ -853,7 +853,7 @@ impl App {
         };
         match play.session.apply(action, None) {
             Ok(()) => self.autosave(fx),
-            Err(e) => self.status = Some(e.to_string()),
+            Err(e) => self.status = Some(e.describe(play.session.model())),
         }
     }
 

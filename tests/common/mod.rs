@@ -104,8 +104,13 @@ pub fn play(model: Arc<Model>, seed: u64, slack: f64) -> Game {
         let Some(action) = next_action(&game, slack) else {
             break;
         };
-        game.apply(action)
-            .unwrap_or_else(|e| panic!("rule played an illegal {action:?}: {e}"));
+        if let Err(e) = game.check(&action) {
+            panic!(
+                "rule played an illegal {action:?}: {}",
+                e.describe(game.model())
+            );
+        }
+        game.apply(action).expect("checked");
     }
     assert!(game.ending().is_some(), "the rule's game did not end");
     game

@@ -367,7 +367,7 @@ fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect,
             ))],
             style,
         );
-        let why = ok.map_or(a.description.clone(), |e| e.to_string());
+        let why = ok.map_or(a.description.clone(), |e| e.describe(m));
         line(
             buf,
             inner,

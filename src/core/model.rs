@@ -5,6 +5,9 @@
 //! indices for everything that is text (titles, briefs, reasons).
 
 use super::schema::{MetricKind, Scenario};
+use arrayvec::ArrayVec;
+
+pub use super::cond::{Cond, Deps};
 
 /// Most parties a scenario may have (a validation limit, also sizes the engine's arrays).
 pub const MAX_PARTIES: usize = 12;
@@ -20,6 +23,18 @@ pub const MAX_COMBINATIONS: usize = 64;
 pub const MAX_RED_LINES: usize = 64;
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Per-party numbers without heap allocation.
+pub type PartyVec<T> = ArrayVec<T, MAX_PARTIES>;
+/// Per-metric numbers without heap allocation.
+pub type MetricVec<T> = ArrayVec<T, MAX_METRICS>;
+
+/// A draft's text: for each clause, an option index (a variant, or
+/// `clause.struck()` for the strike).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Package {
+    pub options: Vec<usize>,
+}
 
 /// A validated, index-resolved scenario.
 #[derive(Debug, Clone)]
@@ -225,61 +240,6 @@ pub struct RulesModel {
     pub collapse: Vec<(Cond, u32)>,
 }
 
-/// A compiled [`super::schema::Condition`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cond {
-    Option(usize, usize),
-    Struck(usize),
-    Present(usize),
-    Agreed(usize),
-    MetricBelow(usize, f64),
-    MetricAbove(usize, f64),
-    All(Vec<Cond>),
-    Any(Vec<Cond>),
-    Not(Box<Cond>),
-    Always,
-}
-
-/// What a condition depends on, so that a one-clause change re-evaluates only
-/// the conditions it can touch.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Deps {
-    /// Bitset of the clauses the condition mentions.
-    pub clauses: Vec<u64>,
-    /// Mentions metrics or clause status, so it must always be re-evaluated.
-    pub dynamic: bool,
-}
-
-impl Deps {
-    /// The dependencies of a condition.
-    pub fn of(cond: &Cond, clauses: usize) -> Deps {
-        let mut d = Deps {
-            clauses: vec![0; clauses.div_ceil(64)],
-            dynamic: false,
-        };
-        d.add(cond);
-        d
-    }
-
-    fn add(&mut self, cond: &Cond) {
-        match cond {
-            Cond::Option(c, _) | Cond::Struck(c) | Cond::Present(c) => {
-                self.clauses[c / 64] |= 1 << (c % 64)
-            }
-            Cond::Agreed(_) | Cond::MetricBelow(..) | Cond::MetricAbove(..) => self.dynamic = true,
-            Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| self.add(c)),
-            Cond::Not(c) => self.add(c),
-            Cond::Always => {}
-        }
-    }
-
-    /// Whether a change to clause `c` can change the condition's truth.
-    #[inline]
-    pub fn touches(&self, c: usize) -> bool {
-        self.dynamic || self.clauses[c / 64] & (1 << (c % 64)) != 0
-    }
-}
-
 impl Model {
     pub fn party_count(&self) -> usize {
         self.parties.len()
@@ -361,6 +321,34 @@ impl Model {
                 known.join(", ")
             )
         })
+    }
+
+    /// A clause as a reader knows it: "point 21 (Title)".
+    pub fn clause_words(&self, clause: usize) -> String {
+        let c = &self.scenario.clauses[clause];
+        format!("point {} ({})", c.number, c.title)
+    }
+
+    /// The draft as the scenario writes it.
+    pub fn initial_package(&self) -> Package {
+        Package {
+            options: self.clauses.iter().map(|c| c.initial).collect(),
+        }
+    }
+
+    /// The initial draft with substitutions: `(clause id, variant id or "struck")`.
+    pub fn package(&self, changes: &[(&str, &str)]) -> Result<Package, String> {
+        let mut pkg = self.initial_package();
+        for (clause, variant) in changes {
+            let c = self
+                .clause_index(clause)
+                .ok_or_else(|| format!("unknown clause '{clause}'"))?;
+            let o = self
+                .option_index(c, variant)
+                .ok_or_else(|| format!("clause '{clause}' has no variant '{variant}'"))?;
+            pkg.options[c] = o;
+        }
+        Ok(pkg)
     }
 
     /// The words of collapse condition `i`, if there is one.
