@@ -116,14 +116,17 @@ pub fn stop_all() {
 /// Once, at the first bot: on SIGINT, SIGTERM, SIGHUP or SIGQUIT, kill every
 /// bot's group and exit with 128 + the signal, as the default action would.
 /// (The bots are not in our group, so a Ctrl-C at the terminal does not
-/// reach them by itself.)
+/// reach them by itself.) A signal we were started ignoring (`nohup`, a
+/// background job's SIGINT) stays ignored.
 fn watch_signals() {
     static WATCHING: OnceLock<()> = OnceLock::new();
     WATCHING.get_or_init(|| {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-        let Ok(mut signals) =
-            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        else {
+        let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+            .into_iter()
+            .filter(|&sig| !ignored(sig))
+            .collect();
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(watched) else {
             return;
         };
         let _ = std::thread::Builder::new()
@@ -135,4 +138,13 @@ fn watch_signals() {
                 }
             });
     });
+}
+
+/// Whether `sig` is ignored in this process (as inherited from its parent).
+fn ignored(sig: i32) -> bool {
+    // SAFETY: sigaction with no new action only reads the current one.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
 }
