@@ -414,9 +414,13 @@ fn a_long_reason_full_of_escape_codes_is_cut_and_the_run_completes() {
 reason = "\x1b]0;pwned\x07\x1b[2J\x1b[31m" + "A" * 200000
 for line in sys.stdin:
     msg = json.loads(line)
-    if msg["type"] == "turn":
+    if msg["type"] == "turn" and msg["round"] == 1:
         end = {"type": "end_turn", "party": msg["party"]}
         print(json.dumps({"moves": [end], "reason": reason}), flush=True)
+    elif msg["type"] == "turn":
+        # An unknown clause id the error message would quote whole.
+        move = {"type": "stance", "party": msg["party"], "clause": "c" * 200000, "stance": "accept"}
+        print(json.dumps({"moves": [move], "reason": reason}), flush=True)
     elif msg["type"] == "vote":
         print(json.dumps({"sign": False, "reason": reason}), flush=True)
 "#,

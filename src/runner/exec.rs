@@ -125,7 +125,14 @@ impl Bot {
     pub fn turn(&mut self, game: &Game) -> Result<(Vec<Action>, Reason), String> {
         let msg = state(game, self.party, "turn");
         let reply = self.ask(&msg)?;
-        let garbage = |what: String| format!("{}'s bot forfeits its turn: {what}", self.name);
+        // Bounded: an error message may quote the bot's text (an unknown id…).
+        let garbage = |what: String| {
+            format!(
+                "{}'s bot forfeits its turn: {}",
+                self.name,
+                clip(&what, MAX_REASON)
+            )
+        };
         let reason = said(&reply);
         let Some(moves) = reply.get("moves").and_then(Value::as_array) else {
             return Err(garbage(format!(
