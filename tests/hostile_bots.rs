@@ -439,6 +439,7 @@ for line in sys.stdin:
         "the reason is shown: {}",
         f.stdout
     );
+    assert!(f.stdout.contains("forfeits its turn"), "{}", f.stdout);
     let longest = f.stdout.lines().map(str::len).max().unwrap_or(0);
     assert!(longest < 4000, "a transcript line of {longest} bytes");
 }
