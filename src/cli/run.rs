@@ -38,9 +38,12 @@ pub struct RunArgs {
     /// Save the finished game (for `backchannel report`).
     #[arg(long)]
     pub save: Option<PathBuf>,
-    /// Seconds an exec: bot has to answer each request.
+    /// Seconds an exec: bot has to take each request and answer it.
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub bot_timeout: f64,
+    /// Run the commands of the script's exec: seats (a script alone never runs a program).
+    #[arg(long)]
+    pub allow_exec: bool,
 }
 
 pub fn execute(args: RunArgs) -> Result<(), CliError> {
@@ -61,9 +64,26 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
             policies[*p] = pol.clone();
         }
     }
+    let mut named = vec![false; model.parties.len()];
     for s in &args.seats {
         let (p, pol) = runner::parse_seat(&model, s).map_err(CliError::input)?;
         policies[p] = pol;
+        named[p] = true;
+    }
+    if let Some(plan) = &plan
+        && !args.allow_exec
+        && let Some((p, pol)) = plan
+            .seats
+            .iter()
+            .find(|(p, pol)| matches!(pol, Policy::Exec(_)) && !named[*p])
+    {
+        let id = &model.scenario.parties[*p].id;
+        return Err(CliError::input(format!(
+            "{}: seat {id} is '{pol}', a command the script would run; \
+             run it with --allow-exec, or give the seat on the command line \
+             (--seat {id}=exec:COMMAND, or another policy)",
+            plan.file
+        )));
     }
     if plan.is_none()
         && let Some(p) = policies.iter().position(|p| *p == Policy::Script)

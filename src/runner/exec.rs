@@ -1,91 +1,80 @@
 //! Outside programs at the table (docs/AGENT_PROTOCOL.md): one JSON object per
-//! line each way. A reader thread feeds a channel, so a bot that hangs is
-//! caught by a timeout and killed; the run never waits on it for longer.
+//! line each way. Every request has a deadline that bounds both its write and
+//! the wait for its answer, lines read are bounded in length, and the bot runs
+//! in a process group of its own that is killed whole when it is done with.
+//! A bot that hangs, floods or stops reading forfeits; the run goes on.
+
+mod pipe;
+mod process;
 
 use crate::ai::{Decision, Reason};
 use crate::engine::named::stance_name;
 use crate::engine::{Action, Game, NamedAction, Phase, Status};
+use pipe::{Incoming, Outbox, Stalled};
+use process::Group;
 use serde_json::{Map, Value, json};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
+
+pub use pipe::MAX_LINE;
+pub use process::stop_all;
 
 /// The protocol's version, sent in the hello message.
 pub const PROTOCOL: u32 = 1;
 
-/// Longest line read from a bot, in bytes.
-const MAX_LINE: usize = 1 << 20;
+/// Longest `reason` kept from a bot, in characters (the rest is cut).
+pub const MAX_REASON: usize = 500;
+
+/// How long a bot that closed its output has to exit before it is killed.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+
+/// How long a bot has to exit on its own after `end` before it is killed.
+const FINISH_GRACE: Duration = Duration::from_millis(200);
 
 /// A running bot that plays one seat.
 pub struct Bot {
     party: usize,
     name: String,
     command: String,
-    child: Option<Child>,
-    stdin: Option<ChildStdin>,
-    rx: Option<Receiver<String>>,
+    link: Option<Link>,
     timeout: Duration,
     /// Why the bot no longer plays (it then forfeits every turn).
     gone: Option<String>,
 }
 
+/// The running process and its two pipes. Dropping it kills the process group.
+struct Link {
+    group: Group,
+    outbox: Outbox,
+    inbox: Receiver<Incoming>,
+}
+
 impl Bot {
-    /// Start `command` (through `sh -c`) for `party` and send it the hello message.
+    /// Start `command` (through `sh -c`) for `party` and send it the hello
+    /// message. Never blocks: the hello is written by the bot's writer thread,
+    /// and the first request waits for it within its deadline.
     pub fn spawn(command: &str, game: &Game, party: usize, timeout: Duration) -> Bot {
         let name = game.model().party_name(party).to_string();
         let mut bot = Bot {
             party,
             name,
             command: command.to_string(),
-            child: None,
-            stdin: None,
-            rx: None,
+            link: None,
             timeout,
             gone: None,
         };
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(command);
-        // Its own process group, so stopping it stops whatever it started too.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let spawned = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn();
-        match spawned {
+        match Group::spawn(command) {
             Err(e) => bot.gone = Some(format!("could not be started ({e})")),
-            Ok(mut child) => {
-                // Bounded: a bot that floods its output blocks instead of filling memory.
-                let (tx, rx) = sync_channel(16);
-                if let Some(out) = child.stdout.take() {
-                    std::thread::spawn(move || {
-                        let mut reader = BufReader::new(out);
-                        loop {
-                            let mut line = Vec::new();
-                            match std::io::Read::take(&mut reader, MAX_LINE as u64)
-                                .read_until(b'\n', &mut line)
-                            {
-                                Ok(0) | Err(_) => break,
-                                Ok(_) => {
-                                    let text = String::from_utf8_lossy(&line).trim().to_string();
-                                    if text.is_empty() {
-                                        continue;
-                                    }
-                                    if tx.send(text).is_err() {
-                                        break;
-                                    }
-                                }
-                            }
-                        }
-                    });
+            Ok((group, stdin, stdout)) => {
+                bot.link = Some(Link {
+                    group,
+                    outbox: Outbox::new(stdin),
+                    inbox: pipe::read_lines(stdout),
+                });
+                if let Some(link) = &bot.link {
+                    // Refused only by a bot already gone: the first request says how.
+                    let _ = link.outbox.post(line_of(&hello(game, party)));
                 }
-                bot.stdin = child.stdin.take();
-                bot.child = Some(child);
-                bot.rx = Some(rx);
-                let hello = hello(game, party);
-                bot.send(&hello);
             }
         }
         bot
@@ -96,69 +85,38 @@ impl Bot {
         &self.command
     }
 
-    fn send(&mut self, msg: &Value) {
-        if self.gone.is_some() {
-            return;
-        }
-        let ok = match &mut self.stdin {
-            Some(stdin) => writeln!(stdin, "{msg}").and_then(|_| stdin.flush()).is_ok(),
-            None => false,
-        };
-        if !ok {
-            self.stop("closed its input (it has exited)".into());
-        }
-    }
-
+    /// The bot no longer plays: kill its process group and remember why.
     fn stop(&mut self, why: String) {
         if self.gone.is_none() {
             self.gone = Some(why);
         }
-        self.stdin = None;
-        if let Some(child) = self.child.take() {
-            kill(child);
-        }
+        self.link = None;
     }
 
-    /// Send a request and wait for one line.
+    fn forfeits(&self) -> String {
+        let why = self.gone.as_deref().unwrap_or("is not running");
+        format!("{}'s bot forfeits: it {why}", self.name)
+    }
+
+    /// Send a request and wait for one line, all within the time limit.
     fn ask(&mut self, msg: &Value) -> Result<Value, String> {
-        if let Some(why) = &self.gone {
-            return Err(format!("{}'s bot forfeits: it {why}", self.name));
+        if self.gone.is_some() {
+            return Err(self.forfeits());
         }
-        // Lines the bot sent out of turn are stale: drop them.
-        if let Some(rx) = &self.rx {
-            while rx.try_recv().is_ok() {}
-        }
-        self.send(msg);
-        if let Some(why) = &self.gone {
-            return Err(format!("{}'s bot forfeits: it {why}", self.name));
-        }
-        let Some(rx) = &self.rx else {
-            return Err(format!("{}'s bot forfeits: it is not running", self.name));
+        let Some(link) = &mut self.link else {
+            return Err(self.forfeits());
         };
-        match rx.recv_timeout(self.timeout) {
+        match exchange(link, msg, self.timeout) {
             Ok(line) => serde_json::from_str::<Value>(&line).map_err(|e| {
                 format!(
                     "{}'s bot forfeits its turn: its answer is not JSON ({e}): {}",
                     self.name,
-                    clip(&line)
+                    clip(&line, 120)
                 )
             }),
-            Err(RecvTimeoutError::Timeout) => {
-                let why = format!(
-                    "did not answer within {:.1} s and was stopped",
-                    self.timeout.as_secs_f64()
-                );
-                self.stop(why.clone());
-                Err(format!("{}'s bot forfeits: it {why}", self.name))
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                let status = self
-                    .child
-                    .as_mut()
-                    .and_then(|c| c.wait().ok())
-                    .map_or("exited".to_string(), |s| format!("exited ({s})"));
-                self.stop(status.clone());
-                Err(format!("{}'s bot forfeits: it {status}", self.name))
+            Err(why) => {
+                self.stop(why);
+                Err(self.forfeits())
             }
         }
     }
@@ -167,18 +125,19 @@ impl Bot {
     pub fn turn(&mut self, game: &Game) -> Result<(Vec<Action>, Reason), String> {
         let msg = state(game, self.party, "turn");
         let reply = self.ask(&msg)?;
-        let garbage = |what: String| format!("{}'s bot forfeits its turn: {what}", self.name);
-        let reason = Reason::Said(
-            reply
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-        );
+        // Bounded: an error message may quote the bot's text (an unknown id…).
+        let garbage = |what: String| {
+            format!(
+                "{}'s bot forfeits its turn: {}",
+                self.name,
+                clip(&what, MAX_REASON)
+            )
+        };
+        let reason = said(&reply);
         let Some(moves) = reply.get("moves").and_then(Value::as_array) else {
             return Err(garbage(format!(
                 "no \"moves\" list in {}",
-                clip(&reply.to_string())
+                clip(&reply.to_string(), 120)
             )));
         };
         let mut actions = Vec::with_capacity(moves.len());
@@ -202,13 +161,7 @@ impl Bot {
     pub fn vote(&mut self, game: &Game) -> Result<Decision, String> {
         let msg = state(game, self.party, "vote");
         let reply = self.ask(&msg)?;
-        let reason = Reason::Said(
-            reply
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-        );
+        let reason = said(&reply);
         let sign = reply.get("sign").and_then(Value::as_bool).or_else(|| {
             reply
                 .get("moves")
@@ -228,14 +181,15 @@ impl Bot {
             None => Err(format!(
                 "{}'s bot forfeits its vote: expected {{\"sign\": true|false}}, got {}",
                 self.name,
-                clip(&reply.to_string())
+                clip(&reply.to_string(), 120)
             )),
         }
     }
 
-    /// Tell the bot how the talks ended and let it go.
+    /// Tell the bot how the talks ended and let it go: a moment to exit on
+    /// its own, then its process group is killed (with whatever it started).
     pub fn finish(&mut self, game: &Game) {
-        if self.gone.is_none() {
+        if let Some(link) = &mut self.link {
             let mut msg = state(game, self.party, "end");
             if let Value::Object(map) = &mut msg {
                 map.insert("type".into(), json!("end"));
@@ -244,51 +198,84 @@ impl Bot {
                     json!(game.ending().map_or("unfinished", |e| e.name())),
                 );
             }
-            self.send(&msg);
+            let _ = link.outbox.post(line_of(&msg));
+            link.outbox.close();
+            link.group.wait_for(FINISH_GRACE);
         }
-        self.stdin = None;
-        if let Some(mut child) = self.child.take() {
-            // A polite moment to exit on its own, then stop it.
-            for _ in 0..20 {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            kill(child);
-        }
+        self.link = None;
     }
 }
 
-impl Drop for Bot {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            kill(child);
+/// Send `msg` and read one line, the write and the read within `timeout`
+/// together. Lines the bot sent out of turn are stale and dropped first.
+/// An error says why the bot must be stopped.
+fn exchange(link: &mut Link, msg: &Value, timeout: Duration) -> Result<String, String> {
+    let deadline = Instant::now() + timeout;
+    let secs = timeout.as_secs_f64();
+    loop {
+        match link.inbox.try_recv() {
+            Ok(Incoming::Line(_)) => continue,
+            Ok(Incoming::TooLong) => return Err(too_long()),
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
         }
     }
-}
-
-/// Stop a bot and everything in its process group.
-fn kill(mut child: Child) {
-    #[cfg(unix)]
+    let written = link
+        .outbox
+        .post(line_of(msg))
+        .and_then(|ticket| link.outbox.wait_written(ticket, deadline));
+    match written {
+        Ok(()) => {}
+        Err(Stalled::Late) => {
+            return Err(format!(
+                "did not read its input within {secs:.1} s and was stopped"
+            ));
+        }
+        Err(Stalled::Broken) => return Err(exited(&mut link.group, "closed its input")),
+    }
+    match link
+        .inbox
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
     {
-        // `kill` is a shell builtin on some systems, not a program.
-        let _ = Command::new("sh")
-            .arg("-c")
-            .arg(format!("kill -KILL -{} 2>/dev/null", child.id()))
-            .stderr(Stdio::null())
-            .status();
+        Ok(Incoming::Line(line)) => Ok(line),
+        Ok(Incoming::TooLong) => Err(too_long()),
+        Err(RecvTimeoutError::Timeout) => {
+            Err(format!("did not answer within {secs:.1} s and was stopped"))
+        }
+        Err(RecvTimeoutError::Disconnected) => Err(exited(&mut link.group, "closed its output")),
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
-fn clip(text: &str) -> String {
-    let t: String = text.chars().take(120).collect();
-    if t.len() < text.len() {
-        format!("{t}…")
-    } else {
-        t
+/// How a bot that closed a pipe ended: its exit status if it exits within
+/// a moment, otherwise it is said to be stopped (its link is dropped next).
+fn exited(group: &mut Group, closed: &str) -> String {
+    match group.wait_for(EXIT_GRACE) {
+        Some(status) => format!("exited ({status})"),
+        None => format!("{closed} and was stopped"),
+    }
+}
+
+fn too_long() -> String {
+    format!("sent a line longer than {MAX_LINE} bytes (the limit) and was stopped")
+}
+
+/// A message as one line of the protocol.
+fn line_of(msg: &Value) -> Vec<u8> {
+    let mut line = msg.to_string().into_bytes();
+    line.push(b'\n');
+    line
+}
+
+/// The `reason` of an answer, cut to [`MAX_REASON`] characters.
+fn said(reply: &Value) -> Reason {
+    let text = reply.get("reason").and_then(Value::as_str).unwrap_or("");
+    Reason::Said(clip(text, MAX_REASON))
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 

@@ -3,7 +3,9 @@
 //! draw. No busy loop: with nothing to do, it sleeps in `event::read`.
 
 use super::app::{App, Effect, Msg, Popup};
-use crossterm::event::{self, Event, MouseButton, MouseEventKind};
+use crossterm::event::{
+    self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
@@ -28,6 +30,14 @@ where
         h: size.height,
     });
     loop {
+        if super::terminal::take_resumed() {
+            // Back from a stop: the shell has used the screen meanwhile. Clear
+            // it and draw a blank frame, so that the next one is drawn whole.
+            // (Terminal::clear would ask the terminal for its cursor position
+            // and fail where no answer comes.)
+            terminal.backend_mut().clear().map_err(Into::into)?;
+            terminal.draw(|_| {}).map_err(Into::into)?;
+        }
         terminal
             .draw(|f| f.render_widget(&*app, f.area()))
             .map_err(Into::into)?;
@@ -37,6 +47,12 @@ where
                 _ => event::read()?,
             };
             match ev {
+                // Ctrl-Z stops the process as in any terminal program (raw mode
+                // makes it a key instead of a signal).
+                Event::Key(k) if is_suspend(&k) && super::terminal::held() => {
+                    super::terminal::suspend();
+                    continue;
+                }
                 Event::Key(k) => break Msg::Key(k),
                 Event::Resize(w, h) => break Msg::Resize { w, h },
                 Event::Mouse(m) => match m.kind {
@@ -59,6 +75,13 @@ where
             }
         }
     }
+}
+
+/// Ctrl-Z.
+fn is_suspend(k: &KeyEvent) -> bool {
+    k.kind == KeyEventKind::Press
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// Carry out one effect; true means quit.
