@@ -7,6 +7,7 @@
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
 //! - [`report`]: the debrief report of saved games.
+//! - [`text`]: untrusted text made safe for a terminal.
 //! - [`cli`]: the command-line shell.
 //! - [`tui`]: the terminal UI.
 
@@ -18,4 +19,5 @@ pub mod report;
 pub mod runner;
 pub mod save;
 pub mod scenario;
+pub mod text;
 pub mod tui;
