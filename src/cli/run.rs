@@ -99,7 +99,8 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         };
         let shown = match (&seat, pol) {
             (Seat::Ai { seat, .. }, _) => format!("ai:{}", seat.personality),
-            (_, pol) => pol.to_string(),
+            // An exec: command comes from the script or the command line.
+            (_, pol) => crate::text::clean_line(&pol.to_string()).into_owned(),
         };
         seat_names.push((model.scenario.parties[p].id.clone(), shown));
         seats.push(seat);
@@ -126,7 +127,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     }
     match &args.out {
         // Written whole or not at all: an interrupted run leaves no half file.
-        Some(path) => crate::save::write_atomic(path, text.as_bytes())
+        Some(path) => crate::save::write_atomic(path, crate::text::clean_text(&text).as_bytes())
             .map_err(|e| CliError::other(e.to_string())),
         None => super::print_out(&text),
     }

@@ -249,6 +249,8 @@ impl<'a> Table<'a> {
 
     fn forfeit(&mut self, party: usize, text: String) {
         if self.record {
+            // Bot forfeits quote what the bot sent: one clean line.
+            let text = crate::text::clean_line(&text).into_owned();
             self.transcript.lines.push(Line::Forfeit { party, text });
         }
     }
