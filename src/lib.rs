@@ -9,6 +9,7 @@
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
 //! - [`report`]: the debrief report of saved games.
+//! - [`text`]: untrusted text made safe for a terminal.
 //! - [`cli`]: the command-line shell.
 //! - [`tui`]: the terminal UI.
 
@@ -22,4 +23,5 @@ pub mod runner;
 pub mod save;
 pub mod scenario;
 pub mod table;
+pub mod text;
 pub mod tui;

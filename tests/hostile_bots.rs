@@ -123,7 +123,7 @@ fn assert_ok(f: &Finished, says: &str) {
         "expected '{says}' in the transcript:\n{}",
         f.stdout
     );
-    assert!(f.stdout.contains("== Outcome"), "{}", f.stdout);
+    assert!(f.stdout.contains("== The talks end"), "{}", f.stdout);
 }
 
 /// Whether a process is gone (or a zombie nobody has reaped yet).

@@ -177,6 +177,7 @@ pub fn why(model: &Model, action: &Action, reason: &Reason) -> String {
         ),
         Reason::Done => String::new(),
         Reason::Scripted => "scripted".into(),
-        Reason::Said(text) => text.clone(),
+        // A bot's own words: one clean line (crate::text).
+        Reason::Said(text) => crate::text::clean_line(text).into_owned(),
     }
 }

@@ -11,8 +11,10 @@ pub mod run;
 pub mod scenarios;
 pub mod sweep;
 
+use crate::text::CleanWriter;
 use clap::{Parser, Subcommand};
 use std::fmt;
+use std::io::Write;
 
 /// backchannel — a terminal negotiation simulator.
 #[derive(Debug, Parser)]
@@ -85,10 +87,12 @@ impl From<crate::scenario::LoadError> for CliError {
     }
 }
 
-/// Write to stdout, treating a closed pipe as success.
+/// Write to stdout, treating a closed pipe as success. Everything goes
+/// through [`CleanWriter`]: no terminal control from a scenario, save, script
+/// or bot reaches the terminal, whatever path it took here.
 pub fn print_out(text: &str) -> Result<(), CliError> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = CleanWriter::new(std::io::stdout().lock());
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -100,10 +104,16 @@ pub fn print_out(text: &str) -> Result<(), CliError> {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // A usage error echoes the arguments: plain text, cleaned.
+            let _ = CleanWriter::new(std::io::stderr().lock())
+                .write_all(e.render().to_string().as_bytes());
+            return 2;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            // --help and --version: our own text.
             let _ = e.print();
-            return code;
+            return 0;
         }
     };
     let result = match cli.command {
@@ -121,10 +131,12 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!(
-                "backchannel: {}",
+            // Errors echo ids, file names and text from the input: cleaned.
+            let text = format!(
+                "backchannel: {}\n",
                 e.message.replace('\n', "\nbackchannel: ")
             );
+            let _ = CleanWriter::new(std::io::stderr().lock()).write_all(text.as_bytes());
             e.code
         }
     }

@@ -121,7 +121,10 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         TableError::Stuck => CliError::other(e.to_string()),
     })?;
     let seat_names: Vec<(String, String)> = (0..model.parties.len())
-        .map(|p| (model.scenario.parties[p].id.clone(), table.seat_label(p)))
+        .map(|p| {
+            let label = crate::text::clean_line(&table.seat_label(p)).into_owned();
+            (model.scenario.parties[p].id.clone(), label)
+        })
         .collect();
     let game = table.game();
     let text = match args.format {
@@ -140,7 +143,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     }
     match &args.out {
         // Written whole or not at all: an interrupted run leaves no half file.
-        Some(path) => crate::save::write_atomic(path, text.as_bytes())
+        Some(path) => crate::save::write_atomic(path, crate::text::clean_text(&text).as_bytes())
             .map_err(|e| CliError::other(e.to_string())),
         None => super::print_out(&text),
     }

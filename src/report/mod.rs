@@ -126,12 +126,14 @@ pub fn debriefs(tables: &[Table]) -> Result<Vec<Debrief>, ReportError> {
 pub fn render(tables: &[Table], format: Format) -> Result<String, ReportError> {
     let debriefs = debriefs(tables)?;
     let comparison = (debriefs.len() > 1).then(|| Comparison::of(&debriefs));
-    Ok(match format {
+    let text = match format {
         Format::Md => markdown::render(&debriefs, comparison.as_ref()),
         Format::Html => html::render(&debriefs, comparison.as_ref()),
         Format::Json => json::render(&debriefs, comparison.as_ref()),
         Format::Csv => csv::render(&debriefs),
-    })
+    };
+    // The last guard before a file or a terminal (crate::text).
+    Ok(crate::text::clean_text(&text).into_owned())
 }
 
 /// Render the report of `tables` and, when `out` is given, write it there

@@ -170,19 +170,22 @@ impl Debrief {
     pub fn of(table: &str, save: &Save, game: &Game, advisor: Option<&Advisor>) -> Debrief {
         let model = &**game.model();
         let s = &model.scenario;
+        // The save's own fields and its file name are not scenario text, which
+        // is clean already: clean them here for every format.
+        let line = |s: &str| crate::text::clean_line(s).into_owned();
         Debrief {
-            table: table.into(),
+            table: line(table),
             scenario: ScenarioInfo {
                 id: s.meta.id.clone(),
                 title: s.meta.title.clone(),
                 version: s.meta.version.clone(),
                 checksum: model.checksum.clone(),
-                source: save.source.clone(),
+                source: line(&save.source),
             },
             seed: game.seed(),
             seats: seats(model, save),
-            started: save.started.clone(),
-            saved: save.saved.clone(),
+            started: line(&save.started),
+            saved: line(&save.saved),
             actions: game.log().len(),
             outcome: outcome(model, game),
             metrics: s
@@ -222,11 +225,10 @@ fn seats(model: &Model, save: &Save) -> Vec<Seat> {
         .map(|p| Seat {
             party: p.id.clone(),
             name: p.name.clone(),
-            policy: save
-                .seats
-                .iter()
-                .find(|(id, _)| *id == p.id)
-                .map_or_else(|| "unrecorded".into(), |(_, policy)| policy.clone()),
+            policy: save.seats.iter().find(|(id, _)| *id == p.id).map_or_else(
+                || "unrecorded".into(),
+                |(_, policy)| crate::text::clean_line(policy).into_owned(),
+            ),
         })
         .collect()
 }

@@ -37,13 +37,18 @@ pub fn sparkline(values: &[f64], min: f64, max: f64) -> String {
         .collect()
 }
 
-/// Text made safe for Markdown: no line breaks, no raw HTML, no table breaks.
+/// Text made safe for Markdown: one line, no terminal controls, no raw HTML
+/// or autolink (`<…>`), no link or image (`[x](y)`, `![x](y)`), no entity, no
+/// table break. Escaped with backslashes, so the text still reads as written.
 pub fn md(s: &str) -> String {
+    let s = crate::text::clean_line(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
-            '\n' | '\r' => out.push(' '),
             '<' => out.push_str("\\<"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '&' => out.push_str("\\&"),
             '>' => out.push_str("\\>"),
             '|' => out.push_str("\\|"),
             '\\' => out.push_str("\\\\"),
@@ -54,8 +59,10 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// Text made safe for HTML text and quoted attribute values.
+/// Text made safe for HTML text and quoted attribute values (and for a
+/// terminal it is printed on: no controls).
 pub fn html(s: &str) -> String {
+    let s = crate::text::clean_line(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -79,6 +86,14 @@ mod tests {
         assert_eq!(
             html(r#"<script>alert("x" & 'y')</script>"#),
             "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn markdown_links_images_and_tags_are_inert() {
+        assert_eq!(
+            md("![x](http://a) [y](b) <http://c> <img src=x> a&amp;b |\n\u{1b}[2J"),
+            "!\\[x\\](http://a) \\[y\\](b) \\<http://c\\> \\<img src=x\\> a\\&amp;b \\| \\[2J"
         );
     }
 

@@ -92,7 +92,7 @@ pub fn csv(game: &Game) -> String {
     let s = &model.scenario;
     let mut out = String::from("round");
     for m in &s.metrics {
-        let _ = write!(out, ",{}", m.id);
+        let _ = write!(out, ",{}", crate::text::csv_cell(&m.id));
     }
     out.push_str(",likelihood");
     for p in &s.parties {

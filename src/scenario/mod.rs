@@ -1,6 +1,7 @@
 //! Scenario files: the RON schema, loading, validation and the bundled set.
 
 pub mod bundled;
+mod clean;
 pub mod load;
 pub mod validate;
 

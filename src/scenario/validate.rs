@@ -41,10 +41,11 @@ fn list(ids: impl Iterator<Item = impl AsRef<str>>) -> String {
 
 impl<'a> Checker<'a> {
     fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.out.push(Diagnostic {
-            path: path.into(),
-            message: message.into(),
-        });
+        // Paths and messages echo map keys and references from the file.
+        let (mut path, mut message) = (path.into(), message.into());
+        crate::text::clean_line_in(&mut path);
+        crate::text::clean_line_in(&mut message);
+        self.out.push(Diagnostic { path, message });
     }
 
     /// Index ids, reporting empty and duplicate ones.
@@ -74,6 +75,8 @@ impl<'a> Checker<'a> {
     fn check_id(&mut self, path: &str, id: &str) {
         if id.is_empty() {
             self.err(path, "empty id; expected letters, digits, '_' or '-'");
+        } else if let Some(d) = super::clean::control(path, id) {
+            self.out.push(d);
         } else if !id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -297,7 +300,11 @@ impl<'a> Checker<'a> {
 }
 
 /// Validate a parsed scenario and compile it. `checksum` is the file's checksum.
-pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> {
+pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> {
+    // Names with control characters are refused; other text is cleaned before
+    // anything can show it.
+    let names = super::clean::check_names(&s);
+    super::clean::clean(&mut s);
     let mut k = Checker {
         s: &s,
         out: Vec::new(),
@@ -324,6 +331,7 @@ pub fn compile(s: Scenario, checksum: String) -> Result<Model, Vec<Diagnostic>> 
     if !k.out.is_empty() {
         return Err(k.out);
     }
+    k.out.extend(names);
 
     k.metrics = k.index("metrics", &s.metrics, |m| &m.id);
     k.parties = k.index("parties", &s.parties, |p| &p.id);

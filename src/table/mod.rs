@@ -349,6 +349,8 @@ impl Table {
 
     fn forfeit(&mut self, party: usize, text: String) {
         if self.record {
+            // Bot forfeits quote what the bot sent: one clean line.
+            let text = crate::text::clean_line(&text).into_owned();
             let round = self.narrator.round();
             let line = Narration::forfeit(self.game.model(), round, party, text);
             self.stream.push(line);

@@ -1254,9 +1254,15 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
     for p in 0..model.parties.len() {
         let id = &model.scenario.parties[p].id;
         seats.push(match save.seats.iter().find(|(q, _)| q == id) {
-            Some((_, pol)) => pol
+            Some((_, pol)) => match pol
                 .parse::<SeatPolicy>()
-                .map_err(|e| format!("{file}: seats[\"{id}\"]: {e}"))?,
+                .map_err(|e| format!("{file}: seats[\"{id}\"]: {e}"))?
+            {
+                // A save never runs a program or needs a script: those seats
+                // come back as the party's AI.
+                SeatPolicy::Exec(_) | SeatPolicy::Script => SeatPolicy::default_ai(&model, p),
+                policy => policy,
+            },
             None => SeatPolicy::default_ai(&model, p),
         });
     }

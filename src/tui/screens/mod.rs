@@ -44,6 +44,24 @@ impl Widget for &App {
             popups::render(self, p, i, body, buf);
         }
         footer(self, footer_area, buf);
+        scrub(area, buf);
+    }
+}
+
+/// The last guard before the terminal: no cell may hold a control character
+/// (a raw ESC in a cell would reach the terminal as is) or a zero-width or
+/// bidi mark (see [`crate::text::clean_display`]). Scenario text is clean
+/// already; this catches text from anywhere else (file names, errors).
+fn scrub(area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y))
+                && let std::borrow::Cow::Owned(clean) = crate::text::clean_display(cell.symbol())
+            {
+                cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+            }
+        }
     }
 }
 
