@@ -221,3 +221,65 @@ fn an_agreed_clause_is_reported_with_the_wording_agreed_then() {
     }
     panic!("no scripted game reopened an agreed clause and rewrote it");
 }
+
+/// A bot hears what happened at the table in the table's own narration.
+#[test]
+fn a_bot_receives_the_events_since_its_last_message() {
+    let dir = scratch("bot-events");
+    let bot = dir.join("bot.py");
+    std::fs::write(
+        &bot,
+        r#"import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "turn":
+        kinds = sorted({e["kind"] for e in msg["events"]})
+        others = [e for e in msg["events"] if e.get("party") not in (None, msg["party"]) and "reason" in e]
+        print(json.dumps({"moves": [{"type": "end_turn", "party": msg["party"]}],
+                          "reason": "heard %d events (%s), %d reasons of others" % (len(msg["events"]), ",".join(kinds), len(others))}), flush=True)
+    elif msg["type"] == "vote":
+        print(json.dumps({"sign": False, "reason": "heard %d events" % len(msg["events"])}), flush=True)
+"#,
+    )
+    .expect("bot");
+    let m = model("plan28");
+    let mut seats = ai_seats(&m);
+    let ua = m.party_index("ua").expect("ua");
+    seats[ua] = SeatPolicy::Exec(format!("python3 {}", bot.display()));
+    let mut t = Table::new(
+        Arc::clone(&m),
+        1,
+        seats,
+        table::Options {
+            record: true,
+            ..table::Options::default()
+        },
+    )
+    .expect("seats");
+    t.play().expect("the game ends");
+    let reasons: Vec<&str> = t
+        .narrations()
+        .iter()
+        .filter(|n| n.party.as_deref() == Some("ua"))
+        .filter_map(|n| n.reason.as_deref())
+        .filter(|r| r.starts_with("heard"))
+        .collect();
+    assert!(!reasons.is_empty(), "the bot played");
+    assert!(
+        reasons[0].contains("round_start") && reasons[0].contains("stance"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.ends_with(", 0 reasons of others") || !r.contains("reasons")),
+        "{reasons:?}"
+    );
+    let first: usize = reasons[0]["heard ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(first > 0);
+}

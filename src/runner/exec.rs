@@ -10,6 +10,7 @@ mod process;
 use crate::ai::{Decision, Reason};
 use crate::engine::named::stance_name;
 use crate::engine::{Action, Game, NamedAction, Phase, Status};
+use crate::table::Narration;
 use pipe::{Incoming, Outbox, Stalled};
 use process::Group;
 use serde_json::{Map, Value, json};
@@ -38,6 +39,8 @@ pub struct Bot {
     command: String,
     link: Option<Link>,
     timeout: Duration,
+    /// How much of the table's narration the bot has been sent.
+    seen: usize,
     /// Why the bot no longer plays (it then forfeits every turn).
     gone: Option<String>,
 }
@@ -61,6 +64,7 @@ impl Bot {
             command: command.to_string(),
             link: None,
             timeout,
+            seen: 0,
             gone: None,
         };
         match Group::spawn(command) {
@@ -121,9 +125,37 @@ impl Bot {
         }
     }
 
+    /// A message with `events`: what happened at the table since the bot's
+    /// last message, in the table's one narration (docs/REPORT.md). Another
+    /// seat's reasons are its own and are left out.
+    fn with_news(&mut self, mut msg: Value, game: &Game, news: &[Narration]) -> Value {
+        let me = &game.model().scenario.parties[self.party].id;
+        let events: Vec<Value> = news
+            .get(self.seen..)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| {
+                let mut n = n.clone();
+                if n.party.as_ref() != Some(me) {
+                    n.reason = None;
+                }
+                serde_json::to_value(n).unwrap_or(Value::Null)
+            })
+            .collect();
+        self.seen = news.len();
+        if let Value::Object(map) = &mut msg {
+            map.insert("events".into(), Value::Array(events));
+        }
+        msg
+    }
+
     /// The bot's moves for its turn, or why it forfeits the turn.
-    pub fn turn(&mut self, game: &Game) -> Result<(Vec<Action>, Reason), String> {
-        let msg = state(game, self.party, "turn");
+    pub fn turn(
+        &mut self,
+        game: &Game,
+        news: &[Narration],
+    ) -> Result<(Vec<Action>, Reason), String> {
+        let msg = self.with_news(state(game, self.party, "turn"), game, news);
         let reply = self.ask(&msg)?;
         // Bounded: an error message may quote the bot's text (an unknown id…).
         let garbage = |what: String| {
@@ -158,8 +190,8 @@ impl Bot {
     }
 
     /// The bot's vote, or why it forfeits (the runner then refuses for it).
-    pub fn vote(&mut self, game: &Game) -> Result<Decision, String> {
-        let msg = state(game, self.party, "vote");
+    pub fn vote(&mut self, game: &Game, news: &[Narration]) -> Result<Decision, String> {
+        let msg = self.with_news(state(game, self.party, "vote"), game, news);
         let reply = self.ask(&msg)?;
         let reason = said(&reply);
         let sign = reply.get("sign").and_then(Value::as_bool).or_else(|| {
@@ -188,9 +220,10 @@ impl Bot {
 
     /// Tell the bot how the talks ended and let it go: a moment to exit on
     /// its own, then its process group is killed (with whatever it started).
-    pub fn finish(&mut self, game: &Game) {
+    pub fn finish(&mut self, game: &Game, news: &[Narration]) {
+        let msg = self.with_news(state(game, self.party, "end"), game, news);
         if let Some(link) = &mut self.link {
-            let mut msg = state(game, self.party, "end");
+            let mut msg = msg;
             if let Value::Object(map) = &mut msg {
                 map.insert("type".into(), json!("end"));
                 map.insert(

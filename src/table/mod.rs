@@ -396,7 +396,7 @@ impl Table {
     pub fn finish(&mut self) {
         for d in &mut self.drivers {
             if let Driver::Exec(bot) = d {
-                bot.finish(&self.game);
+                bot.finish(&self.game, &self.stream);
             }
         }
     }
@@ -492,7 +492,7 @@ impl Table {
     fn outside_vote(&mut self, party: usize) {
         let name = self.game.model().party_name(party).to_string();
         let decision = match &mut self.drivers[party] {
-            Driver::Exec(bot) => bot.vote(&self.game),
+            Driver::Exec(bot) => bot.vote(&self.game, &self.stream),
             _ => Ok(script::vote(
                 &self.game,
                 party,
@@ -543,7 +543,7 @@ impl Table {
         let Driver::Exec(bot) = &mut self.drivers[party] else {
             return;
         };
-        match bot.turn(&self.game) {
+        match bot.turn(&self.game, &self.stream) {
             Err(why) => self.forfeit(party, why),
             Ok((actions, reason)) => {
                 for action in actions {
