@@ -9,7 +9,7 @@ pub mod brain;
 pub mod reason;
 
 pub use brain::{Assessment, Brain, View};
-pub use reason::{Reason, render};
+pub use reason::Reason;
 
 use crate::core::Model;
 use crate::core::schema::Personality;

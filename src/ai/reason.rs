@@ -1,9 +1,10 @@
 //! Why an AI seat did what it did, as data. Rendering to words happens only
-//! when someone reads it (a transcript, the TUI's news ticker), never in a sweep.
+//! when someone reads it (a transcript, the TUI's news ticker), never in a
+//! sweep. What the seat did is narrated by `table::narrate`; this file words
+//! only the why.
 
 use crate::core::Model;
-use crate::engine::{Action, Stance};
-use std::fmt::Write;
+use crate::engine::Action;
 
 /// The reason behind one decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,79 +51,6 @@ pub enum Reason {
     Scripted,
     /// The move came from an outside program, with its own words (maybe empty).
     Said(String),
-}
-
-/// Words for an option: "p6 (800k cap)".
-fn option_words(model: &Model, clause: usize, option: usize) -> String {
-    format!(
-        "{} ({})",
-        model.scenario.clauses[clause].id,
-        model.option_label(clause, option)
-    )
-}
-
-/// One line in plain words: what the party did and why.
-pub fn render(model: &Model, action: &Action, reason: &Reason, options: &[usize]) -> String {
-    let mut s = what(model, action, options);
-    let why = why(model, action, reason);
-    if !why.is_empty() {
-        let _ = write!(s, ": {why}");
-    }
-    s
-}
-
-/// The move itself in words: "Russia rejects p6 (800k cap)".
-pub fn what(model: &Model, action: &Action, options: &[usize]) -> String {
-    let who = |p: usize| model.party_name(p).to_string();
-    match *action {
-        Action::Stance {
-            party,
-            clause,
-            stance,
-        } => {
-            let current = options.get(clause).copied().unwrap_or(0);
-            match stance {
-                Stance::Accept => format!(
-                    "{} accepts {}",
-                    who(party),
-                    option_words(model, clause, current)
-                ),
-                Stance::Reject => format!(
-                    "{} rejects {}",
-                    who(party),
-                    option_words(model, clause, current)
-                ),
-                Stance::Strike => format!(
-                    "{} proposes to strike {}",
-                    who(party),
-                    model.scenario.clauses[clause].id
-                ),
-                Stance::Propose(v) => format!(
-                    "{} proposes {} for {}",
-                    who(party),
-                    model.option_label(clause, v),
-                    model.scenario.clauses[clause].id
-                ),
-            }
-        }
-        Action::Diplomacy { party, action } => format!(
-            "{} takes '{}'",
-            who(party),
-            model.scenario.actions[action].name
-        ),
-        Action::CallVote { party } => format!("{} calls a signing vote", who(party)),
-        Action::Vote { party, sign: true } => format!("{} signs", who(party)),
-        Action::Vote { party, sign: false } => format!("{} refuses to sign", who(party)),
-        Action::WalkOut { party } => format!("{} walks out", who(party)),
-        Action::EndTurn { party } => format!("{} ends its turn", who(party)),
-        Action::Inject { event } => format!(
-            "the facilitator plays '{}'",
-            model.scenario.events[event].title
-        ),
-        Action::MoveDeadline { rounds } => {
-            format!("the facilitator moves the deadline by {rounds} round(s)")
-        }
-    }
 }
 
 /// The reason alone in words (empty when there is none).
