@@ -6,6 +6,7 @@
 //! - [`analysis`]: the deal space (ZOPA, Pareto frontier, bargaining solutions).
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
+//! - [`files`]: reading and writing the user's files safely.
 //! - [`report`]: the debrief report of saved games.
 //! - [`cli`]: the command-line shell.
 //! - [`tui`]: the terminal UI.
@@ -14,6 +15,7 @@ pub mod ai;
 pub mod analysis;
 pub mod cli;
 pub mod engine;
+pub mod files;
 pub mod report;
 pub mod runner;
 pub mod save;

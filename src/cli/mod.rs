@@ -13,6 +13,7 @@ pub mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::fmt;
+use std::path::Path;
 
 /// backchannel — a terminal negotiation simulator.
 #[derive(Debug, Parser)]
@@ -85,6 +86,32 @@ impl From<crate::scenario::LoadError> for CliError {
     }
 }
 
+impl From<crate::files::OutputError> for CliError {
+    fn from(e: crate::files::OutputError) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+/// Check every output path of a command before its work starts: each can be
+/// written (its folder exists and takes a file), no two are the same file,
+/// and none is one of the `inputs` (a path and what it is, e.g. "the
+/// scenario"). Problems are bad input (exit status 2).
+pub fn check_outputs(outputs: &[(&Path, &str)], inputs: &[(&Path, &str)]) -> Result<(), CliError> {
+    for (i, (out, _)) in outputs.iter().enumerate() {
+        crate::files::check_output(out)?;
+        for (input, what) in inputs.iter().chain(&outputs[..i]) {
+            crate::files::check_not_input(out, input, what)?;
+            if out == input {
+                return Err(CliError::input(format!(
+                    "{}: is also {what}; give each output its own file",
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Write to stdout, treating a closed pipe as success.
 pub fn print_out(text: &str) -> Result<(), CliError> {
     use std::io::Write;
@@ -121,7 +148,10 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!(
+            use std::io::Write;
+            // A closed or full stderr must not turn an error into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
                 "backchannel: {}",
                 e.message.replace('\n', "\nbackchannel: ")
             );

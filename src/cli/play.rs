@@ -5,7 +5,7 @@ use crate::tui::app::{App, Popup, SaveEntry, Screen, Settings, open_save, resume
 use crate::tui::seats::Seat;
 use crate::tui::session::Session;
 use crate::tui::{Effect, load_config, run, terminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
@@ -19,9 +19,13 @@ pub struct PlayArgs {
     /// The game's seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Save to this file (default: the platform data folder).
+    /// Save to this file (default: a new file in the platform data folder).
+    /// An existing file is not replaced without --force.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Replace the --save file even when it already holds a game.
+    #[arg(long, requires = "save")]
+    pub force: bool,
     /// Open the facilitator menu (inject events, pause, deadline, reveal).
     #[arg(long)]
     pub facilitator: bool,
@@ -52,6 +56,7 @@ fn new_app(save_path: Option<PathBuf>) -> App {
         },
     );
     app.clock = run::now_rfc3339;
+    app.claim_save = crate::save::claim_new;
     if !warnings.is_empty() {
         app.message(
             "Configuration",
@@ -66,7 +71,12 @@ fn run_app(mut app: App, first: Vec<Effect>) -> Result<(), CliError> {
         terminal::init().map_err(|e| CliError::other(format!("cannot open the terminal: {e}")))?;
     let result = run::run(&mut term, &mut app, first);
     terminal::restore();
-    result.map_err(|e| CliError::other(format!("terminal error: {e}")))
+    result.map_err(|e| CliError::other(format!("terminal error: {e}")))?;
+    // Said again once the screen is gone, so it is not lost with it.
+    match app.save_failed {
+        Some(e) => Err(CliError::other(format!("the game could not be saved: {e}"))),
+        None => Ok(()),
+    }
 }
 
 /// `backchannel` with no command: the title screen.
@@ -75,6 +85,9 @@ pub fn execute_default() -> Result<(), CliError> {
 }
 
 pub fn execute(args: PlayArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.save {
+        check_save_target(path, &args.scenario, args.force)?;
+    }
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     let mut seats = crate::tui::app::default_seats(&model);
     if !args.seats.is_empty() {
@@ -94,6 +107,33 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
         app.popups.push(Popup::Facilitator { sel: 0 });
     }
     run_app(app, fx)
+}
+
+/// `play --save FILE`: the file can be written, is not the scenario, and an
+/// existing one is replaced only with `--force` (it may hold a finished game).
+pub fn check_save_target(path: &Path, scenario: &str, force: bool) -> Result<(), CliError> {
+    let inputs: &[_] = if crate::scenario::bundled::is_path(scenario) {
+        &[(Path::new(scenario), "the scenario")]
+    } else {
+        &[]
+    };
+    super::check_outputs(&[(path, "the --save file")], inputs)?;
+    let exists = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
+    if !exists || force {
+        return Ok(());
+    }
+    let file = path.display().to_string();
+    let holds = match open_save(path) {
+        Ok((save, model)) => match save.replay(&file, model) {
+            Ok(game) if game.ending().is_some() => "a finished game".to_string(),
+            Ok(_) => format!("a game in progress (continue it with: backchannel resume {file})"),
+            Err(_) => "a saved game".into(),
+        },
+        Err(_) => "something that is not a save".into(),
+    };
+    Err(CliError::input(format!(
+        "{file}: the file already exists and holds {holds}; pass --force to replace it, or choose another file"
+    )))
 }
 
 pub fn resume(args: ResumeArgs) -> Result<(), CliError> {
