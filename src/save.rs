@@ -19,7 +19,7 @@ pub const SAVE_FORMAT: u32 = 1;
 pub const MAX_SAVE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Most actions a save may hold (a long game of the flagship has a few thousand).
-pub const MAX_SAVE_ACTIONS: usize = 100_000;
+pub const MAX_SAVE_ACTIONS: usize = 50_000;
 
 /// A saved game.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -128,9 +128,20 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            // --help and --version go to stdout: a failed write is a failure.
+            return match (e.print(), e.use_stderr()) {
+                (_, true) => 2,
+                (Ok(()), false) => 0,
+                (Err(err), false) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                (Err(err), false) => {
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "backchannel: cannot write to stdout: {err}"
+                    );
+                    1
+                }
+            };
         }
     };
     let result = match cli.command {

@@ -96,7 +96,7 @@ impl<'a> Checker<'a> {
             self.err(
                 path,
                 format!(
-                    "{v} is too large; expected a number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"
+                    "{v:e} is too large; expected a number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"
                 ),
             );
             false
