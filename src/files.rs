@@ -106,10 +106,20 @@ pub enum OutputError {
 const MAX_LINKS: usize = 40;
 
 /// The file a write to `path` lands on: symlinks followed (even a dangling
-/// one, whose target is then created).
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+/// one, whose target is then created). `None` when the write goes in place:
+/// `path` is not a regular file (a terminal, a device, a FIFO), or it goes
+/// through `/dev` or `/proc` (e.g. `/dev/stdout`, whose links only the kernel
+/// resolves).
+pub fn resolve(path: &Path) -> io::Result<Option<PathBuf>> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(None);
+    }
+    let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
+        if special(&p) {
+            return Ok(None);
+        }
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => {
                 let target = std::fs::read_link(&p)?;
@@ -118,7 +128,7 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
                     _ => target,
                 };
             }
-            _ => return Ok(p),
+            _ => return Ok(Some(p)),
         }
     }
     Err(io::Error::other("too many levels of symbolic links"))
@@ -140,11 +150,16 @@ pub fn check_output(path: &Path) -> Result<(), OutputError> {
         file: file.clone(),
         source,
     })?;
-    match std::fs::metadata(&target) {
-        Ok(m) if m.is_dir() => return Err(OutputError::IsAFolder { file }),
-        // Written in place: a terminal, a device, a FIFO.
-        Ok(m) if !m.is_file() => return Ok(()),
-        _ => {}
+    // Written in place: a terminal, a device, a FIFO.
+    let Some(target) = target else {
+        return match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => Err(OutputError::IsAFolder { file }),
+            Ok(_) => Ok(()),
+            Err(source) => Err(OutputError::Target { file, source }),
+        };
+    };
+    if std::fs::metadata(&target).is_ok_and(|m| m.is_dir()) {
+        return Err(OutputError::IsAFolder { file });
     }
     let dir = folder_of(&target);
     let folder = dir.display().to_string();
@@ -275,23 +290,33 @@ fn running(pid: i32) -> bool {
 /// Write `bytes` to `path`: atomically for a regular or new file, in place for
 /// a terminal, device or FIFO (see the module documentation).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = resolve(path)?;
+    let Some(target) = resolve(path)? else {
+        return write_in_place(path, bytes);
+    };
     match std::fs::metadata(&target) {
         Ok(m) if m.is_dir() => Err(io::Error::new(
             io::ErrorKind::IsADirectory,
             "it is a folder, not a file",
         )),
-        Ok(m) if !m.is_file() => write_in_place(&target, &m, bytes),
         Ok(m) => write_replacing(&target, Some(m), bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => write_replacing(&target, None, bytes),
         Err(e) => Err(e),
     }
 }
 
-fn write_in_place(target: &Path, meta: &Metadata, bytes: &[u8]) -> io::Result<()> {
+fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let meta = std::fs::metadata(target)?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder, not a file",
+        ));
+    }
     // Non-blocking open: a FIFO nobody reads is an error (ENXIO), not a hang.
+    // A regular file reached through /dev or /proc is truncated first.
     let file = OpenOptions::new()
         .write(true)
+        .truncate(meta.is_file())
         .custom_flags(libc::O_NONBLOCK)
         .open(target)
         .map_err(|e| {

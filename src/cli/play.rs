@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct PlayArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     #[arg(default_value = crate::scenario::FLAGSHIP)]
     pub scenario: String,
     /// A party you play (repeat for hot-seat); the others are AI.

@@ -19,7 +19,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     pub scenario: String,
     /// A script file (RON, docs/SCRIPTS.md): seats and scripted moves by round.
     #[arg(long)]
@@ -33,7 +33,7 @@ pub struct RunArgs {
     /// Output: a readable transcript, JSON lines (one per event), or CSV (one row per round).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the output to this file instead of stdout.
+    /// Write the output to this file (atomically; its folder must exist) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Save the finished game (for `backchannel report`).

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     pub scenario: String,
     /// How many games.
     #[arg(long)]
