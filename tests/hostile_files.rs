@@ -18,7 +18,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::io::{Read, Write};
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -103,16 +103,20 @@ fn out_to_a_fifo_with_a_reader_is_written_in_place() {
     let fifo = d.join("pipe");
     mkfifo(&fifo);
     // Read and write end both held here (Linux opens a FIFO read-write
-    // without blocking), so the binary finds a reader.
+    // without blocking), so the binary finds a reader; non-blocking, so an
+    // empty FIFO fails the test instead of hanging it.
     let mut reader = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
+        .custom_flags(libc::O_NONBLOCK)
         .open(&fifo)
         .unwrap();
     let o = run(&["run", "tutorial", "--out", s(&fifo)], 60);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut buf = vec![0; 1 << 16];
-    let n = reader.read(&mut buf).unwrap();
+    let n = reader
+        .read(&mut buf)
+        .expect("the transcript is in the FIFO");
     let text = String::from_utf8_lossy(&buf[..n]);
     assert!(text.starts_with("Tutorial"), "{text}");
     assert!(
