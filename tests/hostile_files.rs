@@ -408,7 +408,7 @@ fn full_pipe_stdout() -> (Stdio, std::fs::File) {
     let mut fds = [0; 2];
     // SAFETY: plain system calls on descriptors this test owns.
     unsafe {
-        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
         let flags = libc::fcntl(fds[1], libc::F_GETFL);
         assert_eq!(
             libc::fcntl(fds[1], libc::F_SETFL, flags | libc::O_NONBLOCK),
