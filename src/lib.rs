@@ -8,6 +8,7 @@
 //! - [`table`]: one game, its seats and the one turn driver; narration; viewers.
 //! - [`runner`]: headless games with AI, scripted and outside-program seats.
 //! - [`save`]: saved games.
+//! - [`files`]: reading and writing the user's files safely.
 //! - [`report`]: the debrief report of saved games.
 //! - [`text`]: untrusted text made safe for a terminal.
 //! - [`cli`]: the command-line shell.
@@ -18,6 +19,7 @@ pub mod analysis;
 pub mod cli;
 pub mod core;
 pub mod engine;
+pub mod files;
 pub mod report;
 pub mod runner;
 pub mod save;

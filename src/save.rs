@@ -1,19 +1,25 @@
 //! Saved games: the scenario's checksum, the seed, the seats and the action
 //! log — never the state, which is always replayed from the log.
 //!
-//! Writes are atomic: a temporary file in the same folder, flushed, then
-//! renamed over the target, so a killed process leaves the old save or the new
-//! one, never half of either.
+//! Writes are atomic ([`crate::files::write_atomic`]): a temporary file in the
+//! same folder, synced, then renamed over the target, so a killed process
+//! leaves the old save or the new one, never half of either. Reads are
+//! bounded: at most [`MAX_SAVE_BYTES`] bytes and [`MAX_SAVE_ACTIONS`] actions.
 
 use crate::engine::{Action, Game, NamedAction};
 use crate::scenario::{LoadError, Model, parse_ron};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The version of the save format this build writes.
 pub const SAVE_FORMAT: u32 = 1;
+
+/// Largest save file read, in bytes.
+pub const MAX_SAVE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most actions a save may hold (a long game of the flagship has a few thousand).
+pub const MAX_SAVE_ACTIONS: usize = 50_000;
 
 /// A saved game.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +69,8 @@ pub enum SaveError {
         saved: String,
         current: String,
     },
+    #[error("{file}: {count} actions; a save holds at most {MAX_SAVE_ACTIONS}")]
+    TooManyActions { file: String, count: usize },
     #[error("{file}: actions[{index}]: {message}")]
     Action {
         file: String,
@@ -98,20 +106,34 @@ impl Save {
     /// Read a save file (not yet replayed).
     pub fn read(path: &Path) -> Result<Save, SaveError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-            file: file.clone(),
-            source,
-        })?;
+        let bytes =
+            crate::files::read_limited(path, MAX_SAVE_BYTES).map_err(|source| LoadError::Io {
+                file: file.clone(),
+                source,
+            })?;
         Save::parse(&file, &bytes)
     }
 
     /// Parse save text; `file` names it in errors.
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Save, SaveError> {
+        if bytes.len() > MAX_SAVE_BYTES {
+            return Err(LoadError::Io {
+                file: file.into(),
+                source: crate::files::too_large(MAX_SAVE_BYTES),
+            }
+            .into());
+        }
         let save: Save = parse_ron(file, bytes)?;
         if save.format != SAVE_FORMAT {
             return Err(SaveError::Format {
                 file: file.into(),
                 found: save.format,
+            });
+        }
+        if save.actions.len() > MAX_SAVE_ACTIONS {
+            return Err(SaveError::TooManyActions {
+                file: file.into(),
+                count: save.actions.len(),
             });
         }
         Ok(save)
@@ -173,43 +195,56 @@ pub fn open(path: &Path) -> Result<(Save, Game), SaveError> {
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let file = path.display().to_string();
-    let err = |source| SaveError::Write {
-        file: file.clone(),
+    crate::files::write_atomic(path, bytes).map_err(|source| SaveError::Write {
+        file: path.display().to_string(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(err)?;
-    let name = path
-        .file_name()
-        .map_or("save".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+    })
 }
 
 /// A scenario path made absolute, so the save resumes from any folder; a
 /// bundled id (or anything that is not a file) is kept as it is.
 pub fn absolute_source(source: &str) -> String {
     let path = Path::new(source);
-    if crate::scenario::bundled(source).is_none()
+    if crate::scenario::bundled::is_path(source)
         && path.is_file()
         && let Ok(abs) = std::fs::canonicalize(path)
     {
         return abs.display().to_string();
     }
     source.into()
+}
+
+/// A save path no other game has: `path` itself or, when that exists,
+/// `NAME-2.ron`, `NAME-3.ron`…, claimed by creating it empty with `O_EXCL`,
+/// so two games started in the same second never share a save. Creates the
+/// folder (the data folder) when missing. On failure it returns `path`, and
+/// the first autosave reports the problem.
+pub fn claim_new(path: PathBuf) -> PathBuf {
+    let (Some(dir), Some(stem)) = (path.parent(), path.file_stem()) else {
+        return path;
+    };
+    let stem = stem.to_string_lossy().into_owned();
+    let ext = path
+        .extension()
+        .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
+    let _ = std::fs::create_dir_all(dir);
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            path.clone()
+        } else {
+            dir.join(format!("{stem}-{n}{ext}"))
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(_) => return candidate,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => break,
+        }
+    }
+    path
 }
 
 /// The folder saves go in by default (the platform's data folder).

@@ -346,6 +346,8 @@ fn saves_of_different_scenarios_are_refused() {
 fn write_report_writes_atomically_where_asked() {
     let dir = scratch("write-report");
     let out = dir.join("sub/debrief.html");
+    // Reports go into an existing folder (a missing one is an error).
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
     let text = write_report(
         &[table("t.ron", ORCHARD, orchard(7, 0.5))],
         Format::Html,
@@ -386,6 +388,7 @@ fn report_command_prints_writes_and_compares() {
     assert!(md.starts_with("# Debrief: The shared orchard"));
 
     let html = dir.join("out/debrief.html");
+    std::fs::create_dir_all(dir.join("out")).unwrap();
     let out = backchannel(&[
         "report",
         a_s,

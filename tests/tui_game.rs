@@ -79,6 +79,8 @@ fn undo_takes_back_the_last_move_and_the_ai_replies() {
 fn autosave_writes_a_save_that_resumes() {
     let dir = std::env::temp_dir().join(format!("backchannel-tui-{}", std::process::id()));
     let path = dir.join("game.ron");
+    // Saves go into an existing folder; only the data folder is made on demand.
+    std::fs::create_dir_all(&dir).unwrap();
     let mut a = app();
     a.settings.autosave = true;
     a.settings.save_path = Some(path.clone());

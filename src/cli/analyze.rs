@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// A bundled scenario id or a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     pub scenario: String,
     /// Analyse the draft of a saved game instead of the scenario's draft.
     #[arg(long)]

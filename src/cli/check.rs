@@ -1,15 +1,14 @@
 //! `backchannel check FILE...`: validate scenario files.
 
 use super::{CliError, print_out};
-use crate::scenario::{LoadError, Model, load_file};
+use crate::scenario::{LoadError, Model, open};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Scenario files (RON).
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+    /// Scenario files (RON): a path with a '/' or ending in .ron; a bare name is a bundled id.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
     /// Print one JSON object per file (JSON lines) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -78,10 +77,9 @@ pub fn execute(args: CheckArgs) -> Result<(), CliError> {
     let mut failed = 0;
     let mut out = String::new();
     let mut err = String::new();
-    for path in &args.files {
-        let file = path.display().to_string();
-        match load_file(path) {
-            Ok(m) if args.json => out.push_str(&format!("{}\n", summary(&file, &m))),
+    for file in &args.files {
+        match open(file) {
+            Ok(m) if args.json => out.push_str(&format!("{}\n", summary(file, &m))),
             Ok(m) => out.push_str(&format!(
                 "ok    {file}: {} ({} parties, {} clauses, {} events, checksum {})\n",
                 m.scenario.meta.title,
@@ -93,7 +91,7 @@ pub fn execute(args: CheckArgs) -> Result<(), CliError> {
             Err(e) => {
                 failed += 1;
                 if args.json {
-                    out.push_str(&format!("{}\n", error_json(&file, &e)));
+                    out.push_str(&format!("{}\n", error_json(file, &e)));
                 }
                 err.push_str(&format!("{e}\n"));
             }

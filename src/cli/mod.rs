@@ -15,6 +15,7 @@ use crate::text::CleanWriter;
 use clap::{Parser, Subcommand};
 use std::fmt;
 use std::io::Write;
+use std::path::Path;
 
 /// backchannel — a terminal negotiation simulator.
 #[derive(Debug, Parser)]
@@ -87,6 +88,33 @@ impl From<crate::scenario::LoadError> for CliError {
     }
 }
 
+impl From<crate::files::OutputError> for CliError {
+    fn from(e: crate::files::OutputError) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+/// Check every output path of a command before its work starts: each can be
+/// written (its folder exists and takes a file), no two are the same file,
+/// and none is one of the `inputs` (a path and what it is, e.g. "the
+/// scenario"). Problems are bad input (exit status 2).
+pub fn check_outputs(outputs: &[(&Path, &str)], inputs: &[(&Path, &str)]) -> Result<(), CliError> {
+    for (i, (out, _)) in outputs.iter().enumerate() {
+        crate::files::check_output(out)?;
+        for (input, what) in inputs.iter().chain(&outputs[..i]) {
+            crate::files::check_not_input(out, input, what)?;
+            if out == input {
+                return Err(CliError::input(format!(
+                    "{}: is also {what}; give each output its own file",
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write to stdout, treating a closed pipe as success.
 /// Write to stdout, treating a closed pipe as success. Everything goes
 /// through [`CleanWriter`]: no terminal control from a scenario, save, script
 /// or bot reaches the terminal, whatever path it took here.
@@ -111,9 +139,20 @@ pub fn main() -> i32 {
             return 2;
         }
         Err(e) => {
-            // --help and --version: our own text.
-            let _ = e.print();
-            return 0;
+            // --help and --version go to stdout: a failed write is a failure.
+            return match (e.print(), e.use_stderr()) {
+                (_, true) => 2,
+                (Ok(()), false) => 0,
+                (Err(err), false) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                (Err(err), false) => {
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "backchannel: cannot write to stdout: {err}"
+                    );
+                    1
+                }
+            };
         }
     };
     let result = match cli.command {

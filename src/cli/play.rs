@@ -2,12 +2,12 @@
 
 use super::{CliError, print_out};
 use crate::tui::launch;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct PlayArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     #[arg(default_value = crate::scenario::FLAGSHIP)]
     pub scenario: String,
     /// A party you play (repeat for hot-seat); the others are AI.
@@ -16,9 +16,13 @@ pub struct PlayArgs {
     /// The game's seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Save to this file (default: the platform data folder).
+    /// Save to this file (default: a new file in the platform data folder).
+    /// An existing file is not replaced without --force.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Replace the --save file even when it already holds a game.
+    #[arg(long, requires = "save")]
+    pub force: bool,
     /// Open the facilitator menu (inject events, pause, deadline, reveal).
     #[arg(long)]
     pub facilitator: bool,
@@ -36,6 +40,9 @@ pub fn execute_default() -> Result<(), CliError> {
 }
 
 pub fn execute(args: PlayArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.save {
+        check_save_target(path, &args.scenario, args.force)?;
+    }
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     let mut humans = Vec::new();
     for id in &args.seats {
@@ -50,6 +57,31 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
         facilitator: args.facilitator,
     })
     .map_err(CliError::other)
+}
+
+/// `play --save FILE`: the file can be written, is not the scenario, and an
+/// existing one is replaced only with `--force` (it may hold a finished game).
+pub fn check_save_target(path: &Path, scenario: &str, force: bool) -> Result<(), CliError> {
+    let inputs: &[_] = if crate::scenario::bundled::is_path(scenario) {
+        &[(Path::new(scenario), "the scenario")]
+    } else {
+        &[]
+    };
+    super::check_outputs(&[(path, "the --save file")], inputs)?;
+    let exists = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
+    if !exists || force {
+        return Ok(());
+    }
+    let file = path.display().to_string();
+    let holds = match crate::save::open(path) {
+        Ok((_, game)) if game.ending().is_some() => "a finished game".to_string(),
+        Ok(_) => format!("a game in progress (continue it with: backchannel resume {file})"),
+        Err(crate::save::SaveError::Load(_)) => "something that is not a save".into(),
+        Err(_) => "a saved game".into(),
+    };
+    Err(CliError::input(format!(
+        "{file}: the file already exists and holds {holds}; pass --force to replace it, or choose another file"
+    )))
 }
 
 pub fn resume(args: ResumeArgs) -> Result<(), CliError> {

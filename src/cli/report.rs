@@ -29,11 +29,23 @@ impl From<ReportError> for CliError {
 }
 
 pub fn execute(args: ReportArgs) -> Result<(), CliError> {
+    let out = args.out.as_deref().map(|p| (p, "the --out file"));
+    let saves: Vec<_> = args.saves.iter().map(|p| (p.as_path(), "a save")).collect();
+    super::check_outputs(out.as_slice(), &saves)?;
     let tables = args
         .saves
         .iter()
         .map(|path| load_table(path))
         .collect::<Result<Vec<_>, _>>()?;
+    // Nor over the scenario a save was played on.
+    for (_, save, _) in &tables {
+        if let Some((out, _)) = out
+            && crate::scenario::bundled::is_path(&save.source)
+        {
+            let source = std::path::Path::new(&save.source);
+            crate::files::check_not_input(out, source, "the scenario of a save")?;
+        }
+    }
     let text = write_report(&tables, args.format, args.out.as_deref())?;
     if args.out.is_none() {
         print_out(&text)?;

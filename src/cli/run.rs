@@ -18,7 +18,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     pub scenario: String,
     /// A script file (RON, docs/SCRIPTS.md): seats and scripted moves by round.
     #[arg(long)]
@@ -32,7 +32,7 @@ pub struct RunArgs {
     /// Output: a readable transcript, JSON lines (one per event), or CSV (one row per round).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the output to this file instead of stdout.
+    /// Write the output to this file (atomically; its folder must exist) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Save the finished game (for `backchannel report`).
@@ -47,11 +47,27 @@ pub struct RunArgs {
 }
 
 pub fn execute(args: RunArgs) -> Result<(), CliError> {
+    let scenario = std::path::Path::new(&args.scenario);
+    let mut inputs = Vec::new();
+    if crate::scenario::bundled::is_path(&args.scenario) {
+        inputs.push((scenario, "the scenario"));
+    }
+    if let Some(script) = &args.script {
+        inputs.push((script.as_path(), "the --script file"));
+    }
+    let outputs: Vec<_> = [
+        (&args.out, "the --out file"),
+        (&args.save, "the --save file"),
+    ]
+    .into_iter()
+    .filter_map(|(p, what)| p.as_deref().map(|p| (p, what)))
+    .collect();
+    super::check_outputs(&outputs, &inputs)?;
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     let plan = match &args.script {
         Some(path) => {
             let file = path.display().to_string();
-            let bytes = std::fs::read(path)
+            let bytes = crate::files::read_limited(path, crate::runner::script::MAX_SCRIPT_BYTES)
                 .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
             Some(Plan::load(&file, &bytes, &model).map_err(|e| CliError::input(e.to_string()))?)
         }

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// A bundled scenario id or a path to a scenario file.
+    /// A bundled scenario id, or a path to a scenario file (a name with a '/' or ending in .ron).
     pub scenario: String,
     /// How many games.
     #[arg(long)]
@@ -35,6 +35,15 @@ pub struct SweepArgs {
 const MAX_RUNS: u64 = 100_000_000;
 
 pub fn execute(args: SweepArgs) -> Result<(), CliError> {
+    if let Some(csv) = &args.csv {
+        let scenario = std::path::Path::new(&args.scenario);
+        let inputs: &[_] = if crate::scenario::bundled::is_path(&args.scenario) {
+            &[(scenario, "the scenario")]
+        } else {
+            &[]
+        };
+        super::check_outputs(&[(csv, "the --csv file")], inputs)?;
+    }
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     if args.runs == 0 || args.runs > MAX_RUNS {
         return Err(CliError::input(format!(
@@ -91,7 +100,12 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
     if args.json {
         super::print_out(&format!("{}\n", summary.json()))?;
         // Timing is not part of the result (it would break byte-identical output).
-        eprintln!("{} games in {elapsed:.2} s: {rate:.0} games/s", args.runs);
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} games in {elapsed:.2} s: {rate:.0} games/s",
+            args.runs
+        );
         Ok(())
     } else {
         let mut text = summary.text(&model);

@@ -21,6 +21,8 @@ pub const MAX_VARIANTS: usize = 16;
 pub const MAX_COMBINATIONS: usize = 64;
 /// Most red lines one party may have.
 pub const MAX_RED_LINES: usize = 64;
+/// Largest size of any number in a scenario (utilities, effects, ranges…).
+pub const MAX_MAGNITUDE: f64 = 1e6;
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 

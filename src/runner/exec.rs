@@ -18,7 +18,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 pub use pipe::MAX_LINE;
-pub use process::stop_all;
+pub use process::{signalled, stop_all};
 
 /// The protocol's version, sent in the hello message.
 pub const PROTOCOL: u32 = 1;

@@ -43,10 +43,25 @@ pub fn bundled(id: &str) -> Option<&'static Bundled> {
     BUNDLED.iter().find(|b| b.id == id)
 }
 
-/// Open a scenario named on the command line: a bundled id, or a path to a file.
+/// Whether a scenario name on the command line is a path to a file: it has a
+/// '/' or ends in `.ron`. Anything else is a bundled id, even when a file or
+/// folder of that name exists (so `./plan28` is a file, `plan28` the bundled
+/// one). Every command reads scenario names by this one rule.
+pub fn is_path(name: &str) -> bool {
+    name.contains('/') || name.ends_with(".ron")
+}
+
+/// Open a scenario named on the command line: a path to a file, or a bundled
+/// id (see [`is_path`]).
 pub fn open(name: &str) -> Result<Model, LoadError> {
+    if is_path(name) {
+        return super::load::load_file(Path::new(name));
+    }
     match bundled(name) {
-        Some(b) if !Path::new(name).exists() => load_str(b.file, b.text),
-        _ => super::load::load_file(Path::new(name)),
+        Some(b) => load_str(b.file, b.text),
+        None => Err(LoadError::Unknown {
+            name: name.into(),
+            known: BUNDLED.iter().map(|b| b.id).collect::<Vec<_>>().join(", "),
+        }),
     }
 }

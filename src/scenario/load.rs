@@ -18,7 +18,11 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}: the file is {bytes} bytes; scenarios are limited to {limit} bytes")]
+    #[error(
+        "'{name}' is not a bundled scenario (those are: {known}); to open a file, give a path with a '/' or ending in .ron (e.g. ./{name})"
+    )]
+    Unknown { name: String, known: String },
+    #[error("{file}: the file is larger than {limit} bytes, the limit for scenarios")]
     TooLarge {
         file: String,
         bytes: u64,
@@ -90,6 +94,8 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(file: &str, bytes: &[u8]) -> Re
             });
         }
     };
+    // A byte-order mark, as some Windows editors write, is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(text)
@@ -115,6 +121,9 @@ fn explain_ron(code: &ron::Error) -> String {
             Some(o) => format!("missing field '{field}' in {o}"),
             None => format!("missing field '{field}'"),
         },
+        ron::Error::ExceededRecursionLimit => {
+            "nested too deeply; values may nest at most 128 levels".into()
+        }
         other => other.to_string(),
     }
 }
@@ -140,21 +149,20 @@ pub fn load_str(file: &str, text: &str) -> Result<Model, LoadError> {
     load_bytes(file, text.as_bytes())
 }
 
-/// Load a scenario file from disk (size checked before reading).
+/// Load a scenario file from disk, reading at most [`MAX_FILE_BYTES`] bytes
+/// of it (`/dev/zero` or a FIFO never fill memory or hang; see [`crate::files`]).
 pub fn load_file(path: &Path) -> Result<Model, LoadError> {
     let file = path.display().to_string();
-    let io = |source| LoadError::Io {
-        file: file.clone(),
-        source,
+    let bytes = match crate::files::read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if crate::files::is_too_large(&e) => {
+            return Err(LoadError::TooLarge {
+                file,
+                bytes: MAX_FILE_BYTES as u64 + 1,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Err(source) => return Err(LoadError::Io { file, source }),
     };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_FILE_BYTES as u64 {
-        return Err(LoadError::TooLarge {
-            file,
-            bytes: len,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
     load_bytes(&file, &bytes)
 }

@@ -5,6 +5,7 @@ use super::model::*;
 use super::schema::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::str::FromStr;
 
 /// One semantic problem in a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,12 +89,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Every number of a scenario passes here: finite and at most
+    /// [`MAX_MAGNITUDE`] in size, so sums of them stay finite on every screen.
     fn finite(&mut self, path: &str, v: f64) -> bool {
-        if v.is_finite() {
-            true
-        } else {
+        if !v.is_finite() {
             self.err(path, format!("{v} is not a finite number"));
             false
+        } else if v.abs() > MAX_MAGNITUDE {
+            self.err(
+                path,
+                format!(
+                    "{v:e} is too large; expected a number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"
+                ),
+            );
+            false
+        } else {
+            true
         }
     }
 
@@ -407,6 +418,15 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 ),
             );
         }
+        if ratatui::style::Color::from_str(&pa.colour).is_err() {
+            k.err(
+                format!("{p}.colour"),
+                format!(
+                    "unknown colour '{}'; expected a name (black, red, green, yellow, blue, magenta, cyan, gray, white, or light…/dark… of these) or \"#rrggbb\"",
+                    pa.colour
+                ),
+            );
+        }
         let reservation = match pa.reservation {
             None => {
                 k.err(
@@ -650,6 +670,12 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             }
             Trigger::Manual => TriggerModel::Manual,
         };
+        if e.deadline.unsigned_abs() > 1000 {
+            k.err(
+                format!("{p}.deadline"),
+                format!("{}; expected -1000 to 1000 rounds", e.deadline),
+            );
+        }
         let mut reservation = Vec::new();
         for (id, &v) in &e.reservation {
             let rp = format!("{p}.reservation.{id}");

@@ -407,6 +407,10 @@ pub struct App {
     pub popups: Vec<Popup>,
     /// A one-line message in the footer (an error or a confirmation).
     pub status: Option<String>,
+    /// Why the last save failed, shown as a banner until a save succeeds.
+    pub save_failed: Option<String>,
+    /// Makes a default save path unique (the shell claims the file); identity in tests.
+    pub claim_save: fn(PathBuf) -> PathBuf,
     pub size: (u16, u16),
     /// Click targets of the last frame.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
@@ -437,6 +441,8 @@ impl App {
             screen: Screen::Title { sel: 0 },
             popups: Vec::new(),
             status: None,
+            save_failed: None,
+            claim_save: |path| path,
             size: (80, 24),
             hits: RefCell::new(Vec::new()),
         }
@@ -463,7 +469,9 @@ impl App {
                         .chars()
                         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                         .collect();
-                    d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id))
+                    (self.claim_save)(
+                        d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id)),
+                    )
                 })
             });
         }

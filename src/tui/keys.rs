@@ -283,7 +283,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Help, C::Back, "close", "close"),
     b(S::Help, C::Help, "close", ""),
     b(S::Help, C::Confirm, "close", ""),
-    b(S::Quit, C::Yes, "quit (the game is saved)", "quit"),
+    b(
+        S::Quit,
+        C::Yes,
+        "quit (saves first when autosave is on)",
+        "quit",
+    ),
     b(S::Quit, C::No, "stay", "stay"),
     b(S::Quit, C::Back, "stay", ""),
     b(S::Variants, C::Up, "previous wording", ""),

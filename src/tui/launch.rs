@@ -52,6 +52,7 @@ fn new_app(save_path: Option<PathBuf>) -> App {
         },
     );
     app.clock = run::now_rfc3339;
+    app.claim_save = crate::save::claim_new;
     if !warnings.is_empty() {
         app.message(
             "Configuration",
@@ -65,7 +66,12 @@ fn run_app(mut app: App, first: Vec<Effect>) -> Result<(), String> {
     let mut term = terminal::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = run::run(&mut term, &mut app, first);
     terminal::restore();
-    result.map_err(|e| format!("terminal error: {e}"))
+    result.map_err(|e| format!("terminal error: {e}"))?;
+    // Said again once the screen is gone, so it is not lost with it.
+    match app.save_failed {
+        Some(e) => Err(format!("the game could not be saved: {e}")),
+        None => Ok(()),
+    }
 }
 
 /// The title screen.

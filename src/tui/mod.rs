@@ -27,6 +27,33 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "backchannel").map(|d| d.config_dir().to_path_buf())
 }
 
+/// Most bytes of a configuration file read.
+const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
+/// A configuration file's text; `None` when there is none. A file that cannot
+/// be read (too large, not UTF-8, a folder…) is a warning.
+fn read_config(path: &std::path::Path, warnings: &mut Vec<String>) -> Option<String> {
+    let file = path.display().to_string();
+    match crate::files::read_limited(path, MAX_CONFIG_BYTES) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            warnings.push(format!("{file}: cannot read: {e}"));
+            None
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text),
+            ),
+            Err(_) => {
+                warnings.push(format!("{file}: the file is not UTF-8 text"));
+                None
+            }
+        },
+    }
+}
+
 /// The theme and keymap: defaults, the user's files over them, `NO_COLOR`.
 /// Problems with the user's files come back as warnings (the defaults stay).
 pub fn load_config() -> (theme::Theme, keys::Keymap, Vec<String>) {
@@ -40,7 +67,7 @@ pub fn load_config() -> (theme::Theme, keys::Keymap, Vec<String>) {
     let mut keymap = keys::Keymap::default();
     if let Some(dir) = config_dir() {
         let path = dir.join("theme.ron");
-        if !no_color && let Ok(text) = std::fs::read_to_string(&path) {
+        if !no_color && let Some(text) = read_config(&path, &mut warnings) {
             let mut t = theme.clone();
             match t.patch(&path.display().to_string(), &text) {
                 Ok(()) => theme = t,
@@ -48,7 +75,7 @@ pub fn load_config() -> (theme::Theme, keys::Keymap, Vec<String>) {
             }
         }
         let path = dir.join("keys.ron");
-        if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Some(text) = read_config(&path, &mut warnings) {
             match keys::Keymap::with_patch(&path.display().to_string(), &text) {
                 Ok(k) => keymap = k,
                 Err(e) => warnings.push(e),

@@ -92,9 +92,7 @@ pub fn carry_out(app: &mut App, e: Effect) -> bool {
             // A file scenario is recorded by its full path, so `resume` finds
             // it from any folder (the app itself never looks at files).
             save.source = crate::save::absolute_source(&save.source);
-            if let Err(err) = save.write(&path) {
-                app.status = Some(format!("autosave failed: {err}"));
-            }
+            app.save_failed = save.write(&path).err().map(|err| err.to_string());
         }
         Effect::Export(path, mut save) => {
             save.source = crate::save::absolute_source(&save.source);
@@ -123,11 +121,26 @@ fn export(
     save: &crate::save::Save,
 ) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
     use crate::report::{Format, load_table, write_report};
-    save.write(path).map_err(|e| e.to_string())?;
-    let table = load_table(path).map_err(|e| e.to_string())?;
     let html = path.with_extension("html");
     let md = path.with_extension("md");
+    // The debrief goes beside the save under the same name: never over it.
+    let over_save = |out: &std::path::Path| out == path || crate::files::same_file(out, path);
+    let refuse = |out: &std::path::Path| {
+        format!(
+            "{} would be overwritten by its own debrief {}; save the game under a name ending in .ron (backchannel play --save FILE.ron)",
+            path.display(),
+            out.display()
+        )
+    };
+    if let Some(out) = [&html, &md].into_iter().find(|o| over_save(o)) {
+        return Err(refuse(out));
+    }
+    save.write(path).map_err(|e| e.to_string())?;
+    let table = load_table(path).map_err(|e| e.to_string())?;
     for (format, out) in [(Format::Html, &html), (Format::Md, &md)] {
+        if over_save(out) {
+            return Err(refuse(out));
+        }
         write_report(std::slice::from_ref(&table), format, Some(out)).map_err(|e| e.to_string())?;
     }
     Ok((html, md))

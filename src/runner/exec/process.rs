@@ -106,6 +106,19 @@ fn kill_group(pgid: i32) {
     }
 }
 
+/// The signal that is ending the process, once one has come (0: none).
+static SIGNALLED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// The deadly signal that arrived while bots ran, if one did: the process
+/// must then exit with 128 + it, even if its main thread finishes first
+/// (the bots it was waiting on are killed by the signal's handler).
+pub fn signalled() -> Option<i32> {
+    match SIGNALLED.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        sig => Some(sig),
+    }
+}
+
 /// Kill every bot's process group still running (for a process about to exit).
 pub fn stop_all() {
     for &g in groups().iter() {
@@ -133,6 +146,7 @@ fn watch_signals() {
             .name("bot-signals".into())
             .spawn(move || {
                 if let Some(sig) = signals.forever().next() {
+                    SIGNALLED.store(sig, std::sync::atomic::Ordering::SeqCst);
                     stop_all();
                     std::process::exit(128 + sig);
                 }

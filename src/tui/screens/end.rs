@@ -44,6 +44,9 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         )),
         Line::from(Span::styled(
             match &play.session.save_path {
+                Some(p) if app.save_failed.is_some() => {
+                    format!("NOT saved: writing {} failed.", p.display())
+                }
                 Some(p) => format!("Saved: {}", p.display()),
                 None => "Not saved (press e to write the save and the debrief).".into(),
             },

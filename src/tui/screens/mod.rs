@@ -29,8 +29,20 @@ impl Widget for &App {
             too_small(area, buf, &self.theme);
             return;
         }
-        let [body, footer_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        // A failed save is said plainly, above everything, until a save succeeds.
+        let banner_h = u16::from(self.save_failed.is_some()) * 2;
+        let [banner, body, footer_area] = Layout::vertical([
+            Constraint::Length(banner_h),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        if let Some(e) = &self.save_failed {
+            Paragraph::new(format!("SAVING FAILED — the game is not being saved. {e}"))
+                .style(self.theme.warn)
+                .wrap(Wrap { trim: true })
+                .render(banner, buf);
+        }
         match &self.screen {
             Screen::Title { sel } => title::render(self, *sel, body, buf),
             Screen::Setup(s) => setup::render(self, s, body, buf),

@@ -60,13 +60,19 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
         }
         Popup::Quit => {
             let inner = frame(app, area, 44, 5, "Quit?", buf);
-            let saved = match play(app) {
-                Some(p) if p.session.save_path.is_some() => "The game is saved; resume it later.",
-                _ => "",
+            let (saved, style) = match play(app) {
+                Some(_) if app.save_failed.is_some() => {
+                    ("The game is NOT saved: saving failed.", t.warn)
+                }
+                Some(p) if p.session.save_path.is_some() && app.settings.autosave => {
+                    ("The game is saved; resume it later.", t.dim)
+                }
+                Some(_) => ("The game is not saved.", t.dim),
+                None => ("", t.dim),
             };
             Paragraph::new(vec![
                 Line::from("Quit backchannel? y / n").centered(),
-                Line::from(Span::styled(saved, t.dim)).centered(),
+                Line::from(Span::styled(saved, style)).centered(),
             ])
             .render(inner, buf);
         }
