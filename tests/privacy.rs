@@ -58,7 +58,7 @@ fn screen_for(session: &Session, who: Who) -> App {
             Who::Keyboard => play.at_keyboard = session.table().game().to_move(),
             Who::Seat(_) => {}
         }
-        play.skip_cards();
+        // Cards fired so far stay: the first frame shows them.
         play.sync();
     }
     a

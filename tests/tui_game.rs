@@ -227,3 +227,37 @@ fn random_keys_clicks_and_sizes_never_panic() {
 fn random_input_100k() {
     fuzz(100_000, 2);
 }
+
+/// A default save name is only a proposal: the shell makes it a new file and
+/// answers with the name it used; later saves go to that file. The app itself
+/// touches no file.
+#[test]
+fn a_default_save_is_claimed_by_the_shell_and_answered() {
+    let mut a = app();
+    a.settings.autosave = true;
+    a.settings.save_path = None;
+    let m = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
+    let seats = backchannel::tui::app::default_seats(&m);
+    let s = backchannel::tui::session::Session::new(m, "tutorial", 1, seats).expect("seats");
+    let fx = a.start(s);
+    let Some(Effect::SaveNew(proposed, _)) = fx.first() else {
+        // No platform data folder here: nothing to save to.
+        return;
+    };
+    let chosen = proposed.with_file_name("tutorial-claimed-2.ron");
+    a.update(Msg::SavedAs(chosen.clone()));
+    assert_eq!(
+        play(&a).session.save_path.as_deref(),
+        Some(chosen.as_path())
+    );
+    enter(&mut a);
+    let fx = a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::NONE,
+    )));
+    assert!(
+        fx.iter()
+            .all(|e| matches!(e, Effect::Save(p, _) if *p == chosen)),
+        "{fx:?}"
+    );
+}

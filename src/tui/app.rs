@@ -37,6 +37,8 @@ pub enum Msg {
     },
     /// Time passed (AI seats move one step).
     Tick,
+    /// The shell wrote a new save file under this name (after [`Effect::SaveNew`]).
+    SavedAs(PathBuf),
 }
 
 /// Work for the shell.
@@ -44,6 +46,9 @@ pub enum Msg {
 pub enum Effect {
     /// Write this save (atomically) to this path.
     Save(PathBuf, Box<Save>),
+    /// Write this save to a new file named like this path (never over an
+    /// existing one), and answer with [`Msg::SavedAs`] and the name used.
+    SaveNew(PathBuf, Box<Save>),
     /// Write the debrief report of this save (and this path for it).
     Export(PathBuf, Box<Save>),
     Quit,
@@ -409,8 +414,6 @@ pub struct App {
     pub status: Option<String>,
     /// Why the last save failed, shown as a banner until a save succeeds.
     pub save_failed: Option<String>,
-    /// Makes a default save path unique (the shell claims the file); identity in tests.
-    pub claim_save: fn(PathBuf) -> PathBuf,
     pub size: (u16, u16),
     /// Click targets of the last frame.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
@@ -442,7 +445,6 @@ impl App {
             popups: Vec::new(),
             status: None,
             save_failed: None,
-            claim_save: |path| path,
             size: (80, 24),
             hits: RefCell::new(Vec::new()),
         }
@@ -469,9 +471,10 @@ impl App {
                         .chars()
                         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                         .collect();
-                    (self.claim_save)(
-                        d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id)),
-                    )
+                    // A proposal: the shell makes it a new file (adding -2, -3…
+                    // if needed) and answers with Msg::SavedAs.
+                    session.fresh_save = true;
+                    d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id))
                 })
             });
         }
@@ -524,6 +527,12 @@ impl App {
                 self.command(if up { Command::Up } else { Command::Down }, &mut fx)
             }
             Msg::Resize { w, h } => self.size = (w, h),
+            Msg::SavedAs(path) => {
+                if let Screen::Game(play) = &mut self.screen {
+                    play.session.save_path = Some(path);
+                    play.session.fresh_save = false;
+                }
+            }
             Msg::Tick => {
                 if let (Screen::Game(play), Some(Popup::Text { lines, .. })) =
                     (&mut self.screen, self.popups.last_mut())
@@ -629,10 +638,12 @@ impl App {
         if let Screen::Game(play) = &self.screen
             && let Some(path) = &play.session.save_path
         {
-            fx.push(Effect::Save(
-                path.clone(),
-                Box::new(play.session.save(&(self.clock)())),
-            ));
+            let save = Box::new(play.session.save(&(self.clock)()));
+            fx.push(if play.session.fresh_save {
+                Effect::SaveNew(path.clone(), save)
+            } else {
+                Effect::Save(path.clone(), save)
+            });
         }
     }
 

@@ -52,7 +52,6 @@ fn new_app(save_path: Option<PathBuf>) -> App {
         },
     );
     app.clock = run::now_rfc3339;
-    app.claim_save = crate::save::claim_new;
     if !warnings.is_empty() {
         app.message(
             "Configuration",

@@ -94,6 +94,14 @@ pub fn carry_out(app: &mut App, e: Effect) -> bool {
             save.source = crate::save::absolute_source(&save.source);
             app.save_failed = save.write(&path).err().map(|err| err.to_string());
         }
+        Effect::SaveNew(path, mut save) => {
+            save.source = crate::save::absolute_source(&save.source);
+            let path = crate::save::claim_new(path);
+            app.save_failed = save.write(&path).err().map(|err| err.to_string());
+            if app.save_failed.is_none() {
+                app.update(Msg::SavedAs(path));
+            }
+        }
         Effect::Export(path, mut save) => {
             save.source = crate::save::absolute_source(&save.source);
             let text = match export(&path, &save) {

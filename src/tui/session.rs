@@ -55,6 +55,8 @@ pub struct Session {
     pub source: String,
     table: Arc<Mutex<Table>>,
     pub save_path: Option<PathBuf>,
+    /// `save_path` is a proposed name, not yet a file of this game's.
+    pub fresh_save: bool,
     pub started: String,
     /// The Nash package, found once per game on a background thread (the
     /// advisor's slow part), shared by clones of the session.
@@ -87,6 +89,7 @@ impl Session {
             source: source.into(),
             table: Arc::new(Mutex::new(table)),
             save_path: None,
+            fresh_save: false,
             started: String::new(),
             nash: Arc::new(Mutex::new(Nash::NotAsked)),
         }
