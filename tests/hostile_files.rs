@@ -652,3 +652,30 @@ fn a_file_named_like_a_bundled_id_does_not_shadow_it() {
     assert_eq!(o.status.code(), Some(2), "{e}");
     assert!(e.contains("./nosuch"), "{e}");
 }
+
+/// A folder the user may not write to, made by the test (root writes
+/// anywhere, so as root the run is started as `nobody`): refused before the
+/// game, exit 2, naming the folder, and nothing left in it.
+#[test]
+fn a_read_only_folder_is_refused_before_the_game() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let d = scratch("hf-read-only");
+    let ro = d.join("ro");
+    std::fs::create_dir_all(&ro).expect("folder");
+    std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let target = ro.join("out.txt");
+    let mut cmd = bin();
+    cmd.args(["run", "tutorial", "--out"]).arg(&target);
+    // SAFETY: geteuid only reads the process's user id.
+    if unsafe { libc::geteuid() } == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = cmd.output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&ro.display().to_string()), "{err}");
+    assert!(out.stdout.is_empty(), "no game was played");
+    assert_eq!(std::fs::read_dir(&ro).expect("list").count(), 0);
+}
