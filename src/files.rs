@@ -224,6 +224,21 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether two output paths land on the same file, even when neither exists
+/// yet: `x.txt`, `./x.txt` and `sub/../x.txt` (or a dangling symlink to it)
+/// are one file once written.
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    if a == b || same_file(a, b) {
+        return true;
+    }
+    let landing = |p: &Path| -> Option<PathBuf> {
+        let target = resolve(p).ok()??;
+        let dir = std::fs::canonicalize(folder_of(&target)).ok()?;
+        Some(dir.join(target.file_name()?))
+    };
+    matches!((landing(a), landing(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// The temporary-name prefix for `target`: `.NAME.bctmp-`.
 fn temp_prefix(target: &Path) -> String {
     let name = target

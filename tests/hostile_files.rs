@@ -288,6 +288,36 @@ fn run_refuses_the_same_file_for_out_and_save() {
 }
 
 #[test]
+fn out_and_save_spelt_differently_are_still_one_file() {
+    let d = scratch("hf-out-save-spelt");
+    std::fs::create_dir(d.join("sub")).expect("sub");
+    let f = d.join("x.ron");
+    // Neither exists yet: the paths differ, the file they land on does not.
+    for other in [
+        d.join(".").join("x.ron"),
+        d.join("sub").join("..").join("x.ron"),
+    ] {
+        let o = run(
+            &["run", "tutorial", "--out", s(&f), "--save", s(&other)],
+            60,
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            other.display(),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("is also the --out file"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!f.exists(), "{} was written", f.display());
+    }
+}
+
+#[test]
 fn report_refuses_to_write_over_its_save() {
     let (_d, save) = saved_game("hf-report-over-save");
     let before = std::fs::read(&save).unwrap();
