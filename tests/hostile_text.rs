@@ -385,6 +385,11 @@ fn errors_quoting_a_hostile_field_are_one_line() {
             &fails(&dir, &["analyze", "orchard.ron", "--save", &file]),
         );
     }
+    // `resume` reads the seats of a save too (before it opens the terminal).
+    let mut bad = save.clone();
+    swap(&mut bad, "\"ai:steady\"", &format!("\"bogus{forge}\""));
+    write(&dir, "bad-seat.ron", &bad);
+    one_line("resume", &fails(&dir, &["resume", "bad-seat.ron"]));
     let escaped = "\\u{1b}]0;pwned\\u{7}\\nbackchannel: forged\\r\\n";
     for (name, script) in [
         (
