@@ -566,6 +566,21 @@ fn report_of_a_save_whose_source_is_an_endless_stream_is_refused() {
 }
 
 #[test]
+fn a_scripted_deadline_pushed_past_round_1000_is_refused_for_that_reason() {
+    let d = scratch("hf-deadline-far");
+    let script = d.join("far.ron");
+    std::fs::write(
+        &script,
+        "(rounds: [(round: 1, moves: [MoveDeadline(rounds: 2147483647)])])",
+    )
+    .expect("script");
+    let o = run(&["run", ORCHARD, "--script", s(&script)], 60);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("round 1000") && !e.contains("before"), "{e}");
+}
+
+#[test]
 fn saves_have_a_size_and_an_action_limit() {
     let model = common::model(ORCHARD);
     let game = common::play(model, 3, 0.5);
