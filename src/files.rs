@@ -85,6 +85,8 @@ pub enum OutputError {
     NotAFolder { file: String, folder: String },
     #[error("{file}: is a folder; expected a file name")]
     IsAFolder { file: String },
+    #[error("{file}: ends in '/', so names a folder; expected a file name")]
+    FolderName { file: String },
     #[error("{file}: cannot write in the folder {folder}: {source}")]
     Folder {
         file: String,
@@ -145,7 +147,12 @@ fn folder_of(path: &Path) -> PathBuf {
 /// Check, before any work, that `path` can be written: its folder exists and
 /// takes a new file, or it is an existing file that is not a folder.
 pub fn check_output(path: &Path) -> Result<(), OutputError> {
+    use std::os::unix::ffi::OsStrExt;
     let file = path.display().to_string();
+    // `new/` cannot be made a file: refuse it now, not after the work.
+    if path.as_os_str().as_bytes().ends_with(b"/") && !path.is_dir() {
+        return Err(OutputError::FolderName { file });
+    }
     let target = resolve(path).map_err(|source| OutputError::Target {
         file: file.clone(),
         source,

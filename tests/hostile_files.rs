@@ -215,6 +215,22 @@ fn an_output_under_a_regular_file_is_refused_before_the_game() {
 }
 
 #[test]
+fn an_output_name_ending_in_a_slash_is_refused_before_the_work() {
+    let d = scratch("hf-out-slash");
+    let target = format!("{}/", s(&d.join("new")));
+    for args in [
+        vec!["run", "tutorial", "--out", &target],
+        vec!["run", "tutorial", "--save", &target],
+        vec!["sweep", "tutorial", "--runs", "1", "--csv", &target],
+    ] {
+        let o = run(&args, 60);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("names a folder"), "{}", stderr(&o));
+    }
+    assert!(!d.join("new").exists());
+}
+
+#[test]
 fn a_folder_as_the_output_is_refused() {
     let d = scratch("hf-folder-target");
     let o = run(&["run", "tutorial", "--out", s(&d)], 60);
