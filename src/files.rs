@@ -85,6 +85,8 @@ pub enum OutputError {
     NotAFolder { file: String, folder: String },
     #[error("{file}: is a folder; expected a file name")]
     IsAFolder { file: String },
+    #[error("{file}: ends in '/', so names a folder; expected a file name")]
+    FolderName { file: String },
     #[error("{file}: cannot write in the folder {folder}: {source}")]
     Folder {
         file: String,
@@ -145,7 +147,12 @@ fn folder_of(path: &Path) -> PathBuf {
 /// Check, before any work, that `path` can be written: its folder exists and
 /// takes a new file, or it is an existing file that is not a folder.
 pub fn check_output(path: &Path) -> Result<(), OutputError> {
+    use std::os::unix::ffi::OsStrExt;
     let file = path.display().to_string();
+    // `new/` cannot be made a file: refuse it now, not after the work.
+    if path.as_os_str().as_bytes().ends_with(b"/") && !path.is_dir() {
+        return Err(OutputError::FolderName { file });
+    }
     let target = resolve(path).map_err(|source| OutputError::Target {
         file: file.clone(),
         source,
@@ -222,6 +229,21 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }
+}
+
+/// Whether two output paths land on the same file, even when neither exists
+/// yet: `x.txt`, `./x.txt` and `sub/../x.txt` (or a dangling symlink to it)
+/// are one file once written.
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    if a == b || same_file(a, b) {
+        return true;
+    }
+    let landing = |p: &Path| -> Option<PathBuf> {
+        let target = resolve(p).ok()??;
+        let dir = std::fs::canonicalize(folder_of(&target)).ok()?;
+        Some(dir.join(target.file_name()?))
+    };
+    matches!((landing(a), landing(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The temporary-name prefix for `target`: `.NAME.bctmp-`.

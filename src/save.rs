@@ -58,6 +58,10 @@ pub enum SaveError {
         origin: String,
         error: Box<LoadError>,
     },
+    #[error(
+        "{file}: source: the save's scenario '{origin}' holds control characters or line breaks, which no file name or bundled id has"
+    )]
+    Source { file: String, origin: String },
     #[error("{file}: save format {found} is not one this build reads (it reads {SAVE_FORMAT})")]
     Format { file: String, found: u32 },
     #[error(
@@ -144,8 +148,8 @@ impl Save {
         if model.checksum != self.checksum {
             return Err(SaveError::Checksum {
                 file: file.into(),
-                scenario: self.scenario.clone(),
-                saved: self.checksum.clone(),
+                scenario: line(&self.scenario),
+                saved: line(&self.checksum),
                 current: model.checksum.clone(),
             });
         }
@@ -154,14 +158,17 @@ impl Save {
             actions.push(a.resolve(&model).map_err(|message| SaveError::Action {
                 file: file.into(),
                 index,
-                message,
+                message: line(&message),
             })?);
         }
         let names = Arc::clone(&model);
         Game::replay(model, self.seed, &actions).map_err(|(index, e)| SaveError::Action {
             file: file.into(),
             index,
-            message: format!("illegal at this point of the game: {}", e.describe(&names)),
+            message: line(&format!(
+                "illegal at this point of the game: {}",
+                e.describe(&names)
+            )),
         })
     }
 
@@ -184,6 +191,14 @@ impl Save {
 pub fn open(path: &Path) -> Result<(Save, Game), SaveError> {
     let file = path.display().to_string();
     let save = Save::read(path)?;
+    if line(&save.source) != save.source {
+        // No file name holds a control character or line break; the error
+        // message must not carry them to the terminal either.
+        return Err(SaveError::Source {
+            file,
+            origin: line(&save.source),
+        });
+    }
     let model = crate::scenario::open(&save.source).map_err(|error| SaveError::Scenario {
         file: file.clone(),
         origin: save.source.clone(),
@@ -191,6 +206,11 @@ pub fn open(path: &Path) -> Result<(Save, Game), SaveError> {
     })?;
     let game = save.replay(&file, Arc::new(model))?;
     Ok((save, game))
+}
+
+/// Text from a save quoted in an error message: one line, no control characters.
+fn line(s: &str) -> String {
+    crate::text::clean_line(s).into_owned()
 }
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).

@@ -215,6 +215,22 @@ fn an_output_under_a_regular_file_is_refused_before_the_game() {
 }
 
 #[test]
+fn an_output_name_ending_in_a_slash_is_refused_before_the_work() {
+    let d = scratch("hf-out-slash");
+    let target = format!("{}/", s(&d.join("new")));
+    for args in [
+        vec!["run", "tutorial", "--out", &target],
+        vec!["run", "tutorial", "--save", &target],
+        vec!["sweep", "tutorial", "--runs", "1", "--csv", &target],
+    ] {
+        let o = run(&args, 60);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("names a folder"), "{}", stderr(&o));
+    }
+    assert!(!d.join("new").exists());
+}
+
+#[test]
 fn a_folder_as_the_output_is_refused() {
     let d = scratch("hf-folder-target");
     let o = run(&["run", "tutorial", "--out", s(&d)], 60);
@@ -285,6 +301,36 @@ fn run_refuses_the_same_file_for_out_and_save() {
     let o = run(&["run", "tutorial", "--out", s(&f), "--save", s(&f)], 60);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(!f.exists());
+}
+
+#[test]
+fn out_and_save_spelt_differently_are_still_one_file() {
+    let d = scratch("hf-out-save-spelt");
+    std::fs::create_dir(d.join("sub")).expect("sub");
+    let f = d.join("x.ron");
+    // Neither exists yet: the paths differ, the file they land on does not.
+    for other in [
+        d.join(".").join("x.ron"),
+        d.join("sub").join("..").join("x.ron"),
+    ] {
+        let o = run(
+            &["run", "tutorial", "--out", s(&f), "--save", s(&other)],
+            60,
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            other.display(),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("is also the --out file"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!f.exists(), "{} was written", f.display());
+    }
 }
 
 #[test]
@@ -533,6 +579,21 @@ fn report_of_a_save_whose_source_is_an_endless_stream_is_refused() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
     assert!(e.contains("larger than"), "{e}");
+}
+
+#[test]
+fn a_scripted_deadline_pushed_past_round_1000_is_refused_for_that_reason() {
+    let d = scratch("hf-deadline-far");
+    let script = d.join("far.ron");
+    std::fs::write(
+        &script,
+        "(rounds: [(round: 1, moves: [MoveDeadline(rounds: 2147483647)])])",
+    )
+    .expect("script");
+    let o = run(&["run", ORCHARD, "--script", s(&script)], 60);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("round 1000") && !e.contains("before"), "{e}");
 }
 
 #[test]

@@ -334,3 +334,104 @@ fn a_hostile_save_and_file_name_cannot_reach_the_terminal_or_a_spreadsheet() {
     fails(&dir, &["report", "bad.ron"]);
     fails(&dir, &["analyze", "orchard.ron", "--save", "bad.ron"]);
 }
+
+/// An error quoting a field of a save, a script or a flag is one line: a line
+/// break inside the field cannot forge a second message.
+#[test]
+fn errors_quoting_a_hostile_field_are_one_line() {
+    let dir = folder("one-line");
+    write(
+        &dir,
+        "orchard.ron",
+        &std::fs::read_to_string("tests/fixtures/orchard.ron").expect("orchard"),
+    );
+    ok(&dir, &["run", "orchard.ron", "--save", "game.ron"]);
+    let save = std::fs::read_to_string(dir.join("game.ron")).expect("the save");
+    let forge = "\u{1b}]0;pwned\u{7}\nbackchannel: forged\r\n";
+    let one_line = |what: &str, err: &str| {
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(!err.contains('\r'), "{what}: {err:?}");
+    };
+    let source = save
+        .lines()
+        .find(|l| l.trim_start().starts_with("source:"))
+        .expect("a source line")
+        .to_string();
+    for (name, from, to) in [
+        (
+            "party",
+            "party: \"north\"",
+            format!("party: \"north{forge}\""),
+        ),
+        (
+            "stance",
+            "stance: \"accept\"",
+            format!("stance: \"accept{forge}\""),
+        ),
+        ("checksum", "checksum: \"", format!("checksum: \"{forge}")),
+        (
+            "source",
+            source.as_str(),
+            format!("source: \"orchard{forge}.ron\","),
+        ),
+    ] {
+        let mut bad = save.clone();
+        swap(&mut bad, from, &to);
+        let file = format!("bad-{name}.ron");
+        write(&dir, &file, &bad);
+        one_line(&file, &fails(&dir, &["report", &file]));
+        one_line(
+            &file,
+            &fails(&dir, &["analyze", "orchard.ron", "--save", &file]),
+        );
+    }
+    // `resume` reads the seats of a save too (before it opens the terminal).
+    let mut bad = save.clone();
+    swap(&mut bad, "\"ai:steady\"", &format!("\"bogus{forge}\""));
+    write(&dir, "bad-seat.ron", &bad);
+    one_line("resume", &fails(&dir, &["resume", "bad-seat.ron"]));
+    let escaped = "\\u{1b}]0;pwned\\u{7}\\nbackchannel: forged\\r\\n";
+    for (name, script) in [
+        (
+            "seat",
+            format!("(seats: {{\"north\": \"ai:x{escaped}\"}}, rounds: [])"),
+        ),
+        (
+            "exec",
+            format!("(seats: {{\"north\": \"exec:x{escaped}\"}}, rounds: [])"),
+        ),
+        (
+            "party",
+            format!("(rounds: [(round: 1, moves: [WalkOut(party: \"n{escaped}\")])])"),
+        ),
+        (
+            "stance",
+            format!(
+                "(rounds: [(round: 1, moves: [Stance(party: \"north\", clause: \"split\", stance: \"a{escaped}\")])])"
+            ),
+        ),
+    ] {
+        let file = format!("script-{name}.ron");
+        write(&dir, &file, &script);
+        one_line(
+            &file,
+            &fails(&dir, &["run", "orchard.ron", "--script", &file]),
+        );
+    }
+    for seat in [
+        "north=ai:x\nbackchannel: forged",
+        "north=exec:x\nbackchannel: forged",
+    ] {
+        one_line(
+            seat,
+            &fails(
+                &dir,
+                &["sweep", "orchard.ron", "--runs", "1", "--seat", seat],
+            ),
+        );
+    }
+    one_line(
+        "run --seat",
+        &fails(&dir, &["run", "orchard.ron", "--seat", "no\nrth=ai"]),
+    );
+}

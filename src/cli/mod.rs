@@ -103,7 +103,7 @@ pub fn check_outputs(outputs: &[(&Path, &str)], inputs: &[(&Path, &str)]) -> Res
         crate::files::check_output(out)?;
         for (input, what) in inputs.iter().chain(&outputs[..i]) {
             crate::files::check_not_input(out, input, what)?;
-            if out == input {
+            if crate::files::same_target(out, input) {
                 return Err(CliError::input(format!(
                     "{}: is also {what}; give each output its own file",
                     out.display()

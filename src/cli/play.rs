@@ -46,7 +46,11 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     let mut humans = Vec::new();
     for id in &args.seats {
-        humans.push(model.find_party(id).map_err(CliError::input)?);
+        humans.push(
+            model
+                .find_party(id)
+                .map_err(|e| CliError::input(crate::text::clean_line(&e)))?,
+        );
     }
     launch::play(launch::Play {
         model,

@@ -94,6 +94,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
             .find(|(p, pol)| matches!(pol, Policy::Exec(_)) && !named[*p])
     {
         let id = &model.scenario.parties[*p].id;
+        let pol = crate::text::clean_line(&pol.to_string()).into_owned();
         return Err(CliError::input(format!(
             "{}: seat {id} is '{pol}', a command the script would run; \
              run it with --allow-exec, or give the seat on the command line \

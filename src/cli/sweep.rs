@@ -55,13 +55,14 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
         match runner::parse_seat(&model, s).map_err(CliError::input)? {
             (p, Policy::Ai(name)) => personalities.push((p, name)),
             (_, other) => {
-                return Err(CliError::input(format!(
+                return Err(CliError::input(crate::text::clean_line(&format!(
                     "--seat '{s}': a sweep plays AI seats only (ai or ai:PERSONALITY), not '{other}'"
-                )));
+                ))));
             }
         }
     }
-    let seats = sweep::seats(&model, &personalities).map_err(CliError::input)?;
+    let seats = sweep::seats(&model, &personalities)
+        .map_err(|e| CliError::input(crate::text::clean_line(&e)))?;
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 1024 {
         return Err(CliError::input("--jobs must be at most 1024"));

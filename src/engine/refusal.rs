@@ -72,7 +72,7 @@ pub enum ActionError {
     RedLine { party: usize, line: usize },
     #[error("walking out is not allowed ({bar:?})")]
     WalkoutNotAllowed { party: usize, bar: WalkoutBar },
-    #[error("the deadline cannot move before the current round")]
+    #[error("the deadline must stay between the current round and round 1000")]
     DeadlineTooEarly { rounds: i32 },
 }
 
@@ -239,7 +239,7 @@ impl ActionError {
                 }
             },
             ActionError::DeadlineTooEarly { .. } => {
-                "the deadline cannot move before the current round".into()
+                "the deadline must stay between the current round and round 1000".into()
             }
         }
     }

@@ -86,9 +86,10 @@ pub struct Cursor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScriptError(pub String);
 
+/// One line without control characters: the message quotes the script's text.
 impl std::fmt::Display for ScriptError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&crate::text::clean_line(&self.0))
     }
 }
 

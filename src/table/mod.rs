@@ -55,11 +55,16 @@ pub enum TableError {
     Stuck,
 }
 
+/// The messages quote ids, policies and moves from a script, a save or the
+/// command line: one line each, without control characters.
 impl fmt::Display for TableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::text::clean_line;
         match self {
-            TableError::Script { at, message } => write!(f, "{at}: {message}"),
-            TableError::Seat(m) => f.write_str(m),
+            TableError::Script { at, message } => {
+                write!(f, "{}: {}", clean_line(at), clean_line(message))
+            }
+            TableError::Seat(m) => f.write_str(&clean_line(m)),
             TableError::Stuck => f.write_str("the game did not end within its action budget"),
         }
     }

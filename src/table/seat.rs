@@ -116,6 +116,10 @@ impl fmt::Display for SeatPolicy {
 
 /// Parse `PARTY=POLICY` against a scenario.
 pub fn parse_seat(model: &Model, text: &str) -> Result<(usize, SeatPolicy), String> {
+    parse_seat_raw(model, text).map_err(|e| crate::text::clean_line(&e).into_owned())
+}
+
+fn parse_seat_raw(model: &Model, text: &str) -> Result<(usize, SeatPolicy), String> {
     let Some((party, policy)) = text.split_once('=') else {
         return Err(format!(
             "--seat '{text}': expected PARTY=POLICY, e.g. ru=ai:pragmatist"

@@ -1275,7 +1275,7 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
         seats.push(match save.seats.iter().find(|(q, _)| q == id) {
             Some((_, pol)) => match pol
                 .parse::<SeatPolicy>()
-                .map_err(|e| format!("{file}: seats[\"{id}\"]: {e}"))?
+                .map_err(|e| format!("{file}: seats[\"{id}\"]: {}", crate::text::clean_line(&e)))?
             {
                 // A save never runs a program or needs a script: those seats
                 // come back as the party's AI.
@@ -1293,7 +1293,7 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
         game.log(),
         &save.reasons,
     )
-    .map_err(|e| format!("{file}: {e}"))?;
+    .map_err(|e| format!("{file}: {}", crate::text::clean_line(&e.to_string())))?;
     s.started = save.started.clone();
     s.save_path = Some(path.to_path_buf());
     Ok(s)
