@@ -366,6 +366,10 @@ impl std::io::Write for Sink {
     }
 }
 
+/// The largest screen drawn for a client, in columns and rows.
+const MAX_COLS: u16 = 500;
+const MAX_ROWS: u16 = 200;
+
 /// One connection's screen: its own app on the shared table.
 async fn screen(
     class: Arc<Class>,
@@ -404,7 +408,7 @@ async fn screen(
     {
         play.projector = true;
     }
-    let mut size = (80u16, 24u16);
+    let size = (80u16, 24u16);
     let sink = Sink {
         buf: Vec::new(),
         out: out_tx,
@@ -429,7 +433,10 @@ async fn screen(
             i = input.recv() => match i {
                 None => break,
                 Some(Input::Size(w, h)) => {
-                    size = (w, h);
+                    // A client may claim any size: a screen is drawn at most
+                    // this large, so one client cannot make the server
+                    // allocate a huge frame.
+                    let (w, h) = (w.clamp(1, MAX_COLS), h.clamp(1, MAX_ROWS));
                     let _ = term.resize(Rect::new(0, 0, w, h));
                     app.update(Msg::Resize { w, h });
                 }
@@ -437,7 +444,7 @@ async fn screen(
                     started = true;
                     use crossterm::{cursor::Hide, execute, terminal::{Clear, ClearType, EnterAlternateScreen}};
                     let _ = execute!(term.backend_mut(), EnterAlternateScreen, Hide, Clear(ClearType::All));
-                    app.update(Msg::Resize { w: size.0, h: size.1 });
+                    app.update(Msg::Refresh);
                 }
                 Some(Input::Bytes(b)) => {
                     let before = class.log_len();
@@ -462,8 +469,7 @@ async fn screen(
                 if matches!(r, Err(broadcast::error::RecvError::Closed)) {
                     break;
                 }
-                // Any message makes the app read the table again.
-                app.update(Msg::Resize { w: size.0, h: size.1 });
+                app.update(Msg::Refresh);
             }
             _ = tokio::time::sleep(tick.unwrap_or(Duration::from_secs(3600))), if tick.is_some() => {
                 app.update(Msg::Tick);
