@@ -24,6 +24,7 @@ pub mod report;
 pub mod runner;
 pub mod save;
 pub mod scenario;
+pub mod serve;
 pub mod table;
 pub mod text;
 pub mod tui;

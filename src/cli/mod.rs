@@ -9,6 +9,7 @@ pub mod play;
 pub mod report;
 pub mod run;
 pub mod scenarios;
+pub mod serve;
 pub mod sweep;
 
 use crate::text::CleanWriter;
@@ -45,6 +46,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Write a synthetic scenario to stdout.
     Generate(generate::GenerateArgs),
+    /// Serve one table over SSH: each seat joins with `ssh -p PORT CODE@HOST` (first step).
+    Serve(serve::ServeArgs),
 }
 
 /// An error reported at the binary's edge.
@@ -166,6 +169,7 @@ pub fn main() -> i32 {
         Some(Command::Analyze(a)) => analyze::execute(a),
         Some(Command::Report(a)) => report::execute(a),
         Some(Command::Generate(a)) => generate::execute(a),
+        Some(Command::Serve(a)) => serve::execute(a),
     };
     match result {
         Ok(()) => 0,

@@ -39,6 +39,8 @@ pub enum Msg {
     Tick,
     /// The shell wrote a new save file under this name (after [`Effect::SaveNew`]).
     SavedAs(PathBuf),
+    /// The shared table changed (another screen moved): read it again.
+    Refresh,
 }
 
 /// Work for the shell.
@@ -527,6 +529,7 @@ impl App {
                 self.command(if up { Command::Up } else { Command::Down }, &mut fx)
             }
             Msg::Resize { w, h } => self.size = (w, h),
+            Msg::Refresh => {}
             Msg::SavedAs(path) => {
                 if let Screen::Game(play) = &mut self.screen {
                     play.session.save_path = Some(path);
