@@ -107,7 +107,13 @@ fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         Span::raw(format!("  Round {}/{}", g.round(), g.deadline())),
     ];
     if let Some(p) = g.to_move() {
-        let who = if g.is_human(p) { "you" } else { "AI" };
+        let who = if g.viewer().party() == Some(p) {
+            "you"
+        } else if g.is_human(p) {
+            "human"
+        } else {
+            "AI"
+        };
         let what = if matches!(g.phase(), crate::engine::Phase::Vote { .. }) {
             "votes"
         } else {
