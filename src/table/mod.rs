@@ -306,10 +306,8 @@ impl Table {
         self.game.apply(action)?;
         if self.record {
             self.reasons.push(reason.clone());
-            self.narrate_new(reason.map(|r| (action, r)));
-        } else {
-            self.narrated = self.game.journal().len();
         }
+        self.narrate_new(reason.map(|r| (action, r)));
         if self.plan_for.is_some()
             && (self.game.to_move() != self.plan_for
                 || matches!(action, Action::CallVote { .. } | Action::WalkOut { .. }))

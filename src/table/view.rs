@@ -9,7 +9,7 @@
 //! goals and its reservation. At the end of the talks the scores (with every
 //! reservation) are the debrief's and are shown to all.
 
-use super::{Narration, SeatPolicy, Table};
+use super::{Narration, Table};
 use crate::engine::score::PartyVec;
 use crate::engine::{
     Action, ActionError, Breakdown, Ending, Evaluation, Phase, Score, Stance, Status, Term,
@@ -91,12 +91,11 @@ impl Redacted {
         }
     }
 
-    /// This redaction, or a new one if the viewer or the model changed.
-    pub fn refresh(self, model: &Arc<Model>, viewer: Viewer) -> Redacted {
-        if self.viewer == viewer && self.checksum == model.checksum {
-            self
-        } else {
-            Redacted::of(model, viewer)
+    /// Make this the redaction for `viewer` of `model`, redacting again only
+    /// if the viewer or the model changed.
+    pub fn refresh(&mut self, model: &Arc<Model>, viewer: Viewer) {
+        if self.viewer != viewer || self.checksum != model.checksum {
+            *self = Redacted::of(model, viewer);
         }
     }
 
@@ -176,15 +175,8 @@ impl<'a> View<'a> {
     pub fn uses(&self, party: usize, action: usize) -> u32 {
         self.table.game().uses(party, action)
     }
-    /// How many actions the log holds.
-    pub fn moves(&self) -> usize {
-        self.table.game().log().len()
-    }
     pub fn narrations(&self) -> &'a [Narration] {
         self.table.narrations()
-    }
-    pub fn policy(&self, party: usize) -> &'a SeatPolicy {
-        &self.table.policies()[party]
     }
     pub fn is_human(&self, party: usize) -> bool {
         self.table.is_human(party)

@@ -276,8 +276,7 @@ impl Play {
         let t = self.session.table();
         let viewer = self.viewer_of(&t);
         let model = t.model();
-        let redacted = std::mem::replace(&mut self.redacted, Redacted::of(model, Viewer::Public));
-        self.redacted = redacted.refresh(model, viewer);
+        self.redacted.refresh(model, viewer);
         let stream = t.narrations();
         for n in stream.get(self.cards_seen..).unwrap_or_default() {
             if n.kind == Kind::Card
@@ -287,12 +286,6 @@ impl Play {
             }
         }
         self.cards_seen = stream.len();
-    }
-
-    /// Forget the cards fired so far (a resumed game shows none again).
-    pub fn skip_cards(&mut self) {
-        self.cards.clear();
-        self.cards_seen = self.session.table().narrations().len();
     }
 
     /// The view of the table this screen renders (the table locked while it lives).

@@ -7,7 +7,7 @@
 use crate::engine::{Action, ActionError};
 use crate::save::Save;
 use crate::scenario::Model;
-use crate::table::{self, Kind, Narration, SeatPolicy, Step, Table};
+use crate::table::{self, Kind, SeatPolicy, Step, Table};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -151,12 +151,6 @@ impl Session {
     /// Whether an AI seat is due to move.
     pub fn machine_due(&self) -> bool {
         self.table().machine_due()
-    }
-
-    /// The narrations from `from` on.
-    pub fn narrations_from(&self, from: usize) -> Vec<Narration> {
-        let t = self.table();
-        t.narrations().get(from..).unwrap_or_default().to_vec()
     }
 
     /// Undo the last human move in solo play (and the AI moves after it).
