@@ -49,7 +49,7 @@ fn random_scenario(seed: u64) -> String {
         }
         let _ = writeln!(
             s,
-            "(id: \"p{p}\", name: \"P{p}\", short: \"P{p}\", colour: \"blue\", description: \"\", brief: \"\", red_lines: [{lines}], reservation: Some({:?}), flexibility: 2.0, weights: {{\"m\": {:?}, \"k\": {:?}}}),",
+            "(id: \"p{p}\", name: \"P{p}\", short: \"P{p}\", colour: \"blue\", description: \"\", brief: \"\", red_lines: [{lines}], reservation: Some((mean: {:?}, spread: 2.0)), weights: {{\"m\": {:?}, \"k\": {:?}}}),",
             q(&mut r, -8, 12),
             q(&mut r, -4, 4),
             q(&mut r, -4, 4)

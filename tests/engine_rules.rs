@@ -71,8 +71,14 @@ fn play_checked(game: &mut Game, seats: &[AiSeat], who: &str) -> usize {
         let Some(party) = game.to_move() else {
             return moves;
         };
+        if let Phase::Revision { .. } = game.phase() {
+            let d = ai::revise(game, party);
+            legal(game, d.action, who);
+            moves += 1;
+            continue;
+        }
         if let Phase::Vote { .. } = game.phase() {
-            let d = ai::vote(game, &seats[party], &mut rngs[party]);
+            let d = ai::vote(game, &seats[party]);
             legal(game, d.action, who);
             moves += 1;
             continue;
@@ -193,6 +199,13 @@ fn every_refusal(model: &Model) -> Vec<ActionError> {
             bar: WalkoutBar::Never,
         },
         ActionError::DeadlineTooEarly { rounds: -9 },
+        ActionError::RevisionUnderWay { pen: 0 },
+        ActionError::NoRevision,
+        ActionError::NoSuchProposal { proposal: 7 },
+        ActionError::Overlap { clause: 20 },
+        ActionError::PackageTooBig { max: 3 },
+        ActionError::SameClauseTwice { clause: 20 },
+        ActionError::SelfCondition { clause: 20 },
     ]
 }
 
@@ -221,6 +234,13 @@ fn refusal_codes_are_stable() {
             "red_line",
             "walkout_not_allowed",
             "deadline_too_early",
+            "revision_under_way",
+            "no_revision",
+            "no_such_proposal",
+            "overlap",
+            "package_too_big",
+            "same_clause_twice",
+            "self_condition",
         ]
     );
     let model = flagship();

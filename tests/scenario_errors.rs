@@ -56,7 +56,7 @@ fn semantic_errors_name_the_field_path_and_all_are_reported() {
     let text = PLAN28
         .replacen("\"ru\": ", "\"rx\": ", 1)
         .replacen("probability: 0.", "probability: 1.", 1)
-        .replacen("flexibility: ", "flexibility: -", 1);
+        .replacen("spread: ", "spread: -", 1);
     let e = err(&text);
     let lines: Vec<&str> = e.lines().collect();
     assert!(lines.len() >= 3, "{e}");
@@ -70,7 +70,7 @@ fn semantic_errors_name_the_field_path_and_all_are_reported() {
         "{e}"
     );
     assert!(
-        e.contains("parties[0].flexibility: ") && e.contains("must be above 0"),
+        e.contains("parties[0].reservation.spread: ") && e.contains("must be above 0"),
         "{e}"
     );
     assert!(e.contains(".utility.rx"), "{e}");

@@ -13,7 +13,7 @@ pub use reason::Reason;
 
 use crate::core::Model;
 use crate::core::schema::Personality;
-use crate::engine::{Action, Event, Game, Phase, Stance, falls_on};
+use crate::engine::{Action, Changes, Evaluation, Event, Game, Phase, Stance, falls_on};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -197,6 +197,9 @@ pub fn plan_turn_into(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng, out: &mu
             out.push(d);
         }
     }
+    if let Some(d) = logroll(game, model, seat) {
+        out.push(d);
+    }
     if let Some(d) = call_vote(game, seat) {
         out.push(d);
         return;
@@ -291,12 +294,21 @@ fn stance(
     })
 }
 
-/// The diplomatic action worth most to the party, if any is worth anything.
+/// The diplomatic action worth most to the party, if any is worth more than
+/// it costs (docs/AI.md, "Diplomacy"). Metric effects are valued by its
+/// weights; a shift that lowers others' bottom lines helps a deal it wants,
+/// valued by how far the draft clears its own bottom line; a shift of its own
+/// bottom line is a posture: raising it is a commitment only a hard seat
+/// values (and only while the talks are young), lowering it is a loss; a
+/// shift whose condition does not hold is worth nothing.
 fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
     let coop = seat.params.cooperation;
     let np = model.parties.len();
     let weights = &model.parties[party].weights;
+    let eval = game.evaluation();
+    let margin = (eval.utility[party] - eval.reservation[party]).max(0.0);
+    let young = game.round() * 2 <= game.deadline();
     let mut best: Option<(usize, f64)> = None;
     for (i, a) in model.actions.iter().enumerate() {
         // Called only before the seat's action of this turn, in its turn: the
@@ -305,17 +317,24 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
             continue;
         }
         let mut value: f64 = a.effects.iter().map(|&(m, d)| weights[m] * d).sum();
-        for &(target, d) in &a.shifts {
-            for q in 0..np {
-                if !falls_on(model, target, party, q) {
-                    continue;
-                }
-                if q == party {
-                    // A higher reservation hardens it: a hardliner likes that, a cooperator not.
-                    value += d * (1.0 - 2.0 * coop);
-                } else {
-                    // Others lowering theirs makes a deal on its terms likelier.
-                    value -= d / (np - 1).max(1) as f64;
+        value -= a.cost;
+        let credible = a.when.as_ref().is_none_or(|c| game.draft().holds(c));
+        if credible {
+            for &(target, d) in &a.shifts {
+                for q in 0..np {
+                    if !falls_on(model, target, party, q) {
+                        continue;
+                    }
+                    if q == party {
+                        value += if d > 0.0 && young {
+                            d * (0.5 - coop).max(0.0)
+                        } else {
+                            -d.abs() * 0.5
+                        };
+                    } else if model.rules.signatory[q] {
+                        // Others lowering theirs makes a deal on this text likelier.
+                        value -= d * (0.1 + margin / 10.0).min(1.0) / (np - 1).max(1) as f64;
+                    }
                 }
             }
         }
@@ -326,6 +345,89 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     best.map(|(action, value)| Decision {
         action: Action::Diplomacy { party, action },
         reason: Reason::Diplomacy { value },
+    })
+}
+
+/// A logroll (docs/AI.md, "Packages"): the wording it wants most on one
+/// clause, paired with a concession on a clause it values less and the
+/// others value more, tabled together if the pair leaves the public chance
+/// of a deal no lower than the wording alone would.
+pub fn logroll(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
+    let party = seat.party;
+    if model.rules.package_size < 2 || game.package(party).is_some() {
+        return None;
+    }
+    let brain = seat.brain();
+    let np = model.parties.len();
+    let options = game.options();
+    // What it wants most: its own proposal with the largest gain.
+    let mut want: Option<(usize, usize, f64)> = None;
+    for c in game.open_clauses() {
+        if let Some((o, gain, _)) = seat.assess(game, c).proposal
+            && gain > 0.0
+            && want.is_none_or(|(_, _, g)| gain > g)
+        {
+            want = Some((c, o, gain));
+        }
+    }
+    let (wc, wo, gain) = want?;
+    // What it gives: the wording the others gain most from per point it loses.
+    let others = |c: usize, o: usize| -> f64 {
+        (0..np)
+            .filter(|&q| q != party)
+            .map(|q| brain.value(q, c, o) - brain.value(q, c, options[c]))
+            .sum::<f64>()
+            / (np - 1).max(1) as f64
+    };
+    let mut give: Option<(usize, usize, f64, f64)> = None;
+    for c in game.open_clauses() {
+        if c == wc {
+            continue;
+        }
+        let cm = &model.clauses[c];
+        let n = if cm.strikable {
+            cm.options.len()
+        } else {
+            cm.variants
+        };
+        for o in 0..n {
+            if o == options[c] {
+                continue;
+            }
+            let cost = brain.value(party, c, options[c]) - brain.value(party, c, o);
+            let theirs = others(c, o);
+            if cost < 0.0 || cost > gain * 0.6 || theirs <= cost {
+                continue;
+            }
+            if brain.crosses(model, party, c, o, options, &game.evaluation().metrics).is_some()
+                || brain
+                    .crosses_other(model, party, c, o, options, &game.evaluation().metrics)
+                    .is_some()
+            {
+                continue;
+            }
+            let ratio = theirs - cost;
+            if give.is_none_or(|(_, _, r, _)| ratio > r) {
+                give = Some((c, o, ratio, cost));
+            }
+        }
+    }
+    let (gc, go, _, cost) = give?;
+    let package = Changes::new(&[(wc, wo), (gc, go)])?;
+    game.package_open(package).ok()?;
+    let alone = game.what_if_changes(&[(wc, wo)]).likelihood;
+    let after = game.what_if_changes(&[(wc, wo), (gc, go)]);
+    if after.likelihood < alone || after.crossed[party].is_some() {
+        return None;
+    }
+    Some(Decision {
+        action: Action::Table { party, package },
+        reason: Reason::Logroll {
+            gain,
+            cost,
+            before: game.evaluation().likelihood,
+            after: after.likelihood,
+        },
     })
 }
 
@@ -341,15 +443,32 @@ fn called_this_turn(game: &Game, party: usize) -> bool {
     false
 }
 
+/// The public chance that every other signatory signs the draft as it stands.
+pub fn others_sign(game: &Game, party: usize) -> f64 {
+    let eval = game.evaluation();
+    game.model()
+        .rules
+        .signatories
+        .iter()
+        .filter(|&&q| q != party)
+        .map(|&q| eval.acceptance[q])
+        .product()
+}
+
+/// Call a vote when it would sign the text (it knows its own bottom line)
+/// and the public chance that all the others sign is at least its `vote_at`
+/// (docs/AI.md, "Votes"). In the last round the deadline's final vote comes
+/// anyway, so it spends no vote on it.
 fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
     let eval = game.evaluation();
     let vote_at = seat.params.vote_at;
+    let others = others_sign(game, party);
     if vote_at <= 0.0
-        || eval.likelihood < vote_at
+        || others < vote_at
+        || !eval.would_sign(party)
+        || (game.model().rules.final_vote && game.round() >= game.deadline())
         || game.check(&Action::CallVote { party }).is_err()
-        || eval.crossed[party].is_some()
-        || eval.utility[party] - eval.reservation[party] + slack(game, &seat.params) < 0.0
         || called_this_turn(game, party)
     {
         return None;
@@ -357,25 +476,25 @@ fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
     Some(Decision {
         action: Action::CallVote { party },
         reason: Reason::Likely {
-            likelihood: eval.likelihood,
+            likelihood: others,
             vote_at,
         },
     })
 }
 
+/// Walk out when it would not sign the text and the public chance of a deal
+/// has stayed below its `walkout_below` for two readings (the last round's
+/// end and now).
 fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let below = seat.params.walkout_below;
     let party = seat.party;
     if below <= 0.0 || game.check(&Action::WalkOut { party }).is_err() {
         return None;
     }
-    let now = game.evaluation().acceptance[party];
-    // Two readings in a row: the last round's end and now.
-    let before = game
-        .history()
-        .last()
-        .map_or(1.0, |(_, e)| e.acceptance[party]);
-    if now < below && before < below {
+    let eval = game.evaluation();
+    let now = eval.likelihood;
+    let before = game.history().last().map_or(1.0, |(_, e)| e.likelihood);
+    if !eval.would_sign(party) && now < below && before < below {
         Some(Decision {
             action: Action::WalkOut { party },
             reason: Reason::Hopeless {
@@ -388,8 +507,9 @@ fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     }
 }
 
-/// How the party votes on the draft. Call when it is the seat's party's vote.
-pub fn vote(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {
+/// How the party votes: it signs if and only if no red line is crossed and
+/// the text reaches its true bottom line. No dice.
+pub fn vote(game: &Game, seat: &AiSeat) -> Decision {
     let party = seat.party;
     let eval = game.evaluation();
     if let Some(line) = eval.crossed[party] {
@@ -398,17 +518,38 @@ pub fn vote(game: &Game, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {
             reason: Reason::Crossed { line },
         };
     }
-    // The model's acceptance is the chance it signs (its concessions were made
-    // at the table, in its stances), and a draw decides.
-    let margin = eval.utility[party] - eval.reservation[party] + jitter(rng, seat.params.noise);
-    let chance = crate::engine::score::logistic(margin / game.model().parties[party].flexibility);
-    let sign = rng.random::<f64>() < chance;
+    let sign = eval.would_sign(party);
     Decision {
         action: Action::Vote { party, sign },
-        reason: if sign {
-            Reason::Sign { margin, chance }
-        } else {
-            Reason::Short { margin, chance }
+        reason: if sign { Reason::Sign } else { Reason::Short },
+    }
+}
+
+/// The AI pen-holder's revision: a broker with interests. It writes in the
+/// proposals that raise its own utility plus `rules.pen_weight` times the
+/// natural log of the public chance of a deal (the table's support), best
+/// first (docs/AI.md, "The pen").
+pub fn revise(game: &Game, party: usize) -> Decision {
+    let w = game.model().rules.pen_weight;
+    let objective = move |e: &Evaluation| e.utility[party] + w * e.support;
+    let before = objective(game.evaluation());
+    let adopt = game.broker(&objective, 0.0);
+    let after = if adopt.is_empty() {
+        before
+    } else {
+        let mut changes = Vec::new();
+        for i in adopt.iter() {
+            changes.extend(game.proposals()[i].changes.iter());
+        }
+        let e = game.what_if_changes(&changes);
+        objective(&e)
+    };
+    Decision {
+        action: Action::Revise { party, adopt },
+        reason: Reason::Pen {
+            adopted: adopt.len(),
+            proposals: game.proposals().len(),
+            gain: after - before,
         },
     }
 }

@@ -33,14 +33,28 @@ pub enum Reason {
     },
     /// A diplomatic action valued at `value` utility points.
     Diplomacy { value: f64 },
-    /// Deal likelihood at `likelihood`, at or above the party's `vote_at`.
+    /// The public chance that every other signatory signs is `likelihood`,
+    /// at or above the party's `vote_at`.
     Likely { likelihood: f64, vote_at: f64 },
-    /// Signs: utility `margin` against its (conceded) reservation, which made
-    /// signing this likely.
-    Sign { margin: f64, chance: f64 },
-    /// Refuses: utility `margin` against its reservation; it would have signed
-    /// with probability `chance`.
-    Short { margin: f64, chance: f64 },
+    /// Signs: the text reaches its bottom line (how far stays private).
+    Sign,
+    /// Refuses: the text falls short of its bottom line.
+    Short,
+    /// A package: it gains `gain` on what it values and concedes `cost` on
+    /// what it values less; the public chance of a deal goes from `before` to `after`.
+    Logroll {
+        gain: f64,
+        cost: f64,
+        before: f64,
+        after: f64,
+    },
+    /// The pen-holder's revision: `adopted` of `proposals` written in,
+    /// its objective (own utility + weight × ln public deal chance) up by `gain`.
+    Pen {
+        adopted: usize,
+        proposals: usize,
+        gain: f64,
+    },
     /// Refuses: the draft crosses red line `line`.
     Crossed { line: usize },
     /// Its acceptance stayed below `below` (now `acceptance`).
@@ -85,17 +99,28 @@ pub fn why(model: &Model, action: &Action, reason: &Reason) -> String {
             likelihood,
             vote_at,
         } => format!(
-            "deal likelihood is {:.0}%, at or above its {:.0}% bar",
+            "the others sign with a public chance of {:.0}%, at or above its {:.0}% bar",
             100.0 * likelihood,
             100.0 * vote_at
         ),
-        Reason::Sign { margin, chance } => format!(
-            "the draft is worth {margin:+.1} against what it can accept ({:.0}% ready to sign)",
-            100.0 * chance
+        Reason::Sign => "the text reaches its bottom line".into(),
+        Reason::Short => "the text falls short of its bottom line".into(),
+        Reason::Logroll {
+            gain,
+            cost,
+            before,
+            after,
+        } => format!(
+            "it gains {gain:+.1} where it cares and gives up {cost:.1} where it cares less; the deal chance goes {:.0}% → {:.0}%",
+            100.0 * before,
+            100.0 * after
         ),
-        Reason::Short { margin, chance } => format!(
-            "the draft is worth {margin:+.1} against what it can accept (only {:.0}% ready to sign)",
-            100.0 * chance
+        Reason::Pen {
+            adopted,
+            proposals,
+            gain,
+        } => format!(
+            "{adopted} of {proposals} proposal(s) serve its interest and the chance of a deal ({gain:+.1})"
         ),
         Reason::Crossed { line: l } => format!("the draft crosses its red line \"{}\"", line(*l)),
         Reason::Hopeless { acceptance, below } => format!(

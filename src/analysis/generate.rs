@@ -68,7 +68,7 @@ pub fn synthetic(clauses: usize, parties: usize, seed: u64) -> String {
     for p in 0..parties {
         let _ = writeln!(
             s,
-            "        (id: \"{id}\", name: \"Party {n}\", short: \"P{n}\", colour: \"{col}\", description: \"A synthetic party.\", brief: \"Maximise your utility; no deal is worth {r} to you.\", reservation: Some({r:?}), flexibility: 5.0),",
+            "        (id: \"{id}\", name: \"Party {n}\", short: \"P{n}\", colour: \"{col}\", description: \"A synthetic party.\", brief: \"Maximise your utility; no deal is worth {r} to you.\", reservation: Some((mean: {r:?}, spread: 5.0))),",
             id = pid(p),
             n = p + 1,
             col = colours[p % colours.len()],

@@ -23,6 +23,8 @@ pub const MAX_COMBINATIONS: usize = 64;
 pub const MAX_RED_LINES: usize = 64;
 /// Largest size of any number in a scenario (utilities, effects, ranges…).
 pub const MAX_MAGNITUDE: f64 = 1e6;
+/// The most clauses one package may change.
+pub const MAX_PACKAGE: usize = 4;
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -122,7 +124,7 @@ pub struct MetricModel {
 #[derive(Debug, Clone)]
 pub struct PartyModel {
     pub reservation: f64,
-    pub flexibility: f64,
+    pub spread: f64,
     /// Weight per metric (dense, 0 where unset).
     pub weights: Vec<f64>,
     /// The nonzero weights as (metric, weight), in metric order.
@@ -192,6 +194,8 @@ pub struct EventModel {
     /// (party, reservation delta).
     pub reservation: Vec<(usize, f64)>,
     pub deadline: i32,
+    pub amend: Vec<(usize, usize)>,
+    pub pen: Option<Option<usize>>,
 }
 
 /// When an event card may fire.
@@ -212,6 +216,8 @@ pub struct ActionModel {
     pub limit: u32,
     pub effects: Vec<(usize, f64)>,
     pub shifts: Vec<(TargetModel, f64)>,
+    pub cost: f64,
+    pub when: Option<Cond>,
 }
 
 /// Whom a shift falls on.
@@ -225,6 +231,12 @@ pub enum TargetModel {
 }
 
 /// The rules with parties as indices.
+#[derive(Debug, Clone, Default)]
+pub struct EachRoundModel {
+    pub effects: Vec<(usize, f64)>,
+    pub reservation: Vec<f64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct RulesModel {
     pub turn_order: Vec<usize>,
@@ -236,6 +248,10 @@ pub struct RulesModel {
     pub signatory: Vec<bool>,
     pub votes_per_party: u32,
     pub revision_threshold: f64,
+    pub pen_weight: f64,
+    pub package_size: usize,
+    pub each_round: EachRoundModel,
+    pub final_vote: bool,
     pub walkout_allowed: bool,
     pub walkout_from_round: u32,
     pub walkout_penalty: f64,

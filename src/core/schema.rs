@@ -99,11 +99,12 @@ pub struct Party {
     pub goals: Vec<String>,
     #[serde(default)]
     pub red_lines: Vec<RedLine>,
-    /// Utility of no deal (R_p). Required; `None` is reported by validation.
+    /// The party's bottom line (R_p, what no deal is worth to it) as the
+    /// public prior `(mean, spread)`: the true value is drawn once per game
+    /// from a logistic distribution with this mean and scale, and only the
+    /// party's own seat sees it. Required; `None` is reported by validation.
     #[serde(default)]
-    pub reservation: Option<f64>,
-    /// τ_p in the acceptance logistic: larger is more flexible. Must be > 0.
-    pub flexibility: f64,
+    pub reservation: Option<Prior>,
     /// Utility per point of each metric above its initial value.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
@@ -111,6 +112,17 @@ pub struct Party {
     pub allies: Vec<String>,
     #[serde(default)]
     pub ai: PartyAi,
+}
+
+/// A public prior on a party's bottom line: a logistic distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prior {
+    /// The expected bottom line (utility points).
+    pub mean: f64,
+    /// The logistic scale s (> 0): the public chance that the party signs a
+    /// text worth U to it starts at σ((U − mean) / s).
+    pub spread: f64,
 }
 
 /// A party's default AI seat.
@@ -367,6 +379,13 @@ pub struct EventCard {
     /// Rounds added to (or taken from) the deadline.
     #[serde(default)]
     pub deadline: i32,
+    /// Wordings the card writes into the draft: (clause id, variant id or
+    /// "struck"). Applied to open clauses only; stances on them are reset.
+    #[serde(default)]
+    pub amend: Vec<(String, String)>,
+    /// The card hands the pen to this party ("" takes it away: the neutral rule).
+    #[serde(default)]
+    pub pen: Option<String>,
     #[serde(default)]
     pub sources: Vec<String>,
 }
@@ -409,6 +428,16 @@ pub struct ActionDef {
     /// Reservation changes, by whom they fall on.
     #[serde(default)]
     pub shifts: Vec<Shift>,
+    /// What taking the action costs the actor, in utility points, counted in
+    /// its score whatever the ending (political capital, a concession made
+    /// elsewhere). Must be ≥ 0.
+    #[serde(default)]
+    pub cost: f64,
+    /// The shifts apply only when this holds on the draft as the action is
+    /// taken (a threat must be credible, a linkage must be real). The cost
+    /// and the metric effects apply either way.
+    #[serde(default)]
+    pub when: Option<Condition>,
 }
 
 fn default_one_u32() -> u32 {
@@ -439,9 +468,23 @@ pub enum Target {
 pub struct Rules {
     /// Party ids in the order they take turns; every party exactly once.
     pub turn_order: Vec<String>,
-    /// The seat that revises proposals into the draft (its utility breaks ties).
+    /// The pen-holder: the seat that decides, at each round end, which
+    /// proposals and packages go into the draft. None: the neutral rule.
     #[serde(default)]
     pub mediator: Option<String>,
+    /// The AI pen-holder maximises its own utility plus this weight times the
+    /// natural log of the public chance of a deal (utility points per nat).
+    #[serde(default = "default_pen_weight")]
+    pub pen_weight: f64,
+    /// The most clauses one package may change (1..=4).
+    #[serde(default = "default_package")]
+    pub package_size: u32,
+    /// What each round without a deal does (the war goes on).
+    #[serde(default)]
+    pub each_round: EachRound,
+    /// Whether the deadline ends with a vote on the text as it stands.
+    #[serde(default = "default_true")]
+    pub final_vote: bool,
     /// Number of rounds before the deadline passes.
     pub rounds: u32,
     /// Parties whose signature makes a deal; empty means all.
@@ -450,8 +493,8 @@ pub struct Rules {
     /// How many signing votes one party may call in a game.
     #[serde(default = "default_votes")]
     pub votes_per_party: u32,
-    /// The mediator adopts a proposal only if it raises the table's support
-    /// score (docs/MODEL.md, in nats) by more than this.
+    /// Without a pen-holder, the neutral rule adopts a proposal only if it
+    /// raises the table's support score (docs/MODEL.md, in nats) by more than this.
     #[serde(default)]
     pub revision_threshold: f64,
     #[serde(default)]
@@ -466,6 +509,26 @@ pub struct Rules {
 
 fn default_votes() -> u32 {
     2
+}
+fn default_pen_weight() -> f64 {
+    10.0
+}
+fn default_package() -> u32 {
+    3
+}
+
+/// The cost of delay: applied at the end of every round that passes without
+/// a deal (and, for the bottom lines, on to the deadline when the talks end
+/// without one).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EachRound {
+    /// Metric changes (the front moves, the economy bleeds).
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Changes to parties' true bottom lines (public amounts).
+    #[serde(default)]
+    pub reservation: PartyValues,
 }
 
 /// Whether and when a party may walk out.

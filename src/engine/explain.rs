@@ -70,6 +70,7 @@ pub(crate) fn describe_source(model: &Model, source: Source) -> String {
                 s.actions[action].name
             )
         }
+        Source::Delay => "the war goes on (cost of delay)".into(),
     }
 }
 
@@ -184,36 +185,56 @@ impl Game {
         }
     }
 
-    /// Why party `p`'s reservation value is what it is.
+    /// Why party `p`'s bottom line is what it is: the value drawn for this
+    /// game, then every public move of it.
     pub fn explain_reservation(&self, p: usize) -> Breakdown {
         let model = self.model();
+        let prior = &model.parties[p];
         let mut terms = vec![Term {
-            label: "the scenario's reservation".into(),
-            delta: model.parties[p].reservation,
+            label: format!(
+                "drawn for this game from the public prior (mean {:.1}, spread {:.1})",
+                prior.reservation, prior.spread
+            ),
+            delta: self.drawn()[p],
         }];
         terms.extend(ledger_terms(model, self.ledger(), Moved::Reservation(p)));
         Breakdown {
-            label: format!("{}'s reservation (no-deal value)", model.party_name(p)),
+            label: format!("{}'s bottom line (true reservation)", model.party_name(p)),
             value: self.reservation()[p],
             terms,
         }
     }
 
-    /// Why party `p` would sign with the probability it would.
+    /// Why the table gives party `p` the public chance of signing it does:
+    /// its utility, the public belief about its bottom line and what votes
+    /// revealed (docs/MODEL.md, "Beliefs").
     pub fn explain_acceptance(&self, p: usize) -> Breakdown {
         let model = self.model();
         let ev = self.evaluation();
-        let tau = model.parties[p].flexibility;
-        let terms = vec![
+        let b = self.belief()[p];
+        let mut terms = vec![
             Term {
                 label: "utility U".into(),
                 delta: ev.utility[p],
             },
             Term {
-                label: "less reservation R".into(),
-                delta: -ev.reservation[p],
+                label: "less the public estimate of its bottom line (prior mean, moved in public)"
+                    .into(),
+                delta: -b.mean,
             },
         ];
+        if b.lo > f64::NEG_INFINITY {
+            terms.push(Term {
+                label: format!("a refused vote showed its bottom line is above {:.1}", b.lo),
+                delta: 0.0,
+            });
+        }
+        if b.hi < f64::INFINITY {
+            terms.push(Term {
+                label: format!("a signature showed its bottom line is at most {:.1}", b.hi),
+                delta: 0.0,
+            });
+        }
         let label = match ev.crossed[p] {
             Some(line) => format!(
                 "{} will not sign: red line crossed — {}",
@@ -221,9 +242,14 @@ impl Game {
                 model.scenario.parties[p].red_lines[line].text
             ),
             None => format!(
-                "{} signs with probability σ((U − R)/τ), τ = {tau}: σ({:.2}/{tau})",
+                "public chance {} signs: P(bottom line ≤ U), logistic prior with spread {:.1}{}",
                 model.party_name(p),
-                ev.utility[p] - ev.reservation[p]
+                b.spread,
+                if b.revealed() {
+                    ", cut by what votes revealed"
+                } else {
+                    ""
+                }
             ),
         };
         Breakdown {

@@ -4,10 +4,13 @@
 //! files, no clock. Every random draw comes from one ChaCha8 stream seeded by
 //! the game's seed, so a replay of the same log reaches the same state.
 
-use super::action::{Action, ActionError, Ending, Event, Stance, Unavailable, WalkoutBar};
+use super::action::{
+    Action, ActionError, Changes, Ending, Event, MAX_PROPOSALS, Proposal, Selection, Stance,
+    Unavailable, WalkoutBar,
+};
 use super::score::{
-    Context, Draft, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into,
-    finish_with, settle, weigh_into,
+    Belief, Context, Draft, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish,
+    finish_into, finish_with, weigh_into,
 };
 use crate::core::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
@@ -19,13 +22,18 @@ use std::sync::Arc;
 pub enum Phase {
     /// Parties take turns; `turn` indexes the turn order.
     Turns,
-    /// A signing vote: `voters[next]` votes next.
+    /// A signing vote: `voters[next]` votes next; `signed` is the bitset of
+    /// the voters who signed so far.
     Vote {
         caller: Option<usize>,
         voters: PartyVec<usize>,
         next: usize,
         refused: bool,
+        signed: u32,
     },
+    /// A round's end: the pen-holder decides which of
+    /// [`Game::proposals`] go into the draft ([`Action::Revise`]).
+    Revision { pen: usize },
     Over(Ending),
 }
 
@@ -34,6 +42,8 @@ pub enum Phase {
 pub enum Source {
     Event(usize),
     Action { party: usize, action: usize },
+    /// The scenario's cost of delay at a round's end (`rules.each_round`).
+    Delay,
 }
 
 /// What a ledger entry moved.
@@ -52,13 +62,16 @@ pub struct LedgerEntry {
     pub delta: f64,
 }
 
-/// A party's result when the talks end.
+/// A party's result when the talks end (docs/MODEL.md, "Scores").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
-    /// The utility the party ends with: the deal's U_p, or its reservation without one.
+    /// What the party ends with: the deal's U_p, or without one its bottom
+    /// line as the world moved it to the deadline; less what its diplomacy cost.
     pub utility: f64,
+    /// The bottom line it started the game with (its true value, drawn).
     pub reservation: f64,
-    /// `utility − reservation`: above 0, the party did better than no deal.
+    /// `utility − reservation`: above 0, the party ends better off than it
+    /// started. No move of its own bottom line changes this.
     pub score: f64,
 }
 
@@ -80,7 +93,23 @@ pub struct Game {
     uses: Vec<u32>,
     votes_called: Vec<u32>,
     base: Vec<f64>,
+    /// True bottom lines in force (private to each seat).
     reservation: Vec<f64>,
+    /// The true bottom lines drawn at the start.
+    drawn: Vec<f64>,
+    /// The public beliefs about the bottom lines.
+    belief: Vec<Belief>,
+    /// Per party, the part of its bottom line moved by diplomacy (a posture,
+    /// not a change in what no deal is worth).
+    posture: Vec<f64>,
+    /// Per party, what its diplomatic actions cost it.
+    spent: Vec<f64>,
+    /// Who holds the pen now.
+    pen: Option<usize>,
+    /// Each party's package tabled this round.
+    packages: Vec<Option<Changes>>,
+    /// The proposals before the pen-holder (filled at a round's end).
+    proposals: Vec<Proposal>,
     ledger: Vec<LedgerEntry>,
     fired: Vec<bool>,
     collapse_streak: Vec<u32>,
@@ -120,6 +149,13 @@ impl Game {
             status: vec![Status::Open; nc],
             base: vec![0.0; nm],
             reservation: vec![0.0; np],
+            drawn: vec![0.0; np],
+            belief: model.priors().to_vec(),
+            posture: vec![0.0; np],
+            spent: vec![0.0; np],
+            pen: model.rules.mediator,
+            packages: vec![None; np],
+            proposals: Vec::with_capacity(64),
             // Placeholders: `restart` sets the draft and evaluates it.
             sums: Sums::of(&model, &[]),
             eval: Evaluation::default(),
@@ -155,8 +191,20 @@ impl Game {
         }
         self.status.fill(Status::Open);
         self.base.fill(0.0);
-        for (r, p) in self.reservation.iter_mut().zip(&model.parties) {
-            *r = p.reservation;
+        self.posture.fill(0.0);
+        self.spent.fill(0.0);
+        self.pen = model.rules.mediator;
+        self.packages.fill(None);
+        self.proposals.clear();
+        // The true bottom lines: one draw each from the public logistic
+        // prior, in party order, before any card (docs/MODEL.md).
+        for (p, party) in model.parties.iter().enumerate() {
+            let u: f64 = self.rng.random();
+            let u = u.clamp(1e-12, 1.0 - 1e-12);
+            let r = party.reservation + party.spread * (u / (1.0 - u)).ln();
+            self.drawn[p] = r;
+            self.reservation[p] = r;
+            self.belief[p] = Belief::prior(party.reservation, party.spread);
         }
         self.sums = Sums::of(&model, &self.options);
         self.eval = finish(
@@ -215,6 +263,7 @@ impl Game {
         match &self.phase {
             Phase::Turns => Some(self.model.rules.turn_order[self.turn]),
             Phase::Vote { voters, next, .. } => voters.get(*next).copied(),
+            Phase::Revision { pen } => Some(*pen),
             Phase::Over(_) => None,
         }
     }
@@ -248,9 +297,41 @@ impl Game {
     pub fn base(&self) -> &[f64] {
         &self.base
     }
-    /// Reservation values in force.
+    /// True bottom lines in force: private, each to its own seat (a
+    /// screen reads them through [`crate::table::View`]).
     pub fn reservation(&self) -> &[f64] {
         &self.reservation
+    }
+    /// The true bottom lines drawn at the start: what scores are measured against.
+    pub fn drawn(&self) -> &[f64] {
+        &self.drawn
+    }
+    /// The public beliefs about each party's bottom line.
+    pub fn belief(&self) -> &[Belief] {
+        &self.belief
+    }
+    /// What each party's diplomacy has cost it so far.
+    pub fn spent(&self) -> &[f64] {
+        &self.spent
+    }
+    /// Who holds the pen (None: the neutral rule revises).
+    pub fn pen(&self) -> Option<usize> {
+        self.pen
+    }
+    /// The package `party` has tabled this round.
+    pub fn package(&self, party: usize) -> Option<Changes> {
+        self.packages[party]
+    }
+    /// The proposals before the pen-holder during a revision (empty otherwise).
+    pub fn proposals(&self) -> &[Proposal] {
+        &self.proposals
+    }
+    /// What no deal would be worth to `p` if the talks ended now: its bottom
+    /// line as the world moved it (cards, the cost of delay, not its own or
+    /// others' diplomacy), with the cost of delay run on to the deadline.
+    pub fn no_deal_value(&self, p: usize) -> f64 {
+        let left = f64::from(self.deadline.saturating_sub(self.round));
+        self.reservation[p] - self.posture[p] + left * self.model.rules.each_round.reservation[p]
     }
     /// Every movement caused by events and actions.
     pub fn ledger(&self) -> &[LedgerEntry] {
@@ -278,6 +359,7 @@ impl Game {
             status: Some(&self.status),
             base: &self.base,
             reservation: &self.reservation,
+            belief: &self.belief,
         }
     }
 
@@ -313,34 +395,129 @@ impl Game {
         finish(&self.model, &sums, options, self.context(), &mut NoTrace)
     }
 
-    /// The support the draft would have with clause `clause` at `option`,
-    /// weighed into `self.scratch[slot]` without copying the draft (the hot
-    /// path of revisions): [`settle`] completes the evaluation if it is kept.
-    /// `self.eval` must be the current text's evaluation; statuses may have
-    /// moved since, as conditions on them are always evaluated afresh.
-    fn weigh_revision(&mut self, clause: usize, option: usize, slot: usize) -> f64 {
-        // Restore the sums by copy, not by subtracting again, so no rounding drifts in.
-        let saved = self.sums;
-        let current = self.options[clause];
-        self.sums.swap(&self.model, clause, current, option);
-        self.options[clause] = option;
-        let ctx = Context {
-            status: Some(&self.status),
-            base: &self.base,
-            reservation: &self.reservation,
+    /// Evaluate the draft as it would be with these changes (a package).
+    pub fn what_if_changes(&self, changes: &[(usize, usize)]) -> Evaluation {
+        let mut options = self.options.clone();
+        for &(c, o) in changes {
+            options[c] = o;
+        }
+        self.evaluate_options(&options)
+    }
+
+    /// The proposals a greedy broker with this objective writes into the
+    /// draft: every proposal is weighed against the current text; then, best
+    /// first, each is adopted if it still raises the objective by more than
+    /// `threshold` given those adopted before it (no two touching the same
+    /// clause, linkage kept). The neutral rule is `broker(support)`; the AI
+    /// pen-holder's objective is in docs/AI.md. `objective` reads an
+    /// evaluation before allies' divergence is settled (utilities, red
+    /// lines, public acceptance and support are final by then).
+    pub fn broker(&self, objective: &dyn Fn(&Evaluation) -> f64, threshold: f64) -> Selection {
+        let mut sel = Selection::default();
+        if self.proposals.is_empty() {
+            return sel;
+        }
+        let model = &*self.model;
+        let mut options = self.options.clone();
+        let mut sums = self.sums;
+        let mut eval = self.eval.clone();
+        let mut scratch = Evaluation::default();
+        let mut current = objective(&eval);
+        let mut gains: Vec<(f64, usize)> = Vec::with_capacity(self.proposals.len());
+        for (i, prop) in self.proposals.iter().enumerate() {
+            if let Some(v) = self.weigh_changes(&mut options, &mut sums, &eval, prop.changes, &mut scratch, objective) {
+                gains.push((v - current, i));
+            }
+        }
+        gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut touched = vec![false; model.clauses.len()];
+        for (gain, i) in gains {
+            if gain <= threshold {
+                break;
+            }
+            let changes = self.proposals[i].changes;
+            if changes.iter().any(|(c, _)| touched[c]) {
+                continue;
+            }
+            let saved = sums;
+            for (c, o) in changes.iter() {
+                sums.swap(model, c, options[c], o);
+                options[c] = o;
+            }
+            let ok = changes
+                .iter()
+                .all(|(c, o)| model.linkage_with(&options, c, o).is_none());
+            let value = ok.then(|| {
+                self.weigh_into_ctx(&options, &sums, &eval, changes, &mut scratch);
+                objective(&scratch)
+            });
+            match value {
+                Some(v) if v > current + threshold => {
+                    current = v;
+                    std::mem::swap(&mut eval, &mut scratch);
+                    for (c, _) in changes.iter() {
+                        touched[c] = true;
+                    }
+                    sel.insert(i);
+                }
+                _ => {
+                    sums = saved;
+                    for (c, _) in changes.iter() {
+                        options[c] = self.options[c];
+                    }
+                }
+            }
+        }
+        sel
+    }
+
+    /// The objective of the draft `options` with `changes` applied (None
+    /// when they break linkage); `options` and `sums` are restored.
+    fn weigh_changes(
+        &self,
+        options: &mut [usize],
+        sums: &mut Sums,
+        known: &Evaluation,
+        changes: Changes,
+        out: &mut Evaluation,
+        objective: &dyn Fn(&Evaluation) -> f64,
+    ) -> Option<f64> {
+        let model = &*self.model;
+        let saved = *sums;
+        let before: PartyVec<usize> = changes.iter().map(|(c, _)| options[c]).collect();
+        for (c, o) in changes.iter() {
+            sums.swap(model, c, options[c], o);
+            options[c] = o;
+        }
+        let ok = changes
+            .iter()
+            .all(|(c, o)| model.linkage_with(options, c, o).is_none());
+        let value = ok.then(|| {
+            self.weigh_into_ctx(options, sums, known, changes, out);
+            objective(out)
+        });
+        *sums = saved;
+        for ((c, _), o) in changes.iter().zip(before) {
+            options[c] = o;
+        }
+        value
+    }
+
+    /// Weigh a draft (utilities, red lines, acceptance, support) in this
+    /// game's context; `known` is the evaluation of the draft before `changes`.
+    fn weigh_into_ctx(
+        &self,
+        options: &[usize],
+        sums: &Sums,
+        known: &Evaluation,
+        changes: Changes,
+        out: &mut Evaluation,
+    ) {
+        let hint = match changes.len() {
+            1 => Hint::Clause(known, changes.iter().next().map_or(0, |(c, _)| c)),
+            _ => Hint::None,
         };
-        weigh_into(
-            &self.model,
-            &self.sums,
-            &self.options,
-            ctx,
-            Hint::Clause(&self.eval, clause),
-            &mut NoTrace,
-            &mut self.scratch[slot],
-        );
-        self.options[clause] = current;
-        self.sums = saved;
-        self.scratch[slot].support
+        weigh_into(&self.model, sums, options, self.context(), hint, &mut NoTrace, out);
     }
 
     /// Final results, once the talks are over.
@@ -349,14 +526,14 @@ impl Game {
         Some(
             (0..self.model.parties.len())
                 .map(|p| {
-                    let reservation = self.reservation[p];
+                    let reservation = self.drawn[p];
                     let utility = match ending {
                         Ending::Deal => self.eval.utility[p],
                         Ending::WalkOut { party } if party == p => {
-                            reservation + self.model.rules.walkout_penalty
+                            self.no_deal_value(p) + self.model.rules.walkout_penalty
                         }
-                        _ => reservation,
-                    };
+                        _ => self.no_deal_value(p),
+                    } - self.spent[p];
                     Score {
                         utility,
                         reservation,
@@ -382,6 +559,12 @@ impl Game {
         if let Phase::Vote { .. } = self.phase {
             all.push(Action::Vote { party, sign: true });
             all.push(Action::Vote { party, sign: false });
+        } else if let Phase::Revision { .. } = self.phase {
+            // Any set of proposals that overlap nowhere; listed: adopt none.
+            all.push(Action::Revise {
+                party,
+                adopt: Selection::default(),
+            });
         } else {
             for clause in self.open_clauses() {
                 let mut stances = vec![Stance::Accept, Stance::Reject, Stance::Strike];
@@ -425,8 +608,16 @@ impl Game {
             Action::Diplomacy { party, action } => {
                 self.acted = true;
                 self.uses[party * self.model.actions.len() + action] += 1;
-                self.journal.push(Event::Diplomacy { party, action });
                 self.diplomacy(party, action);
+            }
+            Action::Table { party, package } => {
+                self.packages[party] = (!package.is_empty()).then_some(package);
+                self.journal.push(Event::Tabled { party, package });
+            }
+            Action::Revise { party, adopt } => {
+                self.adopt(adopt, Some(party));
+                self.phase = Phase::Turns;
+                self.after_revision();
             }
             Action::CallVote { party } => {
                 self.votes_called[party] += 1;
@@ -469,6 +660,13 @@ impl Game {
         {
             return Err(ActionError::NoSuchParty { party });
         }
+        if let Phase::Revision { pen } = self.phase {
+            return match *action {
+                Action::Revise { party, adopt } if party == pen => self.selection_open(adopt),
+                Action::Revise { party, .. } => Err(ActionError::NotYourTurn { party, turn: pen }),
+                _ => Err(ActionError::RevisionUnderWay { pen }),
+            };
+        }
         if let Phase::Vote { voters, next, .. } = &self.phase {
             let voter = voters[*next];
             return match *action {
@@ -491,6 +689,8 @@ impl Game {
         }
         match *action {
             Action::Stance { clause, stance, .. } => self.stance_open(clause, stance),
+            Action::Table { package, .. } => self.package_open(package),
+            Action::Revise { .. } => Err(ActionError::NoRevision),
             Action::Diplomacy { party, action } => {
                 if action >= m.actions.len() {
                     return Err(ActionError::NoSuchAction { action });
@@ -552,11 +752,85 @@ impl Game {
             }
             Stance::Strike => cm.struck(),
             Stance::Accept | Stance::Reject => return Ok(()),
+            Stance::AcceptIf { clause: k, option } => {
+                let Some(km) = m.clauses.get(k) else {
+                    return Err(ActionError::NoSuchClause { clause: k });
+                };
+                if k == clause {
+                    return Err(ActionError::SelfCondition { clause });
+                }
+                if option >= km.options.len() {
+                    return Err(ActionError::NoSuchVariant {
+                        clause: k,
+                        variant: option,
+                    });
+                }
+                return Ok(());
+            }
         };
         match m.linkage_with(&self.options, clause, proposed) {
             Some(broken) => Err(ActionError::Linkage(broken)),
             None => Ok(()),
         }
+    }
+
+    /// Whether a package may be tabled now, as far as its changes go: at most
+    /// `rules.package_size` clauses, each open and changed once, each change
+    /// a stance could propose, and the draft with all of them keeps linkage.
+    pub fn package_open(&self, package: Changes) -> Result<(), ActionError> {
+        let m = &*self.model;
+        let max = m.rules.package_size;
+        if package.len() > max {
+            return Err(ActionError::PackageTooBig { max });
+        }
+        let mut options = self.options.clone();
+        for (i, (c, o)) in package.iter().enumerate() {
+            if package.iter().take(i).any(|(d, _)| d == c) {
+                return Err(ActionError::SameClauseTwice { clause: c });
+            }
+            let stance = match m.clauses.get(c) {
+                Some(cm) if o == cm.struck() => Stance::Strike,
+                _ => Stance::Propose(o),
+            };
+            match self.stance_open(c, stance) {
+                Ok(()) | Err(ActionError::Linkage(_)) => {}
+                Err(e) => return Err(e),
+            }
+            options[c] = o;
+        }
+        for (c, o) in package.iter() {
+            if let Some(broken) = m.linkage_with(&options, c, o) {
+                return Err(ActionError::Linkage(broken));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the pen-holder may adopt this set of the round's proposals.
+    pub fn selection_open(&self, adopt: Selection) -> Result<(), ActionError> {
+        let m = &*self.model;
+        let mut options = self.options.clone();
+        let mut touched = vec![false; m.clauses.len()];
+        for i in adopt.iter() {
+            let Some(prop) = self.proposals.get(i) else {
+                return Err(ActionError::NoSuchProposal { proposal: i });
+            };
+            for (c, o) in prop.changes.iter() {
+                if touched[c] {
+                    return Err(ActionError::Overlap { clause: c });
+                }
+                touched[c] = true;
+                options[c] = o;
+            }
+        }
+        for i in adopt.iter() {
+            for (c, o) in self.proposals[i].changes.iter() {
+                if let Some(broken) = m.linkage_with(&options, c, o) {
+                    return Err(ActionError::Linkage(broken));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether diplomatic action `action` is open to `party` by its own terms
@@ -606,6 +880,7 @@ impl Game {
             status: Some(&self.status),
             base: &self.base,
             reservation: &self.reservation,
+            belief: &self.belief,
         };
         finish_into(
             &self.model,
@@ -619,10 +894,18 @@ impl Game {
         std::mem::swap(&mut self.eval, &mut self.scratch[0]);
     }
 
+    /// Move a metric or a bottom line; every such move is public, so a
+    /// bottom line's belief moves with it.
     fn record(&mut self, source: Source, moved: Moved, delta: f64) {
         match moved {
             Moved::Metric(m) => self.base[m] += delta,
-            Moved::Reservation(p) => self.reservation[p] += delta,
+            Moved::Reservation(p) => {
+                self.reservation[p] += delta;
+                self.belief[p].shift(delta);
+                if let Source::Action { .. } = source {
+                    self.posture[p] += delta;
+                }
+            }
         }
         self.ledger.push(LedgerEntry {
             round: self.round,
@@ -636,10 +919,18 @@ impl Game {
         let model = Arc::clone(&self.model);
         let a = &model.actions[action];
         let source = Source::Action { party, action };
+        let credible = a.when.as_ref().is_none_or(|c| self.draft().holds(c));
+        self.journal.push(Event::Diplomacy {
+            party,
+            action,
+            credible,
+        });
+        self.spent[party] += a.cost;
         for &(m, d) in &a.effects {
             self.record(source, Moved::Metric(m), d);
         }
-        for &(target, d) in &a.shifts {
+        let shifts: &[(TargetModel, f64)] = if credible { &a.shifts } else { &[] };
+        for &(target, d) in shifts {
             for p in 0..model.parties.len() {
                 if falls_on(&model, target, party, p) {
                     self.record(source, Moved::Reservation(p), d);
@@ -674,6 +965,42 @@ impl Game {
                 deadline: self.deadline,
             });
         }
+        for &(c, o) in &e.amend {
+            if self.status[c] == Status::Open
+                && self.options[c] != o
+                && model.linkage_with(&self.options, c, o).is_none()
+            {
+                self.rewrite(c, o, None, Some(event));
+            }
+        }
+        if let Some(pen) = e.pen {
+            self.pen = pen;
+            self.journal.push(Event::PenMoved { party: pen });
+        }
+    }
+
+    /// Write option `o` into clause `c` (the caller re-evaluates): stances
+    /// on it are reset and a struck clause leaves the table.
+    fn rewrite(&mut self, c: usize, o: usize, proposer: Option<usize>, card: Option<usize>) {
+        let model = Arc::clone(&self.model);
+        let from = self.options[c];
+        self.sums.swap(&model, c, from, o);
+        self.options[c] = o;
+        if o == model.clauses[c].struck() {
+            self.status[c] = Status::Struck;
+        }
+        let np = model.parties.len();
+        let nc = model.clauses.len();
+        for p in 0..np {
+            self.stances[p * nc + c] = None;
+        }
+        self.journal.push(Event::ClauseRevised {
+            clause: c,
+            from,
+            to: o,
+            proposer,
+            card,
+        });
     }
 
     /// Start the current round: draw its event cards in scenario order. The
@@ -714,85 +1041,154 @@ impl Game {
         }
     }
 
+    /// A round's end: the proposals go before the pen-holder (who answers
+    /// with [`Action::Revise`]), or the neutral rule revises at once.
     fn end_round(&mut self) {
+        self.collect_proposals();
+        if self.proposals.is_empty() {
+            self.after_revision();
+            return;
+        }
+        self.journal.push(Event::RevisionOpened {
+            pen: self.pen,
+            proposals: self.proposals.len(),
+        });
+        match self.pen {
+            Some(pen) => self.phase = Phase::Revision { pen },
+            None => {
+                let threshold = self.model.rules.revision_threshold;
+                let sel = self.broker(&|e: &Evaluation| e.support, threshold);
+                self.adopt(sel, None);
+                self.after_revision();
+            }
+        }
+    }
+
+    /// Gather the round's proposals: packages in turn order, then
+    /// single-clause proposals (stances) in clause order; the same changes
+    /// from several parties are one proposal with several backers.
+    fn collect_proposals(&mut self) {
+        let model = Arc::clone(&self.model);
+        let nc = model.clauses.len();
+        self.proposals.clear();
+        let live = |g: &Game, pkg: Changes| {
+            let kept: PartyVec<(usize, usize)> = pkg
+                .iter()
+                .filter(|&(c, o)| g.status[c] == Status::Open && g.options[c] != o)
+                .collect();
+            Changes::new(&kept).map(Changes::sorted)
+        };
+        for &p in &model.rules.turn_order {
+            let Some(pkg) = self.packages[p].and_then(|pkg| live(self, pkg)) else {
+                continue;
+            };
+            if pkg.is_empty() || self.package_open(pkg).is_err() {
+                continue;
+            }
+            self.push_proposal(pkg, p, true, 0);
+        }
+        let packaged = self.proposals.len();
+        for c in 0..nc {
+            if self.status[c] != Status::Open {
+                continue;
+            }
+            let from = self.proposals.len();
+            for &p in &model.rules.turn_order {
+                let o = match self.stances[p * nc + c] {
+                    Some(Stance::Propose(v)) => v,
+                    Some(Stance::Strike) => model.clauses[c].struck(),
+                    _ => continue,
+                };
+                if o == self.options[c] || model.linkage_with(&self.options, c, o).is_some() {
+                    continue;
+                }
+                if let Some(one) = Changes::new(&[(c, o)]) {
+                    // Same single change as a package of one, or another party's stance.
+                    let twin = self.proposals[..packaged]
+                        .iter()
+                        .position(|q| q.changes == one)
+                        .or_else(|| {
+                            self.proposals[from..]
+                                .iter()
+                                .position(|q| q.changes == one)
+                                .map(|i| i + from)
+                        });
+                    match twin {
+                        Some(i) => self.proposals[i].backers |= 1 << p,
+                        None => self.push_proposal(one, p, false, self.proposals.len()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_proposal(&mut self, changes: Changes, by: usize, package: bool, from: usize) {
+        if let Some(q) = self.proposals[from..]
+            .iter_mut()
+            .find(|q| q.changes == changes)
+        {
+            q.backers |= 1 << by;
+            return;
+        }
+        if self.proposals.len() < MAX_PROPOSALS {
+            self.proposals.push(Proposal {
+                changes,
+                by,
+                backers: 1 << by,
+                package,
+            });
+        }
+    }
+
+    /// Write the selected proposals into the draft.
+    fn adopt(&mut self, sel: Selection, pen: Option<usize>) {
+        for i in sel.iter() {
+            let prop = self.proposals[i];
+            for (c, o) in prop.changes.iter() {
+                self.rewrite(c, o, Some(prop.by), None);
+            }
+        }
+        if !sel.is_empty() {
+            // Several clauses moved: evaluate the text afresh.
+            self.eval = finish(
+                &self.model,
+                &self.sums,
+                &self.options,
+                self.context(),
+                &mut NoTrace,
+            );
+        }
+        self.journal.push(Event::Revised {
+            pen,
+            adopted: sel.len(),
+            proposals: self.proposals.len(),
+        });
+    }
+
+    /// The rest of a round's end: agreement, the record, collapse, and the
+    /// next round or a vote.
+    fn after_revision(&mut self) {
         let model = Arc::clone(&self.model);
         let np = model.parties.len();
         let nc = model.clauses.len();
-        // 1. Clauses every party accepts are agreed.
+        self.proposals.clear();
+        self.packages.fill(None);
+        // Clauses every party accepts (conditions read on the revised draft) are agreed.
         for c in 0..nc {
-            if self.status[c] == Status::Open
-                && (0..np).all(|p| self.stances[p * nc + c] == Some(Stance::Accept))
-            {
+            if self.status[c] != Status::Open {
+                continue;
+            }
+            let accepted = (0..np).all(|p| match self.stances[p * nc + c] {
+                Some(Stance::Accept) => true,
+                Some(Stance::AcceptIf { clause, option }) => self.options[clause] == option,
+                _ => false,
+            });
+            if accepted {
                 self.status[c] = Status::Agreed;
                 self.journal.push(Event::ClauseAgreed {
                     clause: c,
                     option: self.options[c],
                 });
-            }
-        }
-        // 2. The mediator revises proposals into the draft, clause by clause.
-        let mut support = self.eval.support;
-        for c in 0..nc {
-            if self.status[c] != Status::Open {
-                continue;
-            }
-            let current = self.options[c];
-            let mut best = (current, support, 0usize);
-            // The scratch slot holding the best candidate's evaluation, and
-            // the one the next candidate is evaluated into.
-            let mut best_slot = None;
-            let mut next = 0;
-            let mut considered = 0u64; // bitmask of options already scored
-            for p in 0..np {
-                let option = match self.stances[p * nc + c] {
-                    Some(Stance::Propose(v)) => v,
-                    Some(Stance::Strike) => model.clauses[c].struck(),
-                    _ => continue,
-                };
-                if option == current || considered & (1 << option) != 0 {
-                    continue;
-                }
-                considered |= 1 << option;
-                if model.linkage_with(&self.options, c, option).is_some() {
-                    continue;
-                }
-                let backers = (0..np)
-                    .filter(|&q| match self.stances[q * nc + c] {
-                        Some(Stance::Propose(v)) => v == option,
-                        Some(Stance::Strike) => option == model.clauses[c].struck(),
-                        _ => false,
-                    })
-                    .count();
-                let s = self.weigh_revision(c, option, next);
-                if s > best.1 || (s == best.1 && backers > best.2) {
-                    best = (option, s, backers);
-                    best_slot = Some(next);
-                    next = 1 - next;
-                }
-            }
-            if let (Some(slot), true) = (
-                best_slot,
-                best.0 != current && best.1 > support + model.rules.revision_threshold,
-            ) {
-                // The candidate, settled, is the new draft's evaluation.
-                settle(&model, &mut NoTrace, &mut self.scratch[slot]);
-                std::mem::swap(&mut self.eval, &mut self.scratch[slot]);
-                self.sums.swap(&model, c, current, best.0);
-                self.options[c] = best.0;
-                if best.0 == model.clauses[c].struck() {
-                    self.status[c] = Status::Struck;
-                }
-                for p in 0..np {
-                    self.stances[p * nc + c] = None;
-                }
-                self.journal.push(Event::ClauseRevised {
-                    clause: c,
-                    from: current,
-                    to: best.0,
-                    support_before: support,
-                    support_after: best.1,
-                });
-                support = best.1;
             }
         }
         self.refresh();
@@ -802,7 +1198,7 @@ impl Game {
             likelihood: self.eval.likelihood,
         });
 
-        // 3. Collapse conditions.
+        // Collapse conditions.
         for (i, (cond, rounds)) in model.rules.collapse.iter().enumerate() {
             if self.draft().holds(cond) {
                 self.collapse_streak[i] += 1;
@@ -814,8 +1210,10 @@ impl Game {
                 self.collapse_streak[i] = 0;
             }
         }
-        // 4. Nothing open: the draft goes to a vote.
-        if self.open_clauses().next().is_none() {
+        // Nothing open, or the deadline's final vote: the draft goes to a vote.
+        if self.open_clauses().next().is_none()
+            || (model.rules.final_vote && self.round >= self.deadline)
+        {
             self.start_vote(None);
         } else {
             self.next_round();
@@ -826,6 +1224,21 @@ impl Game {
         if self.round >= self.deadline {
             self.end(Ending::DeadlinePassed);
             return;
+        }
+        // The war goes on: the cost of delay, public.
+        let model = Arc::clone(&self.model);
+        let delay = &model.rules.each_round;
+        if !delay.effects.is_empty() || delay.reservation.iter().any(|&d| d != 0.0) {
+            self.journal.push(Event::CostOfDelay { round: self.round });
+            for &(m, d) in &delay.effects {
+                self.record(Source::Delay, Moved::Metric(m), d);
+            }
+            for (p, &d) in delay.reservation.iter().enumerate() {
+                if d != 0.0 {
+                    self.record(Source::Delay, Moved::Reservation(p), d);
+                }
+            }
+            self.refresh();
         }
         self.round += 1;
         self.turn = 0;
@@ -848,6 +1261,7 @@ impl Game {
             voters,
             next: 0,
             refused: false,
+            signed: 0,
         };
     }
 
@@ -857,21 +1271,41 @@ impl Game {
             voters,
             next,
             refused,
+            signed,
         } = &mut self.phase
         else {
             return;
         };
         *refused |= !sign;
+        if sign {
+            *signed |= 1 << voters[*next];
+        }
         *next += 1;
         if *next < voters.len() {
             return;
         }
-        let (caller, refused) = (*caller, *refused);
+        let (caller, refused, signed) = (*caller, *refused, *signed);
+        let voters = voters.clone();
         self.phase = Phase::Turns;
         if !refused {
             self.end(Ending::Deal);
             return;
         }
+        // What the vote revealed: a signature puts the bottom line at or
+        // below the text's worth to the signer, a refusal (with no red line
+        // to explain it) above (docs/MODEL.md, "Beliefs").
+        for &v in &voters {
+            if self.eval.crossed[v].is_some() {
+                continue;
+            }
+            let u = self.eval.utility[v];
+            if signed & (1 << v) != 0 {
+                self.belief[v].signed(u);
+            } else {
+                self.belief[v].refused(u);
+            }
+        }
+        self.refresh();
         self.journal.push(Event::VoteFailed);
         if caller.is_none() {
             // The whole draft was on the table and failed: reopen what was

@@ -11,10 +11,10 @@ pub mod named;
 pub mod refusal;
 pub mod score;
 
-pub use action::{Action, Ending, Event, Stance};
+pub use action::{Action, Changes, Ending, Event, MAX_PROPOSALS, Proposal, Selection, Stance};
 pub use explain::{Breakdown, Term};
 pub(crate) use game::falls_on;
 pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
 pub use named::NamedAction;
 pub use refusal::{ActionError, Refusal, Unavailable, WalkoutBar};
-pub use score::{Evaluation, Package, Status};
+pub use score::{Belief, Evaluation, Package, Status};

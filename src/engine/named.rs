@@ -2,12 +2,14 @@
 //! agent protocol and JSON output, so a log stays readable and survives a
 //! reordering of the scenario file.
 
-use super::action::{Action, Stance};
+use super::action::{Action, Changes, Selection, Stance};
 use crate::core::Model;
 use serde::{Deserialize, Serialize};
 
-/// An [`Action`] written with ids. Stances are `accept`, `reject`, `strike` or
-/// `propose:VARIANT`.
+/// An [`Action`] written with ids. Stances are `accept`, `reject`, `strike`,
+/// `propose:VARIANT` or `accept_if:CLAUSE=VARIANT`. A package is a list of
+/// `[clause, variant]` pairs (variant `struck` strikes); a revision lists the
+/// indices of the proposals adopted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NamedAction {
@@ -39,6 +41,14 @@ pub enum NamedAction {
     MoveDeadline {
         rounds: i32,
     },
+    Table {
+        party: String,
+        package: Vec<(String, String)>,
+    },
+    Revise {
+        party: String,
+        adopt: Vec<usize>,
+    },
 }
 
 /// A stance written as text.
@@ -48,7 +58,31 @@ pub fn stance_name(model: &Model, clause: usize, stance: Stance) -> String {
         Stance::Reject => "reject".into(),
         Stance::Strike => "strike".into(),
         Stance::Propose(v) => format!("propose:{}", model.option_id(clause, v)),
+        Stance::AcceptIf { clause: k, option } => format!(
+            "accept_if:{}={}",
+            model.scenario.clauses[k].id,
+            model.option_id(k, option)
+        ),
     }
+}
+
+/// Read a clause id and an option id ("struck" strikes).
+pub fn parse_option(model: &Model, clause: &str, option: &str) -> Result<(usize, usize), String> {
+    let c = model
+        .clause_index(clause)
+        .ok_or_else(|| format!("unknown clause '{clause}'"))?;
+    let o = model.option_index(c, option).ok_or_else(|| {
+        let known: Vec<&str> = model.scenario.clauses[c]
+            .variants
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect();
+        format!(
+            "clause '{clause}' has no variant '{option}'; expected one of: {}, struck",
+            known.join(", ")
+        )
+    })?;
+    Ok((c, o))
 }
 
 /// Read a stance written as text.
@@ -57,10 +91,20 @@ pub fn parse_stance(model: &Model, clause: usize, text: &str) -> Result<Stance, 
         "accept" => Ok(Stance::Accept),
         "reject" => Ok(Stance::Reject),
         "strike" => Ok(Stance::Strike),
+        _ if text.starts_with("accept_if:") => {
+            let rest = &text["accept_if:".len()..];
+            let Some((k, v)) = rest.split_once('=') else {
+                return Err(format!(
+                    "unknown stance '{text}'; expected accept_if:CLAUSE=VARIANT"
+                ));
+            };
+            let (clause, option) = parse_option(model, k, v)?;
+            Ok(Stance::AcceptIf { clause, option })
+        }
         _ => {
             let Some(v) = text.strip_prefix("propose:") else {
                 return Err(format!(
-                    "unknown stance '{text}'; expected accept, reject, strike or propose:VARIANT"
+                    "unknown stance '{text}'; expected accept, reject, strike, propose:VARIANT or accept_if:CLAUSE=VARIANT"
                 ));
             };
             let c = &model.scenario.clauses[clause];
@@ -109,6 +153,22 @@ impl Action {
                 event: model.scenario.events[event].id.clone(),
             },
             Action::MoveDeadline { rounds } => NamedAction::MoveDeadline { rounds },
+            Action::Table { party: p, package } => NamedAction::Table {
+                party: party(p),
+                package: package
+                    .iter()
+                    .map(|(c, o)| {
+                        (
+                            model.scenario.clauses[c].id.clone(),
+                            model.option_id(c, o).to_string(),
+                        )
+                    })
+                    .collect(),
+            },
+            Action::Revise { party: p, adopt } => NamedAction::Revise {
+                party: party(p),
+                adopt: adopt.iter().collect(),
+            },
         }
     }
 }
@@ -151,6 +211,30 @@ impl NamedAction {
                     .ok_or_else(|| format!("unknown event card '{event}'"))?,
             },
             NamedAction::MoveDeadline { rounds } => Action::MoveDeadline { rounds: *rounds },
+            NamedAction::Table { party: p, package } => {
+                let mut changes = Vec::with_capacity(package.len());
+                for (c, o) in package {
+                    changes.push(parse_option(model, c, o)?);
+                }
+                Action::Table {
+                    party: party(p)?,
+                    package: Changes::new(&changes).ok_or_else(|| {
+                        format!(
+                            "a package changes at most {} clauses",
+                            crate::core::model::MAX_PACKAGE
+                        )
+                    })?,
+                }
+            }
+            NamedAction::Revise { party: p, adopt } => Action::Revise {
+                party: party(p)?,
+                adopt: Selection::of(adopt.iter().copied()).ok_or_else(|| {
+                    format!(
+                        "a proposal index is at most {}",
+                        super::action::MAX_PROPOSALS - 1
+                    )
+                })?,
+            },
         })
     }
 }

@@ -74,6 +74,20 @@ pub enum ActionError {
     WalkoutNotAllowed { party: usize, bar: WalkoutBar },
     #[error("the deadline must stay between the current round and round 1000")]
     DeadlineTooEarly { rounds: i32 },
+    #[error("the pen-holder (party {pen}) is revising the draft")]
+    RevisionUnderWay { pen: usize },
+    #[error("no revision is under way")]
+    NoRevision,
+    #[error("there is no proposal number {proposal}")]
+    NoSuchProposal { proposal: usize },
+    #[error("two adopted proposals change clause {clause}")]
+    Overlap { clause: usize },
+    #[error("a package changes at most {max} clauses")]
+    PackageTooBig { max: usize },
+    #[error("a package changes clause {clause} twice")]
+    SameClauseTwice { clause: usize },
+    #[error("a stance on clause {clause} cannot be conditional on itself")]
+    SelfCondition { clause: usize },
 }
 
 /// An [`ActionError`] with ids instead of indices: what a bot or a remote
@@ -121,7 +135,7 @@ pub struct Refusal {
 
 impl ActionError {
     /// Every code [`ActionError::kind`] returns, in variant order.
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 26] = [
         "game_over",
         "no_such_party",
         "no_such_clause",
@@ -141,6 +155,13 @@ impl ActionError {
         "red_line",
         "walkout_not_allowed",
         "deadline_too_early",
+        "revision_under_way",
+        "no_revision",
+        "no_such_proposal",
+        "overlap",
+        "package_too_big",
+        "same_clause_twice",
+        "self_condition",
     ];
 
     /// A stable snake_case code for programs (bots, remote screens, tests).
@@ -165,6 +186,13 @@ impl ActionError {
             ActionError::RedLine { .. } => 16,
             ActionError::WalkoutNotAllowed { .. } => 17,
             ActionError::DeadlineTooEarly { .. } => 18,
+            ActionError::RevisionUnderWay { .. } => 19,
+            ActionError::NoRevision => 20,
+            ActionError::NoSuchProposal { .. } => 21,
+            ActionError::Overlap { .. } => 22,
+            ActionError::PackageTooBig { .. } => 23,
+            ActionError::SameClauseTwice { .. } => 24,
+            ActionError::SelfCondition { .. } => 25,
         };
         Self::KINDS[i]
     }
@@ -241,6 +269,25 @@ impl ActionError {
             ActionError::DeadlineTooEarly { .. } => {
                 "the deadline must stay between the current round and round 1000".into()
             }
+            ActionError::RevisionUnderWay { pen } => {
+                format!("{} holds the pen and is revising the draft", party(pen))
+            }
+            ActionError::NoRevision => "no revision is under way".into(),
+            ActionError::NoSuchProposal { proposal } => {
+                format!("there is no proposal number {proposal}")
+            }
+            ActionError::Overlap { clause: c } => {
+                format!("two of the proposals chosen change {}", clause(c))
+            }
+            ActionError::PackageTooBig { max } => {
+                format!("a package changes at most {max} clauses")
+            }
+            ActionError::SameClauseTwice { clause: c } => {
+                format!("the package changes {} twice", clause(c))
+            }
+            ActionError::SelfCondition { clause: c } => {
+                format!("a stance on {} cannot be conditional on itself", clause(c))
+            }
         }
     }
 
@@ -272,7 +319,16 @@ impl ActionError {
             text: self.describe(model),
         };
         match *self {
-            ActionError::GameOver | ActionError::NoVote | ActionError::DeadlineTooEarly { .. } => {}
+            ActionError::GameOver
+            | ActionError::NoVote
+            | ActionError::NoRevision
+            | ActionError::NoSuchProposal { .. }
+            | ActionError::PackageTooBig { .. }
+            | ActionError::DeadlineTooEarly { .. } => {}
+            ActionError::RevisionUnderWay { pen } => r.turn = party_id(pen),
+            ActionError::Overlap { clause }
+            | ActionError::SameClauseTwice { clause }
+            | ActionError::SelfCondition { clause } => r.clause = clause_id(clause),
             // Numbers that name nothing: the text says which.
             ActionError::NoSuchParty { .. }
             | ActionError::NoSuchClause { .. }

@@ -25,16 +25,18 @@ pub struct Evaluation {
     pub metrics: MetricVec<f64>,
     /// U_p.
     pub utility: PartyVec<f64>,
-    /// R_p in force (the scenario's, moved by events and actions).
+    /// R_p in force: each party's true bottom line (drawn for the game, moved
+    /// by events, actions and the cost of delay). Private to each seat.
     pub reservation: PartyVec<f64>,
-    /// a_p in 0..1 (0 when a red line is crossed).
+    /// a_p in 0..1: the public chance that p signs this text (its belief's
+    /// [`Belief::accept`] of U_p; 0 when a red line is crossed).
     pub acceptance: PartyVec<f64>,
     /// The first red line of each party that the draft crosses.
     pub crossed: PartyVec<Option<usize>>,
-    /// Π a_p over the signatories, 0..1.
+    /// Π a_p over the signatories, 0..1: the public chance of a deal.
     pub likelihood: f64,
-    /// The mediator's objective (docs/MODEL.md): Σ ln σ((U−R)/τ) over the
-    /// signatories, less [`RED_LINE_PENALTY`] for each crossed red line.
+    /// The table's support (docs/MODEL.md): Σ ln a_p over the signatories,
+    /// less [`RED_LINE_PENALTY`] for each crossed red line.
     pub support: f64,
     /// Bitset of the active combinations.
     pub active: u64,
@@ -110,6 +112,86 @@ pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// What the table publicly knows about one party's bottom line
+/// (docs/MODEL.md, "Private bottom lines"): a logistic prior with this mean
+/// and scale, moved by public shifts, and cut by what votes revealed: the
+/// bottom line is above `lo` (a refusal) and at most `hi` (a signature).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Belief {
+    pub mean: f64,
+    pub spread: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Belief {
+    /// The scenario's prior, nothing revealed.
+    pub fn prior(mean: f64, spread: f64) -> Belief {
+        Belief {
+            mean,
+            spread,
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        }
+    }
+
+    /// Whether a vote has revealed anything.
+    pub fn revealed(&self) -> bool {
+        self.lo > f64::NEG_INFINITY || self.hi < f64::INFINITY
+    }
+
+    /// P(R ≤ u | lo < R ≤ hi): the public chance the party signs a text worth
+    /// `u` to it (no red line crossed). Exact for the truncated logistic.
+    #[inline]
+    pub fn accept(&self, u: f64) -> f64 {
+        if u <= self.lo {
+            return 0.0;
+        }
+        if u >= self.hi {
+            return 1.0;
+        }
+        let z = |x: f64| (x - self.mean) / self.spread;
+        if !self.revealed() {
+            return logistic(z(u));
+        }
+        let (a, b, x) = (z(self.lo), z(self.hi), z(u));
+        // In the upper tail the survival function S(t) = σ(−t) keeps its
+        // precision where σ(t) rounds to 1.
+        let p = if a > 0.0 {
+            let s = |t: f64| logistic(-t);
+            (s(a) - s(x)) / (s(a) - s(b))
+        } else {
+            (logistic(x) - logistic(a)) / (logistic(b) - logistic(a))
+        };
+        if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) }
+    }
+
+    /// A public change to the bottom line (a card, an action, the cost of delay).
+    pub fn shift(&mut self, d: f64) {
+        self.mean += d;
+        self.lo += d;
+        self.hi += d;
+    }
+
+    /// The party refused a text worth `u` to it (no red line crossed): its
+    /// bottom line is above `u`. A refusal that contradicts an earlier
+    /// signature (a bluff, from a human seat) replaces what it contradicts.
+    pub fn refused(&mut self, u: f64) {
+        if u >= self.hi {
+            self.hi = f64::INFINITY;
+        }
+        self.lo = self.lo.max(u);
+    }
+
+    /// The party signed a text worth `u` to it: its bottom line is at most `u`.
+    pub fn signed(&mut self, u: f64) {
+        if u <= self.lo {
+            self.lo = f64::NEG_INFINITY;
+        }
+        self.hi = self.hi.min(u);
+    }
+}
+
 /// Per-clause sums over a draft, kept so a one-clause change costs O(parties + metrics).
 /// Fixed-size, so saving and restoring them is one copy; entries past the
 /// scenario's parties and metrics stay 0.
@@ -161,8 +243,10 @@ pub(crate) struct Context<'a> {
     pub status: Option<&'a [Status]>,
     /// Event and action deltas per metric.
     pub base: &'a [f64],
-    /// Reservation values in force.
+    /// True bottom lines in force.
     pub reservation: &'a [f64],
+    /// The public beliefs about them.
+    pub belief: &'a [Belief],
 }
 
 /// A draft in its context, as conditions read it: each clause's option, the
@@ -428,15 +512,23 @@ pub(crate) fn weigh_into(
         }
     }
     *support = 0.0;
-    for (p, party) in model.parties.iter().enumerate() {
+    for p in 0..np {
         let bits = lines[p];
         let line = (bits != 0).then(|| bits.trailing_zeros() as usize);
         crossed[p] = line;
-        // σ(x) and ln σ(x) from one exponential: σ = 1/(1+e^−x), ln σ = −ln(1+e^−x).
-        let e = (-(utility[p] - reservation[p]) / party.flexibility).exp();
-        acceptance[p] = if line.is_some() { 0.0 } else { 1.0 / (1.0 + e) };
+        let b = &ctx.belief[p];
+        // Nothing revealed: σ(x) and ln σ(x) from one exponential,
+        // σ = 1/(1+e^−x), ln σ = −ln(1+e^−x).
+        let (a, ln_a) = if b.revealed() {
+            let a = b.accept(utility[p]);
+            (a, a.ln())
+        } else {
+            let e = (-(utility[p] - b.mean) / b.spread).exp();
+            (1.0 / (1.0 + e), -e.ln_1p())
+        };
+        acceptance[p] = if line.is_some() { 0.0 } else { a };
         if model.rules.signatory[p] {
-            *support += (-e.ln_1p()).max(LN_FLOOR)
+            *support += ln_a.max(LN_FLOOR)
                 - if line.is_some() {
                     RED_LINE_PENALTY
                 } else {
@@ -485,19 +577,30 @@ pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation
 }
 
 impl Model {
-    /// Reservation values as the scenario writes them.
+    /// The bottom lines' prior means as the scenario writes them.
     pub fn reservations(&self) -> PartyVec<f64> {
         self.parties.iter().map(|p| p.reservation).collect()
     }
 
-    /// Evaluate a bare package: no events, no actions, every clause open.
+    /// The public priors on the bottom lines, nothing revealed.
+    pub fn priors(&self) -> PartyVec<Belief> {
+        self.parties
+            .iter()
+            .map(|p| Belief::prior(p.reservation, p.spread))
+            .collect()
+    }
+
+    /// Evaluate a bare package: no events, no actions, every clause open,
+    /// each bottom line at its prior mean and the public beliefs the priors.
     pub fn evaluate(&self, pkg: &Package) -> Evaluation {
         let base = vec![0.0; self.metrics.len()];
         let reservation = self.reservations();
+        let belief = self.priors();
         let ctx = Context {
             status: None,
             base: &base,
             reservation: &reservation,
+            belief: &belief,
         };
         finish(
             self,

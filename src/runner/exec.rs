@@ -351,8 +351,8 @@ fn hello(game: &Game, party: usize) -> Value {
             "text": p.brief,
             "goals": p.goals,
             "red_lines": p.red_lines.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
-            "reservation": round4(model.parties[party].reservation),
-            "flexibility": round4(model.parties[party].flexibility),
+            "reservation": round4(game.drawn()[party]),
+            "prior": {"mean": round4(model.parties[party].reservation), "spread": round4(model.parties[party].spread)},
         },
         "rules": {
             "rounds": model.rules.rounds,
@@ -401,6 +401,7 @@ fn state(game: &Game, party: usize, kind: &str) -> Value {
     let phase = match game.phase() {
         Phase::Turns => "turns",
         Phase::Vote { .. } => "vote",
+        Phase::Revision { .. } => "revision",
         Phase::Over(_) => "over",
     };
     json!({

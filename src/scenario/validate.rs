@@ -427,25 +427,25 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 ),
             );
         }
-        let reservation = match pa.reservation {
+        let (reservation, spread) = match pa.reservation {
             None => {
                 k.err(
                     format!("{p}.reservation"),
-                    "missing; every party needs a reservation value (the utility of no deal)",
+                    "missing; every party needs a bottom line, a public prior (mean: …, spread: …) on what no deal is worth to it",
                 );
-                0.0
+                (0.0, 1.0)
             }
             Some(r) => {
-                k.finite(&format!("{p}.reservation"), r);
-                r
+                k.finite(&format!("{p}.reservation.mean"), r.mean);
+                if k.finite(&format!("{p}.reservation.spread"), r.spread) && r.spread <= 0.0 {
+                    k.err(
+                        format!("{p}.reservation.spread"),
+                        format!("{} must be above 0", r.spread),
+                    );
+                }
+                (r.mean, r.spread.max(1e-9))
             }
         };
-        if k.finite(&format!("{p}.flexibility"), pa.flexibility) && pa.flexibility <= 0.0 {
-            k.err(
-                format!("{p}.flexibility"),
-                format!("{} must be above 0", pa.flexibility),
-            );
-        }
         let mut weights = vec![0.0; s.metrics.len()];
         for (id, &w) in &pa.weights {
             let wp = format!("{p}.weights.{id}");
@@ -511,7 +511,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
         parties.push(PartyModel {
             red_line_deps,
             reservation,
-            flexibility: pa.flexibility,
+            spread,
             weighted: weights
                 .iter()
                 .enumerate()
@@ -685,6 +685,25 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 reservation.push((pi, v));
             }
         }
+        let mut amend = Vec::new();
+        for (j, (cid, vid)) in e.amend.iter().enumerate() {
+            let ap = format!("{p}.amend[{j}]");
+            if let Some(c) = k.clause(&ap, cid) {
+                let struck = vid == "struck";
+                if struck && !s.clauses[c].strikable {
+                    k.err(&ap, format!("clause '{cid}' cannot be struck"));
+                } else if struck {
+                    amend.push((c, s.clauses[c].variants.len()));
+                } else if let Some(v) = k.variant(&ap, c, vid) {
+                    amend.push((c, v));
+                }
+            }
+        }
+        let pen = match e.pen.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(id) => k.party(&format!("{p}.pen"), id).map(Some),
+        };
         events.push(EventModel {
             trigger,
             probability: e.probability,
@@ -692,6 +711,8 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             effects: k.effects(&format!("{p}.effects"), &e.effects),
             reservation,
             deadline: e.deadline,
+            amend,
+            pen,
         });
     }
 
@@ -724,12 +745,21 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 shifts.push((t, sh.reservation));
             }
         }
+        if k.finite(&format!("{p}.cost"), a.cost) {
+            k.in_range(&format!("{p}.cost"), a.cost, 0.0, MAX_MAGNITUDE);
+        }
+        let when = a
+            .when
+            .as_ref()
+            .map(|c| k.cond(&format!("{p}.when"), c, false, false));
         actions.push(ActionModel {
             parties: allowed,
             from_round: a.from_round,
             limit: a.limit,
             effects: k.effects(&format!("{p}.effects"), &a.effects),
             shifts,
+            cost: a.cost,
+            when,
         });
     }
 
@@ -784,6 +814,19 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
         k.in_range("rules.revision_threshold", r.revision_threshold, 0.0, 100.0);
     }
     k.finite("rules.walkout_penalty", r.walkout_penalty);
+    if k.finite("rules.pen_weight", r.pen_weight) {
+        k.in_range("rules.pen_weight", r.pen_weight, 0.0, 1000.0);
+    }
+    if r.package_size == 0 || r.package_size as usize > MAX_PACKAGE {
+        k.err(
+            "rules.package_size",
+            format!("{}; expected 1 to {MAX_PACKAGE} clauses", r.package_size),
+        );
+    }
+    let each_round = EachRoundModel {
+        effects: k.effects("rules.each_round.effects", &r.each_round.effects),
+        reservation: k.party_values("rules.each_round.reservation", &r.each_round.reservation),
+    };
     let mut collapse = Vec::new();
     for (j, c) in r.collapse.iter().enumerate() {
         let cp = format!("rules.collapse[{j}]");
@@ -830,6 +873,10 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 signatories,
                 votes_per_party: r.votes_per_party,
                 revision_threshold: r.revision_threshold,
+                pen_weight: r.pen_weight,
+                package_size: (r.package_size as usize).clamp(1, MAX_PACKAGE),
+                each_round,
+                final_vote: r.final_vote,
                 walkout_allowed: r.walkout.allowed,
                 walkout_from_round: r.walkout.from_round,
                 walkout_penalty: r.walkout_penalty,

@@ -430,6 +430,13 @@ impl Table {
         if self.paused {
             return Ok(Step::Paused);
         }
+        if let Phase::Revision { .. } = self.game.phase() {
+            // The pen-holder's revision. Scripts and bots (protocol 1 has no
+            // revision request) hold the pen by the AI broker's rule.
+            let d = ai::revise(&self.game, party);
+            let _ = self.decide(d.action, &d.reason);
+            return Ok(Step::Moved);
+        }
         let voting = matches!(self.game.phase(), Phase::Vote { .. });
         match &self.drivers[party] {
             Driver::Ai { .. } if voting => self.ai_vote(party),
@@ -443,10 +450,10 @@ impl Table {
     }
 
     fn ai_vote(&mut self, party: usize) {
-        let Driver::Ai { seat, rng } = &mut self.drivers[party] else {
+        let Driver::Ai { seat, .. } = &self.drivers[party] else {
             return;
         };
-        let d = ai::vote(&self.game, seat, rng);
+        let d = ai::vote(&self.game, seat);
         if self.decide(d.action, &d.reason).is_err() {
             self.refuse(party);
         }

@@ -26,8 +26,19 @@ pub enum Kind {
     TurnEnd,
     /// Every party accepted a clause (option: the wording agreed).
     Agreed,
-    /// The mediator rewrote a clause (detail: `FROM->TO`; option: the new wording).
+    /// A clause was rewritten (detail: `FROM->TO`; option: the new wording;
+    /// party: who proposed it; label: the card, when a card amended it).
     Revised,
+    /// A party tabled a package (detail: `CLAUSE=OPTION,…`, empty: withdrawn).
+    Package,
+    /// The round's proposals went before the pen-holder (party: the pen; detail: how many).
+    Revision,
+    /// The pen-holder finished revising (detail: `ADOPTED/PROPOSALS`).
+    RevisionDone,
+    /// A card passed the pen (party: the new pen-holder, none for the neutral rule).
+    Pen,
+    /// A round passed without a deal and the cost of delay applied.
+    Delay,
     /// A round ended (values: likelihood, metrics and acceptance at its end).
     RoundEnd,
     /// A signing vote was called (party: who, if anyone).
@@ -55,6 +66,11 @@ impl Kind {
             Kind::TurnEnd => "turn_end",
             Kind::Agreed => "agreed",
             Kind::Revised => "revised",
+            Kind::Package => "package",
+            Kind::Revision => "revision",
+            Kind::RevisionDone => "revision_done",
+            Kind::Pen => "pen",
+            Kind::Delay => "delay",
             Kind::RoundEnd => "round_end",
             Kind::VoteCalled => "vote_called",
             Kind::Vote => "vote",
@@ -69,7 +85,13 @@ impl Kind {
     pub fn is_move(self) -> bool {
         matches!(
             self,
-            Kind::Stance | Kind::Diplomacy | Kind::Vote | Kind::VoteCalled | Kind::TurnEnd
+            Kind::Stance
+                | Kind::Diplomacy
+                | Kind::Vote
+                | Kind::VoteCalled
+                | Kind::TurnEnd
+                | Kind::Package
+                | Kind::RevisionDone
         )
     }
 }
@@ -101,8 +123,8 @@ pub struct Narration {
     /// Why the seat did it, in its own words (AI and bot moves).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Figures: `likelihood`, `metric.ID`, `acceptance.PARTY` at a round's end;
-    /// `support_before` and `support_after` of a revision. Four decimals.
+    /// Figures: `likelihood`, `metric.ID`, `acceptance.PARTY` at a round's
+    /// end. Four decimals.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, f64>,
 }
@@ -227,6 +249,16 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                     Some(model.option_id(clause, v).to_string()),
                     Some(model.option_label(clause, v).to_string()),
                 ),
+                Stance::AcceptIf { clause: k, option } => (
+                    format!(
+                        "{} accepts {what} if {} reads \u{201c}{}\u{201d}.",
+                        who(party),
+                        clause_words(model, k),
+                        model.option_label(k, option)
+                    ),
+                    None,
+                    None,
+                ),
             };
             Narration {
                 party: pid(party),
@@ -237,7 +269,11 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                 ..Narration::new(Kind::Stance, round, text)
             }
         }
-        Event::Diplomacy { party, action } => {
+        Event::Diplomacy {
+            party,
+            action,
+            credible,
+        } => {
             let a = &s.actions[action];
             Narration {
                 party: pid(party),
@@ -246,10 +282,101 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                 ..Narration::new(
                     Kind::Diplomacy,
                     round,
-                    format!("{}: {}.", who(party), a.name),
+                    if credible {
+                        format!("{}: {}.", who(party), a.name)
+                    } else {
+                        format!(
+                            "{}: {}, but it does not carry: its condition does not hold.",
+                            who(party),
+                            a.name
+                        )
+                    },
                 )
             }
         }
+        Event::Tabled { party, package } => {
+            let parts: Vec<String> = package
+                .iter()
+                .map(|(c, o)| {
+                    format!(
+                        "{} \u{201c}{}\u{201d}",
+                        clause_words(model, c),
+                        model.option_label(c, o)
+                    )
+                })
+                .collect();
+            Narration {
+                party: pid(party),
+                detail: package
+                    .iter()
+                    .map(|(c, o)| format!("{}={}", s.clauses[c].id, model.option_id(c, o)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                ..Narration::new(
+                    Kind::Package,
+                    round,
+                    if parts.is_empty() {
+                        format!("{} withdraws its package.", who(party))
+                    } else {
+                        format!("{} tables a package: {}.", who(party), parts.join("; "))
+                    },
+                )
+            }
+        }
+        Event::RevisionOpened { pen, proposals } => Narration {
+            party: pen.and_then(pid),
+            detail: proposals.to_string(),
+            ..Narration::new(
+                Kind::Revision,
+                round,
+                match pen {
+                    Some(p) => format!(
+                        "{} holds the pen: {proposals} proposal(s) before it.",
+                        who(p)
+                    ),
+                    None => format!(
+                        "No one holds the pen: the neutral rule weighs {proposals} proposal(s)."
+                    ),
+                },
+            )
+        },
+        Event::Revised {
+            pen,
+            adopted,
+            proposals,
+        } => Narration {
+            party: pen.and_then(pid),
+            detail: format!("{adopted}/{proposals}"),
+            ..Narration::new(
+                Kind::RevisionDone,
+                round,
+                match pen {
+                    Some(p) => format!(
+                        "{} writes {adopted} of {proposals} proposal(s) into the draft.",
+                        who(p)
+                    ),
+                    None => format!(
+                        "The neutral rule writes {adopted} of {proposals} proposal(s) into the draft."
+                    ),
+                },
+            )
+        },
+        Event::PenMoved { party } => Narration {
+            party: party.and_then(pid),
+            ..Narration::new(
+                Kind::Pen,
+                round,
+                match party {
+                    Some(p) => format!("The pen passes to {}.", who(p)),
+                    None => "No one holds the pen now: the neutral rule revises.".into(),
+                },
+            )
+        },
+        Event::CostOfDelay { round: r } => Narration::new(
+            Kind::Delay,
+            r,
+            format!("Round {r} passes without a deal: the war goes on."),
+        ),
         Event::TurnEnded { party } => Narration {
             party: pid(party),
             ..Narration::new(
@@ -276,13 +403,16 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
             clause,
             from,
             to,
-            support_before,
-            support_after,
+            proposer,
+            card,
         } => {
-            let mut values = BTreeMap::new();
-            values.insert("support_before".into(), r4(support_before));
-            values.insert("support_after".into(), r4(support_after));
+            let by = match (proposer, card) {
+                (_, Some(e)) => format!(" (news: {})", s.events[e].title),
+                (Some(p), None) => format!(" (proposed by {})", who(p)),
+                (None, None) => String::new(),
+            };
             Narration {
+                party: proposer.and_then(pid),
                 clause: cid(clause),
                 option: Some(model.option_id(clause, to).to_string()),
                 label: Some(model.option_label(clause, to).to_string()),
@@ -291,13 +421,12 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                     model.option_id(clause, from),
                     model.option_id(clause, to)
                 ),
-                values,
                 ..Narration::new(
                     Kind::Revised,
                     round,
                     format!(
-                        "The mediator rewrites {}: \u{201c}{}\u{201d} becomes \u{201c}{}\u{201d}.",
-                        clause_words(model, clause),
+                        "{} is rewritten: \u{201c}{}\u{201d} becomes \u{201c}{}\u{201d}{by}.",
+                        upper_first(&clause_words(model, clause)),
                         model.option_label(clause, from),
                         model.option_label(clause, to)
                     ),
@@ -319,7 +448,7 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                 round,
                 match party {
                     Some(p) => format!("{} calls a signing vote.", who(p)),
-                    None => "Nothing is left open: the draft goes to a signing vote.".into(),
+                    None => "The draft as it stands goes to a signing vote.".into(),
                 },
             )
         },
@@ -364,6 +493,15 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                 ),
             )
         },
+    }
+}
+
+/// The text with its first letter in upper case.
+fn upper_first(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

@@ -148,6 +148,7 @@ pub fn stance_mark(s: Option<Stance>) -> &'static str {
     match s {
         None => "·",
         Some(Stance::Accept) => "A",
+        Some(Stance::AcceptIf { .. }) => "a",
         Some(Stance::Reject) => "R",
         Some(Stance::Propose(_)) => "P",
         Some(Stance::Strike) => "S",
