@@ -5,6 +5,7 @@
 //! random draw comes from the seat's own ChaCha8 stream (see [`seat_rng`]); the
 //! engine's RNG is never touched, so replaying the action log needs no AI.
 
+pub mod bots;
 pub mod brain;
 pub mod reason;
 

@@ -20,7 +20,8 @@ pub struct SweepArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// A seat's personality, PARTY=ai or PARTY=ai:PERSONALITY. Repeatable.
+    /// A seat's policy: PARTY=ai, PARTY=ai:PERSONALITY or PARTY=bot:NAME
+    /// (random, accept_all, reject_all, greedy, voter, expert). Repeatable.
     #[arg(long = "seat", value_name = "PARTY=POLICY")]
     pub seats: Vec<String>,
     /// Print the statistics as one JSON object.
@@ -50,18 +51,18 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
             "--runs must be between 1 and {MAX_RUNS}"
         )));
     }
-    let mut personalities = Vec::new();
+    let mut chosen = Vec::new();
     for s in &args.seats {
         match runner::parse_seat(&model, s).map_err(CliError::input)? {
-            (p, Policy::Ai(name)) => personalities.push((p, name)),
+            (p, policy @ (Policy::Ai(_) | Policy::Bot(_))) => chosen.push((p, policy)),
             (_, other) => {
                 return Err(CliError::input(crate::text::clean_line(&format!(
-                    "--seat '{s}': a sweep plays AI seats only (ai or ai:PERSONALITY), not '{other}'"
+                    "--seat '{s}': a sweep plays AI seats and reference bots only (ai, ai:PERSONALITY, bot:NAME), not '{other}'"
                 ))));
             }
         }
     }
-    let seats = sweep::seats(&model, &personalities)
+    let seats = sweep::seats(&model, &chosen)
         .map_err(|e| CliError::input(crate::text::clean_line(&e)))?;
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 1024 {

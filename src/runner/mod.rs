@@ -5,6 +5,7 @@
 pub mod exec;
 pub mod output;
 pub mod script;
+pub mod skill;
 pub mod sweep;
 
 pub use crate::table::seat::parse_seat;

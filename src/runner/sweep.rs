@@ -33,24 +33,33 @@ pub struct Seats {
     brain: Arc<Brain>,
 }
 
-/// The AI seats of a sweep: each party's default personality, or the one named.
-pub fn seats(model: &Model, personalities: &[(usize, Option<String>)]) -> Result<Seats, String> {
+/// The seats of a sweep: each party's default AI personality, or the policy
+/// named (an AI personality or a reference bot, `bot:NAME`).
+pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, String> {
     let brain = Arc::new(ai::Brain::new(model));
     let mut policies = Vec::new();
     let mut labels = Vec::new();
     for p in 0..model.parties.len() {
-        let named = personalities
+        let policy = chosen
             .iter()
             .rev()
             .find(|(q, _)| *q == p)
-            .and_then(|(_, n)| n.clone());
-        // Checked here, so a worker's table cannot fail to seat it.
-        let seat = AiSeat::new(model, Arc::clone(&brain), p, named.as_deref())?;
-        labels.push((
-            model.scenario.parties[p].id.clone(),
-            format!("ai:{}", seat.personality),
-        ));
-        policies.push(SeatPolicy::Ai(named));
+            .map_or(SeatPolicy::Ai(None), |(_, s)| s.clone());
+        let id = model.scenario.parties[p].id.clone();
+        match &policy {
+            SeatPolicy::Ai(named) => {
+                // Checked here, so a worker's table cannot fail to seat it.
+                let seat = AiSeat::new(model, Arc::clone(&brain), p, named.as_deref())?;
+                labels.push((id, format!("ai:{}", seat.personality)));
+            }
+            SeatPolicy::Bot(k) => labels.push((id, format!("bot:{k}"))),
+            other => {
+                return Err(format!(
+                    "a sweep plays AI seats and reference bots only (ai, ai:PERSONALITY, bot:NAME), not '{other}'"
+                ));
+            }
+        }
+        policies.push(policy);
     }
     Ok(Seats {
         policies,

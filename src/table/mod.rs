@@ -93,6 +93,11 @@ enum Driver {
     Ai { seat: AiSeat, rng: ChaCha8Rng },
     Script,
     Exec(Box<Bot>),
+    Reference {
+        kind: ai::bots::BotKind,
+        seat: AiSeat,
+        rng: ChaCha8Rng,
+    },
 }
 
 /// A game and the seats around it.
@@ -144,7 +149,9 @@ impl Table {
             )));
         }
         let game = Game::new(Arc::clone(&model), seed);
-        let needs_brain = policies.iter().any(|p| matches!(p, SeatPolicy::Ai(_)));
+        let needs_brain = policies
+            .iter()
+            .any(|p| matches!(p, SeatPolicy::Ai(_) | SeatPolicy::Bot(_)));
         let brain = match (options.brain, needs_brain) {
             (Some(b), _) => Some(b),
             (None, true) => Some(Arc::new(Brain::new(&model))),
@@ -176,6 +183,18 @@ impl Table {
                     Driver::Script
                 }
                 SeatPolicy::Exec(cmd) => Driver::Exec(Box::new(Bot::spawn(cmd, &game, p, timeout))),
+                SeatPolicy::Bot(kind) => {
+                    let brain = brain
+                        .clone()
+                        .unwrap_or_else(|| Arc::new(Brain::new(&model)));
+                    let seat = AiSeat::new(&model, brain, p, None)
+                        .map_err(|e| TableError::Seat(format!("seat {party}: {e}")))?;
+                    Driver::Reference {
+                        kind: *kind,
+                        seat,
+                        rng: ai::seat_rng(seed, &model, p),
+                    }
+                }
             });
         }
         let mut table = Table {
@@ -433,8 +452,34 @@ impl Table {
         if let Phase::Revision { .. } = self.game.phase() {
             // The pen-holder's revision. Scripts and bots (protocol 1 has no
             // revision request) hold the pen by the AI broker's rule.
-            let d = ai::revise(&self.game, party);
+            let d = match &mut self.drivers[party] {
+                Driver::Reference { kind, seat, rng } => ai::bots::revise(&self.game, *kind, seat, rng),
+                _ => ai::revise(&self.game, party),
+            };
             let _ = self.decide(d.action, &d.reason);
+            return Ok(Step::Moved);
+        }
+        if let Driver::Reference { kind, seat, rng } = &mut self.drivers[party] {
+            if matches!(self.game.phase(), Phase::Vote { .. }) {
+                let d = ai::bots::vote(&self.game, *kind, seat, rng);
+                if self.decide(d.action, &d.reason).is_err() {
+                    self.refuse(party);
+                }
+            } else {
+                let before = self.game.log().len();
+                let plan = ai::bots::turn(&self.game, *kind, seat, rng);
+                for d in plan {
+                    if self.decide(d.action, &d.reason).is_err() {
+                        break;
+                    }
+                    if self.game.to_move() != Some(party)
+                        || matches!(d.action, Action::CallVote { .. })
+                    {
+                        break;
+                    }
+                }
+                self.close_turn(party, before);
+            }
             return Ok(Step::Moved);
         }
         let voting = matches!(self.game.phase(), Phase::Vote { .. });
@@ -444,7 +489,7 @@ impl Table {
             Driver::Script | Driver::Exec(_) if voting => self.outside_vote(party),
             Driver::Script => self.script_turn(party)?,
             Driver::Exec(_) => self.bot_turn(party),
-            Driver::Human => {}
+            Driver::Human | Driver::Reference { .. } => {}
         }
         Ok(Step::Moved)
     }

@@ -1,6 +1,7 @@
 //! How a seat is played: one type, written the same way on the command line,
 //! in scripts, in saves and on the setup screen.
 
+use crate::ai::bots::BotKind;
 use crate::scenario::Model;
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +17,8 @@ pub enum SeatPolicy {
     Script,
     /// An outside program over JSON lines.
     Exec(String),
+    /// A reference policy, in-process (docs/AI.md, "Reference bots").
+    Bot(BotKind),
 }
 
 impl SeatPolicy {
@@ -39,6 +42,7 @@ impl SeatPolicy {
             }
             SeatPolicy::Script => "script".into(),
             SeatPolicy::Exec(c) => format!("bot: {c}"),
+            SeatPolicy::Bot(k) => format!("reference bot: {k}"),
         }
     }
 
@@ -73,7 +77,7 @@ impl SeatPolicy {
 impl FromStr for SeatPolicy {
     type Err = String;
 
-    /// Read `human`, `ai`, `ai:PERSONALITY`, `script` or `exec:COMMAND`.
+    /// Read `human`, `ai`, `ai:PERSONALITY`, `script`, `exec:COMMAND` or `bot:NAME`.
     fn from_str(text: &str) -> Result<SeatPolicy, String> {
         match text {
             "human" => Ok(SeatPolicy::Human),
@@ -86,6 +90,8 @@ impl FromStr for SeatPolicy {
                     } else {
                         Ok(SeatPolicy::Ai(Some(p.to_string())))
                     }
+                } else if let Some(k) = text.strip_prefix("bot:") {
+                    Ok(SeatPolicy::Bot(k.parse()?))
                 } else if let Some(c) = text.strip_prefix("exec:") {
                     if c.trim().is_empty() {
                         Err("exec: needs a command, e.g. exec:\"python3 bot.py\"".into())
@@ -94,7 +100,7 @@ impl FromStr for SeatPolicy {
                     }
                 } else {
                     Err(format!(
-                        "unknown seat policy '{text}'; expected human, ai, ai:PERSONALITY, script or exec:COMMAND"
+                        "unknown seat policy '{text}'; expected human, ai, ai:PERSONALITY, script, exec:COMMAND or bot:NAME"
                     ))
                 }
             }
@@ -110,6 +116,7 @@ impl fmt::Display for SeatPolicy {
             SeatPolicy::Ai(Some(p)) => write!(f, "ai:{p}"),
             SeatPolicy::Script => f.write_str("script"),
             SeatPolicy::Exec(c) => write!(f, "exec:{c}"),
+            SeatPolicy::Bot(k) => write!(f, "bot:{k}"),
         }
     }
 }

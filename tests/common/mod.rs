@@ -23,8 +23,13 @@ pub fn model(source: &str) -> Arc<Model> {
 /// current wording when it is within `slack` of the party's best option,
 /// otherwise propose the best (or strike it when that is best); the slack
 /// grows each round. From round 2, call a vote when every signatory would sign.
+/// A pen-holder adopts what raises the table's support (the neutral rule's choice).
 fn next_action(game: &Game, slack: f64) -> Option<Action> {
     let party = game.to_move()?;
+    if let Phase::Revision { .. } = game.phase() {
+        let adopt = game.broker(&|e| e.support, 0.0);
+        return Some(Action::Revise { party, adopt });
+    }
     if let Phase::Vote { .. } = game.phase() {
         let sign = Action::Vote { party, sign: true };
         return Some(if game.check(&sign).is_ok() {

@@ -1,0 +1,57 @@
+//! The skill table: each reference bot and the default AI in one chair,
+//! the default AI elsewhere, over many seeds; and the calibration of the
+//! public deal likelihood. `cargo run --release --example skill -- plan28 ua ru`
+//! (arguments: scenario, then party ids; `RUNS=2000` sets the seeds per row).
+
+use backchannel::ai::bots::BotKind;
+use backchannel::runner::skill;
+use backchannel::scenario::open;
+use backchannel::table::SeatPolicy;
+use std::sync::Arc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let scenario = args.first().map_or("plan28", String::as_str);
+    let model = Arc::new(open(scenario).expect("scenario"));
+    let runs: u64 = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(1000);
+    let parties: Vec<usize> = if args.len() > 1 {
+        args[1..].iter().map(|p| model.find_party(p).expect("party")).collect()
+    } else {
+        (0..model.parties.len()).collect()
+    };
+    let base = skill::play(&model, &[], runs, 1);
+    println!(
+        "{scenario}: all default AI over {runs} seeds: deal rate {:.1}%",
+        100.0 * skill::deal_rate(&base)
+    );
+    for p in parties {
+        let id = &model.scenario.parties[p].id;
+        println!("\nseat {id} (mean score ± s.e., deal rate, clauses differing from the default AI's text)");
+        let mut rows = vec![("default AI".to_string(), base.clone())];
+        for k in BotKind::ALL {
+            rows.push((format!("bot:{k}"), skill::play(&model, &[(p, SeatPolicy::Bot(k))], runs, 1)));
+        }
+        for (name, games) in &rows {
+            println!(
+                "  {name:<16} {:+7.2} ± {:.2}   deals {:5.1}%   text diff {:.2}",
+                skill::mean_score(games, p),
+                skill::score_se(games, p),
+                100.0 * skill::deal_rate(games),
+                skill::text_difference(games, &base)
+            );
+        }
+    }
+    println!("\ncalibration (all default AI): decile, samples, mean shown, share that would sign");
+    for d in skill::calibration(&base) {
+        if d.samples > 0 {
+            println!(
+                "  {:.1}-{:.1}  {:6}  {:5.1}%  {:5.1}%",
+                d.from,
+                d.from + 0.1,
+                d.samples,
+                100.0 * d.shown,
+                100.0 * d.signed
+            );
+        }
+    }
+}
