@@ -213,3 +213,59 @@ fn run_save_replays() {
     let game = save.replay("save", model).unwrap();
     assert!(game.ending().is_some());
 }
+
+/// A bot tables a package with the named form of docs/AGENT_PROTOCOL.md; the
+/// package reaches the pen-holder and nothing is forfeited.
+#[test]
+fn a_bot_tables_a_package() {
+    if Command::new("python3").arg("-V").output().is_err() {
+        eprintln!("python3 is missing: a_bot_tables_a_package skipped");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("bc-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bot = dir.join("table.py");
+    std::fs::write(
+        &bot,
+        r#"import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "end":
+        break
+    if msg["type"] == "vote":
+        print(json.dumps({"sign": False}), flush=True)
+    elif msg["type"] == "turn":
+        me = msg["party"]
+        moves = []
+        if msg["round"] == 1:
+            moves.append({"type": "table", "party": me,
+                          "package": [["p6", "cap_800k"], ["p5", "article5_like"]]})
+        moves.append({"type": "end_turn", "party": me})
+        print(json.dumps({"moves": moves, "reason": "a package"}), flush=True)
+"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "run",
+        "plan28",
+        "--seed",
+        "5",
+        "--seat",
+        &format!("ua=exec:python3 {}", bot.display()),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains(r#""kind":"forfeit""#), "{out}");
+    let tabled = out.lines().any(|l| {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        v["kind"] == "package" && v["party"] == "ua" && v["round"] == 1
+    });
+    assert!(tabled, "no package narrated for ua in round 1:\n{out}");
+    assert!(
+        out.lines().any(|l| l.contains(r#""kind":"revision""#)),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Accept-all: accepts every open clause and signs every vote.
+
+Run:  backchannel run plan28 --seat ua=exec:"python3 examples/bots/accept_all.py"
+
+The one vote it cannot sign is one where the draft crosses its own red line:
+the engine refuses that signature, so it refuses instead of forfeiting.
+"""
+import json
+import sys
+
+
+def send(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+for line in sys.stdin:
+    msg = json.loads(line)
+    kind = msg["type"]
+    if kind in ("hello", "end"):
+        continue
+    me = msg["party"]
+    if kind == "vote":
+        crossed = msg["you"]["red_line_crossed"]
+        send({"sign": crossed is None, "reason": "it signs anything it may sign"})
+        continue
+    mine = msg["stances"].get(me, {})
+    moves = [
+        {"type": "stance", "party": me, "clause": item["clause"], "stance": "accept"}
+        for item in msg["draft"]
+        if item["status"] == "open" and mine.get(item["clause"]) != "accept"
+    ]
+    moves.append({"type": "end_turn", "party": me})
+    send({"moves": moves, "reason": "it accepts everything"})
