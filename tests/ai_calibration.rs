@@ -2,8 +2,8 @@
 //! and personalities move the deal rate the way a reader would expect.
 
 use backchannel::runner::sweep;
-use backchannel::table::SeatPolicy;
 use backchannel::scenario::{Model, open};
+use backchannel::table::SeatPolicy;
 use std::sync::Arc;
 
 const GAMES: u64 = 300;
@@ -11,7 +11,12 @@ const GAMES: u64 = 300;
 fn deal_rate(model: &Arc<Model>, seats: &[(&str, &str)]) -> f64 {
     let named: Vec<(usize, SeatPolicy)> = seats
         .iter()
-        .map(|(p, n)| (model.party_index(p).unwrap(), SeatPolicy::Ai(Some(n.to_string()))))
+        .map(|(p, n)| {
+            (
+                model.party_index(p).unwrap(),
+                SeatPolicy::Ai(Some(n.to_string())),
+            )
+        })
         .collect();
     let seats = sweep::seats(model, &named).unwrap();
     let results = sweep::run(model, &seats, GAMES, 2025, |_| {});

@@ -8,7 +8,7 @@
 //! utility table and red lines, its own true bottom line, and the others'
 //! public beliefs.
 
-use super::{AiSeat, Decision, Reason, others_sign};
+use super::{AiSeat, Decision, Reason};
 use crate::core::Model;
 use crate::engine::{Action, Changes, Evaluation, Game, Phase, Selection, Stance};
 use rand::RngExt;
@@ -32,9 +32,12 @@ pub enum BotKind {
     /// Takes no stances; calls a vote in the last two rounds when it would
     /// sign; signs iff the text reaches its bottom line.
     Voter,
-    /// Plays for expected score: proposals and packages the pen-holder will
-    /// adopt, votes called when the others are likely to sign, and as pen
-    /// maximises its chance of a deal times what the deal gains it.
+    /// Negotiates like its seat's default AI but holds out: it calls no vote
+    /// and refuses every vote before the deadline's final one (the table
+    /// then reads its bottom line as above the text, and the pen-holder must
+    /// offer more), signing at the final vote iff the text reaches its bottom
+    /// line. As pen-holder it weighs its own signature by what it knows and
+    /// leans more on its own utility than the AI broker.
     Expert,
 }
 
@@ -203,7 +206,33 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
                 return out;
             }
         }
-        BotKind::Expert => expert_turn(game, seat, &mut out),
+        BotKind::Expert => {
+            // The default AI's moves for its seat, without vote calls: it
+            // holds out for the deadline's final vote.
+            super::plan_turn_into(game, seat, rng, &mut out);
+            for d in &mut out {
+                if let Action::CallVote { .. } = d.action {
+                    *d = Decision {
+                        action: Action::EndTurn { party },
+                        reason: said("it holds out for the final vote"),
+                    };
+                }
+            }
+            if let Some(end) = out
+                .iter()
+                .position(|d| matches!(d.action, Action::EndTurn { .. }))
+            {
+                out.truncate(end + 1);
+            }
+            // Its own package in place of the AI's logroll: the pair of
+            // changes worth most to it that the pen-holder would adopt.
+            out.retain(|d| !matches!(d.action, Action::Table { .. }));
+            if let Some(d) = expert_package(game, seat) {
+                let at = out.len().saturating_sub(1);
+                out.insert(at, d);
+            }
+            return out;
+        }
     }
     if !matches!(out.last().map(|d| d.action), Some(Action::CallVote { .. })) {
         out.push(Decision {
@@ -223,13 +252,20 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
         BotKind::AcceptAll => can,
         BotKind::RejectAll => false,
         BotKind::Random => can && rng.random::<bool>(),
-        BotKind::Greedy | BotKind::Voter | BotKind::Expert => eval.would_sign(party),
+        BotKind::Greedy | BotKind::Voter => eval.would_sign(party),
+        // It shows its hand only at the deadline: before it, every vote is
+        // refused, so the table reads its bottom line as higher than the text.
+        BotKind::Expert => eval.would_sign(party) && game.round() >= game.deadline(),
     };
     Decision {
         action: Action::Vote { party, sign },
         reason: if sign { Reason::Sign } else { Reason::Short },
     }
 }
+
+/// The expert pen-holder's weight on the table's support, as a share of the
+/// AI broker's `rules.pen_weight`: it leans more on its own utility.
+const EXPERT_PEN: f64 = 0.7;
 
 /// The seat's revision, when it holds the pen.
 pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {
@@ -250,7 +286,19 @@ pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -
         }
         BotKind::Greedy => game.broker(&|e: &Evaluation| e.utility[party], 0.0),
         BotKind::Expert => {
-            let objective = expected_gain(game, party);
+            let w = EXPERT_PEN * game.model().rules.pen_weight;
+            let belief = game.belief()[party];
+            let objective = move |e: &Evaluation| {
+                // The table's support without its own public term, which it
+                // replaces by what it knows: whether it would sign.
+                let public = if e.crossed[party].is_some() {
+                    belief.accept(e.utility[party]).max(1e-300).ln() - 10.0
+                } else {
+                    e.acceptance[party].max(1e-300).ln()
+                };
+                let own = if e.would_sign(party) { 0.0 } else { -10.0 };
+                e.utility[party] + w * (e.support - public + own)
+            };
             game.broker(&objective, 0.0)
         }
     };
@@ -265,138 +313,61 @@ pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -
     }
 }
 
-/// The expert's measure of a draft: the public chance that every other
-/// signatory signs, times what the deal gains it over no deal (nothing when
-/// it would not sign itself, by its true bottom line).
-fn expected_gain(game: &Game, party: usize) -> impl Fn(&Evaluation) -> f64 + '_ {
-    let model = game.model();
-    let no_deal = game.no_deal_value(party);
-    move |e: &Evaluation| {
-        if e.crossed[party].is_some() || e.utility[party] < e.reservation[party] {
-            // Below its bottom line: only the way back up counts.
-            return (e.utility[party] - e.reservation[party]) * 1e-3 - 1.0;
-        }
-        let others: f64 = model
-            .rules
-            .signatories
-            .iter()
-            .filter(|&&q| q != party)
-            .map(|&q| e.acceptance[q])
-            .product();
-        others * (e.utility[party] - no_deal).max(0.0)
-    }
-}
-
-/// The expert's turn: on each open clause, accept the draft's wording if no
-/// proposal of its own would raise its expected gain, else propose the one
-/// that raises it most; then table the package (two clauses) that raises it
-/// most; call a vote when it would sign and the others sign with a public
-/// chance of at least a half (spending no vote on the deadline's round).
-fn expert_turn(game: &Game, seat: &AiSeat, out: &mut Vec<Decision>) {
+/// The package worth most to the seat among those the pen-holder would
+/// adopt (its objective rises): its three best single changes, each paired
+/// with any other change, and not crossing its own red lines.
+fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
     let model = &**game.model();
-    let gain = expected_gain(game, party);
-    let now = gain(game.evaluation());
-    // What another seat's pen adopts: its own utility plus pen_weight × support.
+    if model.rules.package_size < 2 || game.package(party).is_some() {
+        return None;
+    }
+    let brain = seat.brain();
+    let options = game.options();
     let w = model.rules.pen_weight;
     let pen = game.pen().filter(|&p| p != party);
     let pen_value = |e: &Evaluation| pen.map_or(0.0, |p| e.utility[p] + w * e.support);
-    let pen_now = pen_value(game.evaluation());
-    let adoptable = |e: &Evaluation| pen.is_none() || pen_value(e) > pen_now;
-    let mut best_single: Vec<(f64, usize, usize)> = Vec::new();
+    let now = game.evaluation();
+    let pen_now = pen_value(now);
+    let mut wants: Vec<(f64, usize, usize)> = Vec::new();
     for c in game.open_clauses() {
-        let here = game.options()[c];
-        let mut best: Option<(f64, usize)> = None;
         for o in 0..options_of(model, c) {
-            if o == here {
-                continue;
+            let gain = brain.value(party, c, o) - brain.value(party, c, options[c]);
+            if o != options[c] && gain > 0.0 {
+                wants.push((gain, c, o));
             }
-            let s = if o == model.clauses[c].struck() {
-                Stance::Strike
-            } else {
-                Stance::Propose(o)
-            };
-            if game.stance_open(c, s).is_err() {
-                continue;
-            }
-            let e = game.what_if(c, o);
-            let v = gain(&e);
-            if v > now + 0.05 && adoptable(&e) && best.is_none_or(|(b, _)| v > b) {
-                best = Some((v, o));
-            }
-        }
-        let s = match best {
-            Some((v, o)) => {
-                best_single.push((v - now, c, o));
-                if o == model.clauses[c].struck() {
-                    Stance::Strike
-                } else {
-                    Stance::Propose(o)
-                }
-            }
-            None => Stance::Accept,
-        };
-        if game.stance(party, c) != Some(s) {
-            out.push(Decision {
-                action: Action::Stance {
-                    party,
-                    clause: c,
-                    stance: s,
-                },
-                reason: said("for its expected gain"),
-            });
         }
     }
-    // A package: its best single change with the partner that adds most.
-    if model.rules.package_size >= 2 && game.package(party).is_none() {
-        best_single.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut best: Option<(f64, Changes)> = None;
-        for &(_, c1, o1) in best_single.iter().take(3) {
-            for c2 in game.open_clauses() {
-                if c2 == c1 {
+    wants.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut best: Option<(f64, Changes)> = None;
+    for &(_, c1, o1) in wants.iter().take(4) {
+        for c2 in game.open_clauses() {
+            if c2 == c1 {
+                continue;
+            }
+            for o2 in 0..options_of(model, c2) {
+                if o2 == options[c2] {
                     continue;
                 }
-                for o2 in 0..options_of(model, c2) {
-                    if o2 == game.options()[c2] {
-                        continue;
-                    }
-                    let Some(pkg) = Changes::new(&[(c1, o1), (c2, o2)]) else {
-                        continue;
-                    };
-                    if game.package_open(pkg).is_err() {
-                        continue;
-                    }
-                    let e = game.what_if_changes(&[(c1, o1), (c2, o2)]);
-                    if !adoptable(&e) {
-                        continue;
-                    }
-                    let v = gain(&e);
-                    let alone = best_single
-                        .iter()
-                        .find(|x| x.1 == c1)
-                        .map_or(now, |x| now + x.0);
-                    if v > alone + 0.05 && best.is_none_or(|(b, _)| v > b) {
-                        best = Some((v, pkg));
-                    }
+                let Some(pkg) = Changes::new(&[(c1, o1), (c2, o2)]) else {
+                    continue;
+                };
+                if game.package_open(pkg).is_err() {
+                    continue;
+                }
+                let e = game.what_if_changes(&[(c1, o1), (c2, o2)]);
+                if e.crossed[party].is_some() || (pen.is_some() && pen_value(&e) <= pen_now) {
+                    continue;
+                }
+                let mine = e.utility[party] - now.utility[party];
+                if mine > 0.0 && best.is_none_or(|(b, _)| mine > b) {
+                    best = Some((mine, pkg));
                 }
             }
         }
-        if let Some((_, package)) = best {
-            out.push(Decision {
-                action: Action::Table { party, package },
-                reason: said("a package worth more than its parts"),
-            });
-        }
     }
-    let eval = game.evaluation();
-    if eval.would_sign(party)
-        && others_sign(game, party) >= 0.5
-        && !(model.rules.final_vote && game.round() >= game.deadline())
-        && game.check(&Action::CallVote { party }).is_ok()
-    {
-        out.push(Decision {
-            action: Action::CallVote { party },
-            reason: said("the others are likely to sign"),
-        });
-    }
+    best.map(|(_, package)| Decision {
+        action: Action::Table { party, package },
+        reason: said("a package the pen-holder will take"),
+    })
 }

@@ -308,7 +308,10 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     let np = model.parties.len();
     let weights = &model.parties[party].weights;
     let eval = game.evaluation();
-    let margin = (eval.utility[party] - eval.reservation[party]).max(0.0);
+    // Valued from public numbers only (its utility against the public
+    // estimate of its bottom line), so taking an action reveals nothing the
+    // table does not already know and the public deal likelihood stays exact.
+    let margin = (eval.utility[party] - game.belief()[party].mean).max(0.0);
     let young = game.round() * 2 <= game.deadline();
     let mut best: Option<(usize, f64)> = None;
     for (i, a) in model.actions.iter().enumerate() {

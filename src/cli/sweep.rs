@@ -62,8 +62,8 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
             }
         }
     }
-    let seats = sweep::seats(&model, &chosen)
-        .map_err(|e| CliError::input(crate::text::clean_line(&e)))?;
+    let seats =
+        sweep::seats(&model, &chosen).map_err(|e| CliError::input(crate::text::clean_line(&e)))?;
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 1024 {
         return Err(CliError::input("--jobs must be at most 1024"));

@@ -21,16 +21,13 @@ pub struct Seen {
     pub text: Vec<u16>,
     /// (public likelihood, every signatory would sign) at each round end.
     pub calibration: Vec<(f64, bool)>,
+    /// (party, public acceptance, it would sign) at each round end.
+    pub parties: Vec<(usize, f64, bool)>,
 }
 
 /// Play `runs` games from `seed` with `policy` in `party`'s chair (None: all
 /// default AI), in parallel on the current rayon pool. Deterministic.
-pub fn play(
-    model: &Arc<Model>,
-    chairs: &[(usize, SeatPolicy)],
-    runs: u64,
-    seed: u64,
-) -> Vec<Seen> {
+pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed: u64) -> Vec<Seen> {
     let np = model.parties.len();
     let mut policies: Vec<SeatPolicy> = (0..np).map(|_| SeatPolicy::Ai(None)).collect();
     for (p, pol) in chairs {
@@ -72,7 +69,21 @@ pub fn play(
                         )
                     })
                     .collect();
+                let parties = g
+                    .history()
+                    .iter()
+                    .filter(|(r, _)| *r > 0)
+                    .flat_map(|(_, e)| {
+                        model
+                            .rules
+                            .signatories
+                            .iter()
+                            .map(|&q| (q, e.acceptance[q], e.would_sign(q)))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
                 Seen {
+                    parties,
                     seed: s,
                     deal: g.ending() == Some(Ending::Deal),
                     scores: g

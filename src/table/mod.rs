@@ -90,7 +90,10 @@ pub struct Options {
 #[allow(clippy::large_enum_variant)]
 enum Driver {
     Human,
-    Ai { seat: AiSeat, rng: ChaCha8Rng },
+    Ai {
+        seat: AiSeat,
+        rng: ChaCha8Rng,
+    },
     Script,
     Exec(Box<Bot>),
     Reference {
@@ -453,7 +456,9 @@ impl Table {
             // The pen-holder's revision. Scripts and bots (protocol 1 has no
             // revision request) hold the pen by the AI broker's rule.
             let d = match &mut self.drivers[party] {
-                Driver::Reference { kind, seat, rng } => ai::bots::revise(&self.game, *kind, seat, rng),
+                Driver::Reference { kind, seat, rng } => {
+                    ai::bots::revise(&self.game, *kind, seat, rng)
+                }
                 _ => ai::revise(&self.game, party),
             };
             let _ = self.decide(d.action, &d.reason);
