@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The version of the save format this build writes.
-pub const SAVE_FORMAT: u32 = 1;
+/// The version of the save format this build writes: 2 for the rules of
+/// docs/RULES.md (private bottom lines, the pen-holder, packages). Format 1
+/// games were played under the first rules and cannot be replayed.
+pub const SAVE_FORMAT: u32 = 2;
 
 /// Largest save file read, in bytes.
 pub const MAX_SAVE_BYTES: usize = 4 * 1024 * 1024;
@@ -62,7 +64,7 @@ pub enum SaveError {
         "{file}: source: the save's scenario '{origin}' holds control characters or line breaks, which no file name or bundled id has"
     )]
     Source { file: String, origin: String },
-    #[error("{file}: save format {found} is not one this build reads (it reads {SAVE_FORMAT})")]
+    #[error("{file}: save format {found} is not one this build reads (it reads {SAVE_FORMAT}){}", if *found == 1 { "; format 1 games were played under the first rules (dice at the vote, no pen-holder) and cannot be replayed under the current ones" } else { "" })]
     Format { file: String, found: u32 },
     #[error(
         "{file}: this game was played on scenario '{scenario}' with checksum {saved}, but the scenario now has checksum {current}; the scenario has changed since, so the game cannot be replayed"

@@ -192,7 +192,18 @@ fn passive_games_end() {
         let mut game = Game::new(Arc::clone(&model), 7);
         let mut steps = 0;
         while let Some(p) = game.to_move() {
-            game.apply(Action::EndTurn { party: p }).unwrap();
+            let action = match game.phase() {
+                Phase::Vote { .. } => Action::Vote {
+                    party: p,
+                    sign: false,
+                },
+                Phase::Revision { .. } => Action::Revise {
+                    party: p,
+                    adopt: Default::default(),
+                },
+                _ => Action::EndTurn { party: p },
+            };
+            game.apply(action).unwrap();
             steps += 1;
             assert!(steps < 10_000);
         }

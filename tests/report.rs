@@ -242,6 +242,7 @@ fn hostile_scenario(dir: &Path) -> String {
             "\"No equal split of the harvest\"",
             &format!("\"line {evil}\""),
         )
+        .replace("\"Pickers' pay\"", "\"Pay <img src=x onerror=alert(2)>\"")
         .replace("\"Share a cider\"", &format!("\"cider {evil}\""))
         .replace("\"Hailstorm\"", &format!("\"Hail {evil}\""))
         .replace("\"Trust\"", &format!("\"Trust {evil}\""));

@@ -157,7 +157,7 @@ fn save_from_another_scenario_version_names_both_checksums() {
 fn save_of_a_future_format_is_refused() {
     refused(
         "format",
-        |t| t.replacen("format: 1", "format: 99", 1),
+        |t| t.replacen("format: 2", "format: 99", 1),
         |e, _| matches!(e, SaveError::Format { found: 99, .. }),
     );
 }
@@ -273,4 +273,18 @@ fn a_saved_run_makes_a_report() {
     );
     assert!(Path::new(&path).exists());
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn save_of_the_first_rules_is_refused_with_why() {
+    refused(
+        "format1",
+        |t| t.replacen("format: 2", "format: 1", 1),
+        |e, _| {
+            let m = e.to_string();
+            matches!(e, SaveError::Format { found: 1, .. })
+                && m.contains("first rules")
+                && m.contains("cannot be replayed")
+        },
+    );
 }

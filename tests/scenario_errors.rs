@@ -96,7 +96,7 @@ fn duplicate_ids_unknown_references_and_missing_reservation() {
         "{e}"
     );
 
-    let missing = ORCHARD.replacen("reservation: 1, ", "", 1);
+    let missing = ORCHARD.replacen("reservation: (mean: 1, spread: 2), ", "", 1);
     let e = err(&missing);
     assert!(e.contains("parties[1].reservation: missing"), "{e}");
 

@@ -135,6 +135,12 @@ fn play_until(g: &mut Game, until: u32, stance: impl Fn(usize, usize) -> Stance)
             return;
         }
         let Some(party) = g.to_move() else { return };
+        if matches!(g.phase(), backchannel::engine::Phase::Revision { .. }) {
+            // The pen writes in every proposal it can.
+            let adopt = g.broker(&|_| 0.0, f64::NEG_INFINITY);
+            let _ = g.apply(Action::Revise { party, adopt });
+            continue;
+        }
         if matches!(g.phase(), backchannel::engine::Phase::Vote { .. }) {
             let _ = g.apply(Action::Vote {
                 party,
