@@ -402,11 +402,16 @@ impl Game {
 
     /// Evaluate the draft as it would be with these changes (a package).
     pub fn what_if_changes(&self, changes: &[(usize, usize)]) -> Evaluation {
+        if let [(c, o)] = *changes {
+            return self.what_if(c, o);
+        }
+        let mut sums = self.sums;
         let mut options = self.options.clone();
         for &(c, o) in changes {
+            sums.swap(&self.model, c, options[c], o);
             options[c] = o;
         }
-        self.evaluate_options(&options)
+        finish(&self.model, &sums, &options, self.context(), &mut NoTrace)
     }
 
     /// The proposals a greedy broker with this objective writes into the
