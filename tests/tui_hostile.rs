@@ -87,7 +87,7 @@ fn other_text_is_scrubbed_too() {
     a.popups.push(Popup::Message {
         title: format!("Cannot open {TITLE}"),
         text: format!("{EVIL}: cannot read: No such file or directory"),
-        walk_out: false,
+        confirm: None,
     });
     assert_screen_clean(&a, "message");
     a.status = Some(format!("autosave failed: {EVIL}"));

@@ -226,7 +226,7 @@ fn message_popup() {
     a.popups.push(Popup::Message {
         title: "Cannot open the scenario".into(),
         text: "nope.ron: cannot read: No such file or directory (os error 2)".into(),
-        walk_out: false,
+        confirm: None,
     });
     snap("message", &a);
 }

@@ -34,7 +34,10 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 buf,
                 inner,
                 row,
-                vec![Span::styled("Would sign", t.dim)],
+                vec![Span::styled(
+                    "Would sign (public chance; R≈ public estimate of the bottom line)",
+                    t.dim,
+                )],
                 t.dim,
             );
             row += 1;
@@ -61,17 +64,16 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             }
             DashItem::Acceptance(p) => {
                 let a = ev.acceptance[p];
+                let own = g.viewer().party() == Some(p);
                 let verdict = match ev.crossed[p] {
-                    Some(_) => "✗ red line",
-                    None if ev.would_sign(p) => "✓ above R",
-                    None => "✗ below R",
-                };
-                let verdict = if g.may_see(p) || g.ending().is_some() {
-                    verdict
-                } else if ev.crossed[p].is_some() {
-                    "✗ red line"
-                } else {
-                    ""
+                    Some(_) => "✗ red line".to_string(),
+                    None if g.may_see(p) => match (ev.would_sign(p), own) {
+                        (true, true) => "✓ you'd sign".into(),
+                        (false, true) => "✗ you'd not sign".into(),
+                        (true, false) => "✓ above R".into(),
+                        (false, false) => "✗ below R".into(),
+                    },
+                    None => format!("R≈{:.1}", g.public_bottom_line(p)),
                 };
                 format!(
                     "{mark}{:<name_w$} {} {:4.0}% {verdict}",
@@ -81,15 +83,14 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 )
             }
             DashItem::Utility(p) => format!(
-                "{mark}{} utility {:.2} vs no deal {:.2} ({})",
+                "{mark}{} utility {:.2} vs bottom line {:.2} ({})",
                 m.party_short(p),
                 ev.utility[p],
                 ev.reservation[p],
                 signed(ev.utility[p] - ev.reservation[p], 2)
             ),
             DashItem::Reservation(p) => format!(
-                "{mark}{} reservation (no deal) {:.2}",
-                m.party_short(p),
+                "{mark}your bottom line: {:.2} (private)",
                 ev.reservation[p]
             ),
         };

@@ -5,6 +5,7 @@ pub mod briefing;
 pub mod dashboard;
 pub mod end;
 pub mod popups;
+pub mod revision;
 pub mod setup;
 pub mod table;
 pub mod title;
