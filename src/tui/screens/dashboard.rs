@@ -35,7 +35,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 inner,
                 row,
                 vec![Span::styled(
-                    "Would sign (public chance; R≈ public estimate of the bottom line)",
+                    "Would sign: public chance · R≈ public estimate",
                     t.dim,
                 )],
                 t.dim,

@@ -258,7 +258,7 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             m.party_name(p),
         )),
         Line::from(format!(
-            "Public chance of a deal: {:.0}%. Your signature or refusal tells the table something about your bottom line.",
+            "Public chance of a deal: {:.0}%. How you vote tells the table about your bottom line.",
             100.0 * ev.likelihood
         )),
     ];
@@ -276,7 +276,12 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         "y: sign   n: refuse   w: why",
         t.accent,
     )));
-    let inner = frame(app, area, 70, 9, "Signing vote", buf);
+    // Each line wraps at the popup's width (68 cells inside).
+    let rows: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(66).max(1))
+        .sum();
+    let inner = frame(app, area, 70, rows + 2, "Signing vote", buf);
     Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .render(inner, buf);
