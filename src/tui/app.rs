@@ -1032,7 +1032,7 @@ impl App {
                         Ok(()) => play.revision.adopt = adopt,
                         Err(e) => {
                             self.status = Some(format!(
-                                "cannot adopt it with the others: {}",
+                                "cannot adopt it: {}",
                                 e.describe(play.session.model())
                             ))
                         }

@@ -172,7 +172,9 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
         }
         Popup::Package { sel } => {
             let Some(p) = play(app) else { return };
-            p.with_view(|g| package(app, p, g, *sel, area, buf));
+            // Read before the view locks the table (the seat's package asks who is looking).
+            let pkg = p.package().to_vec();
+            p.with_view(|g| package(app, p, &pkg, g, *sel, area, buf));
         }
         Popup::Condition {
             clause,
@@ -386,13 +388,20 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
 
 /// The package this screen's seat is building, with its what-if, and the
 /// packages tabled this round.
-fn package(app: &App, play: &Play, g: &View, sel: usize, area: Rect, buf: &mut Buffer) {
+fn package(
+    app: &App,
+    play: &Play,
+    pkg: &[(usize, usize)],
+    g: &View,
+    sel: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let t = &app.theme;
     let m = g.model();
     let Some(seat) = g.viewer().party() else {
         return;
     };
-    let pkg = play.package();
     let max = m.rules.package_size;
     let mut rows: Vec<(String, ratatui::style::Style)> = Vec::new();
     rows.push((

@@ -108,7 +108,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let [head, list, summary] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
-        Constraint::Length(5),
+        Constraint::Length(6),
     ])
     .areas(area);
     let pen = g.pen().map_or("", |p| m.party_name(p));
@@ -277,6 +277,16 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             1,
             vec![Span::styled("(what-if previews are off at this table)", t.dim)],
             t.dim,
+        );
+    }
+    // The last refusal or suggestion in full (the footer has room for half of it).
+    if let Some(s) = &app.status {
+        line(
+            buf,
+            inner,
+            3,
+            vec![Span::styled(cut(s, inner.width as usize), t.warn)],
+            t.text,
         );
     }
 }
