@@ -383,7 +383,7 @@ impl Play {
         if voting && self.human_to_move().is_some() {
             return Scope::Vote;
         }
-        if revising && self.human_to_move().is_some() {
+        if revising && self.human_to_move().is_some() && !self.projector {
             return Scope::Revision;
         }
         if self.map_open {
@@ -1262,7 +1262,7 @@ impl App {
                             *option = options[k];
                         }
                     } else {
-                        let n = model.clauses[*on].options.len();
+                        let n = condition_options(&model, *on);
                         *option = if up {
                             option.saturating_sub(1)
                         } else {
@@ -1536,6 +1536,17 @@ impl App {
             Command::Projector => play.projector = !play.projector,
             _ => {}
         }
+    }
+}
+
+/// How many wordings a condition on clause `k` may name: its variants, and
+/// "struck" when the clause may be struck.
+pub fn condition_options(m: &Model, k: usize) -> usize {
+    let cm = &m.clauses[k];
+    if cm.strikable {
+        cm.options.len()
+    } else {
+        cm.variants
     }
 }
 

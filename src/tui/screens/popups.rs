@@ -503,7 +503,8 @@ fn condition(
     let m = g.model();
     let cl = &m.scenario.clauses[clause];
     let others: Vec<usize> = (0..m.clauses.len()).filter(|&k| k != clause).collect();
-    let h = (others.len().max(m.clauses[on].options.len()) as u16 + 5).min(area.height);
+    let n = crate::tui::app::condition_options(m, on);
+    let h = (others.len().max(n) as u16 + 6).min(area.height);
     let inner = frame(
         app,
         area,
@@ -569,7 +570,6 @@ fn condition(
         );
     }
     let cur = g.options()[on];
-    let n = m.clauses[on].options.len();
     let first = if option >= rows { option + 1 - rows } else { 0 };
     for o in (0..n).skip(first).take(rows) {
         let here = o == option;

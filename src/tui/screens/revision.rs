@@ -132,9 +132,12 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let mut own = String::new();
     if let Some((v, r)) = g.own_reservation() {
         own = format!(
-            "Your bottom line: {r:.1} (private); the draft now is worth {:.1} to you. ",
+            "Your bottom line: {r:.1} (private); the draft now is worth {:.1} to you.",
             now.utility[v]
         );
+    }
+    if head.width >= 140 || own.is_empty() {
+        own.push_str(" deal % = the public chance of a deal; party % = the public chance it signs.");
     }
     line(
         buf,
@@ -142,7 +145,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         1,
         vec![Span::styled(
             cut(
-                &format!("{own}deal % = the public chance of a deal; party % = the public chance it signs."),
+                own.trim_start(),
                 head.width as usize,
             ),
             t.dim,
@@ -193,14 +196,25 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 if selected { t.selected } else { t.text },
             ));
         }
-        let detail = if previews {
+        if previews {
             let changes: Vec<(usize, usize)> = p.changes.iter().collect();
             let e = g.what_if_changes(&changes);
-            format!("      alone: {}", WhatIf::of(g, &now, &e).line())
+            let wi = WhatIf::of(g, &now, &e);
+            let all = format!("      alone: {}", wi.line());
+            if all.chars().count() <= w {
+                rows.push((i, vec![Span::raw(all)], t.dim));
+            } else {
+                // Narrow: the public chances, then the viewer's own line.
+                let public = format!("      alone: deal {} · {}", wi.deal, wi.parties);
+                rows.push((i, vec![Span::raw(cut(&public, w))], t.dim));
+                if let Some(own) = wi.own {
+                    rows.push((i, vec![Span::raw(cut(&format!("             {own}"), w))], t.dim));
+                }
+            }
         } else {
-            "      (what-if previews are off at this table)".into()
-        };
-        rows.push((i, vec![Span::raw(cut(&detail, w))], t.dim));
+            let off = "      (what-if previews are off at this table)";
+            rows.push((i, vec![Span::raw(cut(off, w))], t.dim));
+        }
         if selected {
             cursor_rows = (start, rows.len());
         }
@@ -215,6 +229,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         0
     }
     .min(cursor_rows.0);
+    let more = rows.len() > first + h;
     for (r, (i, spans, style)) in rows.into_iter().skip(first).take(h).enumerate() {
         let row = r as u16;
         line(buf, inner, row, spans, style);
@@ -226,6 +241,14 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     }
     if first > 0 {
         buf.set_string(inner.right().saturating_sub(3), inner.y, " ↑ ", t.dim);
+    }
+    if more && h > 0 {
+        buf.set_string(
+            inner.right().saturating_sub(3),
+            inner.bottom().saturating_sub(1),
+            " ↓ ",
+            t.dim,
+        );
     }
 
     // The selection together.
