@@ -304,7 +304,11 @@ fn a_human_pen_holder_adopts_a_proposal_and_the_draft_changes() {
         backchannel::engine::Phase::Revision { .. }
     ));
     for (c, o) in props[i].changes.iter() {
-        assert_eq!(t.game().options()[c], o, "clause {c} takes the adopted wording");
+        assert_eq!(
+            t.game().options()[c],
+            o,
+            "clause {c} takes the adopted wording"
+        );
     }
     assert!(
         t.game().log().iter().any(|x| matches!(
@@ -322,9 +326,14 @@ fn overlapping_proposals_are_refused_in_words() {
     to_revision(&mut a);
     let props = play(&a).session.table().game().proposals().to_vec();
     // Two proposals touching one clause, if this revision has them.
-    let pair = (0..props.len()).flat_map(|i| (i + 1..props.len()).map(move |j| (i, j))).find(|&(i, j)| {
-        props[i].changes.iter().any(|(c, _)| props[j].changes.touches(c))
-    });
+    let pair = (0..props.len())
+        .flat_map(|i| (i + 1..props.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| {
+            props[i]
+                .changes
+                .iter()
+                .any(|(c, _)| props[j].changes.touches(c))
+        });
     let Some((i, j)) = pair else { return };
     for _ in 0..i {
         press(&mut a, KeyCode::Down);
@@ -337,7 +346,10 @@ fn overlapping_proposals_are_refused_in_words() {
     let r = play(&a).revision;
     assert!(r.adopt.contains(i) && !r.adopt.contains(j));
     let s = a.status.clone().unwrap_or_default();
-    assert!(s.starts_with("cannot adopt it: ") && s.contains("point "), "{s}");
+    assert!(
+        s.starts_with("cannot adopt it: ") && s.contains("point "),
+        "{s}"
+    );
 }
 
 #[test]
@@ -449,7 +461,10 @@ fn the_facilitator_turns_the_advisor_off() {
     assert!(!play(&a).session.previews());
     ch(&mut a, 'A');
     assert_eq!(a.scope(), Scope::Table);
-    assert_eq!(a.status.as_deref(), Some("the advisor is off at this table"));
+    assert_eq!(
+        a.status.as_deref(),
+        Some("the advisor is off at this table")
+    );
     let text = format!("{}", draw(&a, 160, 48).backend());
     assert!(text.contains("what-if previews are off at this table"));
     assert!(!text.contains("deal 14% (+0)"));

@@ -275,7 +275,10 @@ fn other_seats_see_who_holds_the_pen() {
     tutorial_as(&mut a, "board");
     to_revision(&mut a);
     let (session, low) = match &a.screen {
-        Screen::Game(p) => (p.session.clone(), p.session.model().party_index("low").unwrap()),
+        Screen::Game(p) => (
+            p.session.clone(),
+            p.session.model().party_index("low").unwrap(),
+        ),
         _ => unreachable!(),
     };
     // Lowater's own screen on the same table, and the projector.

@@ -12,8 +12,8 @@
 use super::{Narration, Table};
 use crate::engine::score::{Belief, PartyVec};
 use crate::engine::{
-    Action, ActionError, Breakdown, Changes, Ending, Evaluation, Phase, Proposal, Score,
-    Selection, Stance, Status, Term,
+    Action, ActionError, Breakdown, Changes, Ending, Evaluation, Phase, Proposal, Score, Selection,
+    Stance, Status, Term,
 };
 use crate::scenario::Model;
 use std::sync::Arc;
@@ -221,8 +221,7 @@ impl<'a> View<'a> {
     }
     /// Party `p`'s true bottom line in force: only for a viewer who may see it.
     pub fn reservation(&self, p: usize) -> Option<f64> {
-        self.may_see(p)
-            .then(|| self.table.game().reservation()[p])
+        self.may_see(p).then(|| self.table.game().reservation()[p])
     }
     /// The viewer's own seat and its true bottom line in force.
     pub fn own_reservation(&self) -> Option<(usize, f64)> {
@@ -322,8 +321,7 @@ impl<'a> View<'a> {
         }
         let b = self.belief(p);
         terms.push(Term {
-            label: "public estimate of its bottom line (the prior's mean, moved in public)"
-                .into(),
+            label: "public estimate of its bottom line (the prior's mean, moved in public)".into(),
             delta: b.mean,
         });
         terms.push(Term {
@@ -332,13 +330,19 @@ impl<'a> View<'a> {
         });
         if b.lo > f64::NEG_INFINITY {
             terms.push(Term {
-                label: format!("revealed by a refusal: its bottom line is above {:.1}", b.lo),
+                label: format!(
+                    "revealed by a refusal: its bottom line is above {:.1}",
+                    b.lo
+                ),
                 delta: 0.0,
             });
         }
         if b.hi < f64::INFINITY {
             terms.push(Term {
-                label: format!("revealed by a signature: its bottom line is at most {:.1}", b.hi),
+                label: format!(
+                    "revealed by a signature: its bottom line is at most {:.1}",
+                    b.hi
+                ),
                 delta: 0.0,
             });
         }
@@ -362,9 +366,17 @@ impl<'a> View<'a> {
 /// The median of a belief: where its public chance of signing is one half.
 fn median(b: &Belief) -> f64 {
     let spread = b.spread.abs().max(1e-9);
-    let mut lo = if b.lo.is_finite() { b.lo } else { b.mean - 60.0 * spread };
-    let mut hi = if b.hi.is_finite() { b.hi } else { b.mean + 60.0 * spread };
-    if !(lo < hi) {
+    let mut lo = if b.lo.is_finite() {
+        b.lo
+    } else {
+        b.mean - 60.0 * spread
+    };
+    let mut hi = if b.hi.is_finite() {
+        b.hi
+    } else {
+        b.mean + 60.0 * spread
+    };
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
         return b.mean;
     }
     for _ in 0..100 {

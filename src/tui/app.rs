@@ -770,9 +770,13 @@ impl App {
                 {
                     match what {
                         Confirm::WalkOut => self.act_party(|p| Action::WalkOut { party: p }, fx),
-                        Confirm::Sign => {
-                            self.act_party(|p| Action::Vote { party: p, sign: true }, fx)
-                        }
+                        Confirm::Sign => self.act_party(
+                            |p| Action::Vote {
+                                party: p,
+                                sign: true,
+                            },
+                            fx,
+                        ),
                         Confirm::Revise(adopt) => {
                             self.act_party(|p| Action::Revise { party: p, adopt }, fx)
                         }
@@ -1009,7 +1013,13 @@ impl App {
                 }
             }
             (Scope::Vote, Command::No) => {
-                self.act_party(|p| Action::Vote { party: p, sign: false }, fx);
+                self.act_party(
+                    |p| Action::Vote {
+                        party: p,
+                        sign: false,
+                    },
+                    fx,
+                );
             }
             (Scope::Revision, Command::Up | Command::Down) => {
                 let n = play.session.table().game().proposals().len();
@@ -1055,7 +1065,9 @@ impl App {
                 let adopt = play.revision.adopt;
                 let n = play.session.table().game().proposals().len();
                 let text = if adopt.is_empty() {
-                    format!("Adopt none of the {n} proposals: the draft stays as it is. Confirm? y / n")
+                    format!(
+                        "Adopt none of the {n} proposals: the draft stays as it is. Confirm? y / n"
+                    )
                 } else {
                     format!(
                         "Write {} of the {n} proposals into the draft and end the revision? y / n",
@@ -1068,11 +1080,9 @@ impl App {
                     confirm: Some(Confirm::Revise(adopt)),
                 });
             }
-            (Scope::Revision, Command::Brief) => {
-                if play.viewer_party().is_some() {
-                    play.brief_open = true;
-                    play.brief_scroll = 0;
-                }
+            (Scope::Revision, Command::Brief) if play.viewer_party().is_some() => {
+                play.brief_open = true;
+                play.brief_scroll = 0;
             }
             (Scope::Vote, Command::Why) => {
                 if let Some(b) = play
@@ -1207,7 +1217,8 @@ impl App {
                         }
                     } else {
                         self.status = Some(
-                            "the package is empty: in the amend dialog (m), p adds a wording".into(),
+                            "the package is empty: in the amend dialog (m), p adds a wording"
+                                .into(),
                         );
                     }
                     return;
@@ -1222,9 +1233,8 @@ impl App {
                 };
                 self.act_party(|party| Action::Table { party, package }, fx);
                 if self.status.is_none() {
-                    self.status = Some(
-                        "package tabled: the pen-holder weighs it at the round's end".into(),
-                    );
+                    self.status =
+                        Some("package tabled: the pen-holder weighs it at the round's end".into());
                 }
             }
             (Scope::Condition, Command::Left | Command::Right | Command::NextPane) => {

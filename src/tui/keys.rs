@@ -393,7 +393,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Condition, C::Down, "next clause / wording", ""),
     b(S::Condition, C::Left, "choose the clause", ""),
     b(S::Condition, C::Right, "choose its wording", ""),
-    b(S::Condition, C::NextPane, "switch between the two lists", ""),
+    b(
+        S::Condition,
+        C::NextPane,
+        "switch between the two lists",
+        "",
+    ),
     b(
         S::Condition,
         C::Confirm,

@@ -8,9 +8,9 @@ use crate::engine::{Action, ActionError};
 use crate::save::Save;
 use crate::scenario::Model;
 use crate::table::{self, Kind, SeatPolicy, Step, Table};
-use std::path::PathBuf;
 use crate::table::{View, Viewer};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 

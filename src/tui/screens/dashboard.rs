@@ -89,10 +89,9 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 ev.reservation[p],
                 signed(ev.utility[p] - ev.reservation[p], 2)
             ),
-            DashItem::Reservation(p) => format!(
-                "{mark}your bottom line: {:.2} (private)",
-                ev.reservation[p]
-            ),
+            DashItem::Reservation(p) => {
+                format!("{mark}your bottom line: {:.2} (private)", ev.reservation[p])
+            }
         };
         let st = match item {
             DashItem::Utility(_) | DashItem::Reservation(_) if !selected => t.private,

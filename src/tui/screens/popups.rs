@@ -434,13 +434,19 @@ fn package(
                 |ch| g.package_open(ch),
             );
         if let Err(e) = open {
-            rows.push((format!("Cannot be tabled as it is: {}", e.describe(m)), t.warn));
+            rows.push((
+                format!("Cannot be tabled as it is: {}", e.describe(m)),
+                t.warn,
+            ));
         }
         if play.session.previews() {
             let now = g.evaluation();
             let w = g.what_if_changes(pkg);
             let wi = super::revision::WhatIf::of(g, &now, &w);
-            rows.push((format!("If adopted: public chance of a deal {}", wi.deal), t.accent));
+            rows.push((
+                format!("If adopted: public chance of a deal {}", wi.deal),
+                t.accent,
+            ));
             rows.push((format!("Public chance each signs: {}", wi.parties), t.text));
             if let Some(own) = wi.own {
                 rows.push((format!("For {}: {own}", m.party_short(seat)), t.private));
@@ -526,7 +532,10 @@ fn condition(
         0,
         vec![Span::styled(
             cut(
-                &format!("Accept point {} as drafted if point {kn} {word}.", cl.number),
+                &format!(
+                    "Accept point {} as drafted if point {kn} {word}.",
+                    cl.number
+                ),
                 w,
             ),
             t.accent,
@@ -551,7 +560,13 @@ fn condition(
     let first = if i >= rows { i + 1 - rows } else { 0 };
     for (j, &k) in others.iter().enumerate().skip(first).take(rows) {
         let here = k == on;
-        let style = if here && col == 0 { t.selected } else if here { t.accent } else { t.text };
+        let style = if here && col == 0 {
+            t.selected
+        } else if here {
+            t.accent
+        } else {
+            t.text
+        };
         let kc = &m.scenario.clauses[k];
         line(
             buf,
@@ -573,7 +588,13 @@ fn condition(
     let first = if option >= rows { option + 1 - rows } else { 0 };
     for o in (0..n).skip(first).take(rows) {
         let here = o == option;
-        let style = if here && col == 1 { t.selected } else if here { t.accent } else { t.text };
+        let style = if here && col == 1 {
+            t.selected
+        } else if here {
+            t.accent
+        } else {
+            t.text
+        };
         let label = if o == m.clauses[on].struck() {
             "✗ struck".to_string()
         } else {
@@ -596,7 +617,10 @@ fn condition(
         inner,
         inner.height.saturating_sub(1),
         vec![Span::styled(
-            cut("↑↓ choose · ←/→ or Tab switch list · Enter accept on this condition · Esc cancel", w),
+            cut(
+                "↑↓ choose · ←/→ or Tab switch list · Enter accept on this condition · Esc cancel",
+                w,
+            ),
             t.dim,
         )],
         t.dim,

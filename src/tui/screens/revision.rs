@@ -66,7 +66,11 @@ impl WhatIf {
         );
         let parties: Vec<String> = (0..m.parties.len())
             .map(|p| {
-                let red = if w.crossed[p].is_some() { " ✗red line" } else { "" };
+                let red = if w.crossed[p].is_some() {
+                    " ✗red line"
+                } else {
+                    ""
+                };
                 format!("{} {:.0}%{red}", m.party_short(p), 100.0 * w.acceptance[p])
             })
             .collect();
@@ -137,17 +141,16 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         );
     }
     if head.width >= 140 || own.is_empty() {
-        own.push_str(" deal % = the public chance of a deal; party % = the public chance it signs.");
+        own.push_str(
+            " deal % = the public chance of a deal; party % = the public chance it signs.",
+        );
     }
     line(
         buf,
         head,
         1,
         vec![Span::styled(
-            cut(
-                own.trim_start(),
-                head.width as usize,
-            ),
+            cut(own.trim_start(), head.width as usize),
             t.dim,
         )],
         t.dim,
@@ -208,7 +211,11 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 let public = format!("      alone: deal {} · {}", wi.deal, wi.parties);
                 rows.push((i, vec![Span::raw(cut(&public, w))], t.dim));
                 if let Some(own) = wi.own {
-                    rows.push((i, vec![Span::raw(cut(&format!("             {own}"), w))], t.dim));
+                    rows.push((
+                        i,
+                        vec![Span::raw(cut(&format!("             {own}"), w))],
+                        t.dim,
+                    ));
                 }
             }
         } else {
@@ -223,12 +230,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         rows.push((0, vec![Span::raw("No proposals this round.")], t.dim));
     }
     let h = inner.height as usize;
-    let first = if cursor_rows.1 > h {
-        cursor_rows.1 - h
-    } else {
-        0
-    }
-    .min(cursor_rows.0);
+    let first = cursor_rows.1.saturating_sub(h).min(cursor_rows.0);
     let more = rows.len() > first + h;
     for (r, (i, spans, style)) in rows.into_iter().skip(first).take(h).enumerate() {
         let row = r as u16;
@@ -281,7 +283,10 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         let wi = WhatIf::of(g, &now, &e);
         let own = wi.own.clone().unwrap_or_default();
         let rows = [
-            (format!("Public chance of a deal: {}   {own}", wi.deal), t.accent),
+            (
+                format!("Public chance of a deal: {}   {own}", wi.deal),
+                t.accent,
+            ),
             (format!("Public chance each signs: {}", wi.parties), t.text),
         ];
         for (i, (text, style)) in rows.into_iter().enumerate() {
@@ -298,7 +303,10 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             buf,
             inner,
             1,
-            vec![Span::styled("(what-if previews are off at this table)", t.dim)],
+            vec![Span::styled(
+                "(what-if previews are off at this table)",
+                t.dim,
+            )],
             t.dim,
         );
     }
