@@ -34,10 +34,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 buf,
                 inner,
                 row,
-                vec![Span::styled(
-                    "Would sign: public chance · R≈ public estimate",
-                    t.dim,
-                )],
+                vec![Span::styled("Would sign (public %, R≈ estimate)", t.dim)],
                 t.dim,
             );
             row += 1;
@@ -68,8 +65,8 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 let verdict = match ev.crossed[p] {
                     Some(_) => "✗ red line".to_string(),
                     None if g.may_see(p) => match (ev.would_sign(p), own) {
-                        (true, true) => "✓ you'd sign".into(),
-                        (false, true) => "✗ you'd not sign".into(),
+                        (true, true) => "✓ you sign".into(),
+                        (false, true) => "✗ you won't".into(),
                         (true, false) => "✓ above R".into(),
                         (false, false) => "✗ below R".into(),
                     },

@@ -103,7 +103,12 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             p.with_view(|g| variants(app, g, *clause, *sel, area, buf));
         }
         Popup::Why { breakdown, scroll } => {
-            let h = (breakdown.terms.len() as u16 + 6).min(area.height);
+            // Long labels wrap (74 cells inside the popup).
+            let wraps: usize = std::iter::once(breakdown.label.chars().count())
+                .chain(breakdown.terms.iter().map(|t| t.label.chars().count() + 11))
+                .map(|n| n / 74)
+                .sum();
+            let h = (breakdown.terms.len() as u16 + 6 + wraps as u16).min(area.height);
             let inner = frame(app, area, 76, h, "Why", buf);
             let mut lines = vec![
                 Line::from(Span::styled(breakdown.label.clone(), t.title)),
