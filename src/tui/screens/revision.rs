@@ -156,6 +156,15 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         t.dim,
     );
 
+    // Wide screens show the draft beside the proposals, with the adopted changes.
+    let list = if area.width >= 140 {
+        let [list, draft] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Percentage(34)]).areas(list);
+        draft_pane(app, g, rev.adopt, draft, buf);
+        list
+    } else {
+        list
+    };
     let b = block(
         t,
         format!(
@@ -319,5 +328,73 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             vec![Span::styled(cut(s, inner.width as usize), t.warn)],
             t.text,
         );
+    }
+}
+
+/// The draft as it stands, each clause with its wording, and the wording the
+/// adopted proposals would give it.
+fn draft_pane(app: &App, g: &View, adopt: crate::engine::Selection, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let m = g.model();
+    let b = block(t, "The draft now (→ if you revise)", false);
+    let inner = b.inner(area);
+    b.render(area, buf);
+    let w = inner.width as usize;
+    let mut to: Vec<Option<usize>> = vec![None; m.clauses.len()];
+    for i in adopt.iter() {
+        if let Some(p) = g.proposals().get(i) {
+            for (c, o) in p.changes.iter() {
+                to[c] = Some(o);
+            }
+        }
+    }
+    let word = |c: usize, o: usize| {
+        if o == m.clauses[c].struck() {
+            "struck".to_string()
+        } else {
+            m.option_label(c, o).to_string()
+        }
+    };
+    let mut row = 0u16;
+    for c in 0..m.clauses.len() {
+        if row + 1 >= inner.height {
+            break;
+        }
+        let cl = &m.scenario.clauses[c];
+        let st = g.status()[c];
+        line(
+            buf,
+            inner,
+            row,
+            vec![Span::raw(cut(
+                &format!(
+                    "{} {:>2} {}: {}",
+                    super::table::status_mark(st),
+                    cl.number,
+                    cl.title,
+                    word(c, g.options()[c])
+                ),
+                w,
+            ))],
+            if st == crate::engine::Status::Open {
+                t.text
+            } else {
+                t.dim
+            },
+        );
+        row += 1;
+        if let Some(o) = to[c] {
+            line(
+                buf,
+                inner,
+                row,
+                vec![Span::styled(
+                    cut(&format!("     → {}", word(c, o)), w),
+                    t.accent,
+                )],
+                t.text,
+            );
+            row += 1;
+        }
     }
 }
