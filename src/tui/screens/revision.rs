@@ -356,7 +356,7 @@ fn draft_pane(app: &App, g: &View, adopt: crate::engine::Selection, area: Rect, 
         }
     };
     let mut row = 0u16;
-    for c in 0..m.clauses.len() {
+    for (c, &adopted) in to.iter().enumerate() {
         if row + 1 >= inner.height {
             break;
         }
@@ -383,7 +383,7 @@ fn draft_pane(app: &App, g: &View, adopt: crate::engine::Selection, area: Rect, 
             },
         );
         row += 1;
-        if let Some(o) = to[c] {
+        if let Some(o) = adopted {
             line(
                 buf,
                 inner,
