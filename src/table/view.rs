@@ -351,8 +351,8 @@ impl<'a> View<'a> {
             delta: 0.0,
         });
         Breakdown {
-            label: format!("{}: public chance it signs (in %)", m.party_name(p)),
-            value: 100.0 * ev.acceptance[p],
+            label: format!("{}: public chance it signs (0 to 1)", m.party_name(p)),
+            value: ev.acceptance[p],
             terms,
         }
     }
