@@ -399,9 +399,7 @@ pub fn logroll(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
             if cost < 0.0 || cost > gain * 0.6 || theirs <= cost {
                 continue;
             }
-            if brain
-                .crosses(model, party, c, o, options, &game.evaluation().metrics)
-                .is_some()
+            if brain.crosses(model, party, c, o, options, &game.evaluation().metrics).is_some()
                 || brain
                     .crosses_other(model, party, c, o, options, &game.evaluation().metrics)
                     .is_some()

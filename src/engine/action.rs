@@ -14,10 +14,7 @@ pub enum Stance {
     Strike,
     /// Accept the clause as drafted, but only if `clause` reads `option`
     /// (a conditional stance: "p7 as drafted if p5 is Article-5-like").
-    AcceptIf {
-        clause: usize,
-        option: usize,
-    },
+    AcceptIf { clause: usize, option: usize },
 }
 
 impl Stance {
@@ -157,7 +154,10 @@ impl<'de> Deserialize<'de> for Selection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Selection, D::Error> {
         let v: Vec<usize> = Vec::deserialize(d)?;
         Selection::of(v).ok_or_else(|| {
-            serde::de::Error::custom(format!("a proposal index is at most {}", MAX_PROPOSALS - 1))
+            serde::de::Error::custom(format!(
+                "a proposal index is at most {}",
+                MAX_PROPOSALS - 1
+            ))
         })
     }
 }

@@ -9,8 +9,8 @@ use super::action::{
     Unavailable, WalkoutBar,
 };
 use super::score::{
-    Belief, Context, Draft, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish, finish_into,
-    finish_with, weigh_into,
+    Belief, Context, Draft, Evaluation, Hint, NoTrace, PartyVec, Status, Sums, finish,
+    finish_into, finish_with, weigh_into,
 };
 use crate::core::model::{Model, TargetModel, TriggerModel};
 use rand::{RngExt, SeedableRng};
@@ -33,9 +33,7 @@ pub enum Phase {
     },
     /// A round's end: the pen-holder decides which of
     /// [`Game::proposals`] go into the draft ([`Action::Revise`]).
-    Revision {
-        pen: usize,
-    },
+    Revision { pen: usize },
     Over(Ending),
 }
 
@@ -43,10 +41,7 @@ pub enum Phase {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Source {
     Event(usize),
-    Action {
-        party: usize,
-        action: usize,
-    },
+    Action { party: usize, action: usize },
     /// The scenario's cost of delay at a round's end (`rules.each_round`).
     Delay,
 }
@@ -430,14 +425,7 @@ impl Game {
         let mut current = objective(&eval);
         let mut gains: Vec<(f64, usize)> = Vec::with_capacity(self.proposals.len());
         for (i, prop) in self.proposals.iter().enumerate() {
-            if let Some(v) = self.weigh_changes(
-                &mut options,
-                &mut sums,
-                &eval,
-                prop.changes,
-                &mut scratch,
-                objective,
-            ) {
+            if let Some(v) = self.weigh_changes(&mut options, &mut sums, &eval, prop.changes, &mut scratch, objective) {
                 gains.push((v - current, i));
             }
         }
@@ -529,15 +517,7 @@ impl Game {
             1 => Hint::Clause(known, changes.iter().next().map_or(0, |(c, _)| c)),
             _ => Hint::None,
         };
-        weigh_into(
-            &self.model,
-            sums,
-            options,
-            self.context(),
-            hint,
-            &mut NoTrace,
-            out,
-        );
+        weigh_into(&self.model, sums, options, self.context(), hint, &mut NoTrace, out);
     }
 
     /// Final results, once the talks are over.
