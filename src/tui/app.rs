@@ -221,8 +221,9 @@ pub struct Play {
 /// The pen-holder's choices on the revision screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Revision {
-    /// The game's move count when this revision opened (a new one resets it).
-    pub moves: usize,
+    /// The game's move count, round and number of proposals when this
+    /// revision opened (a new one, or an undo, resets the choices).
+    pub key: (usize, u32, usize),
     /// The proposal under the cursor.
     pub cursor: usize,
     /// The proposals marked for adoption.
@@ -329,9 +330,10 @@ impl Play {
         }
         self.cards_seen = stream.len();
         let g = t.game();
-        if matches!(g.phase(), Phase::Revision { .. }) && self.revision.moves != g.log().len() {
+        let key = (g.log().len(), g.round(), g.proposals().len());
+        if matches!(g.phase(), Phase::Revision { .. }) && self.revision.key != key {
             self.revision = Revision {
-                moves: g.log().len(),
+                key,
                 ..Revision::default()
             };
         }

@@ -115,7 +115,13 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         Constraint::Length(6),
     ])
     .areas(area);
-    let pen = g.pen().map_or("", |p| m.party_name(p));
+    let pen = g.pen().map_or("", |p| {
+        if head.width < 100 {
+            m.party_short(p)
+        } else {
+            m.party_name(p)
+        }
+    });
     line(
         buf,
         head,
