@@ -75,6 +75,11 @@ pub fn play(app: &App) -> &backchannel::tui::app::Play {
 /// The tutorial with `party` (an id) human and AI elsewhere, seed 7, at the
 /// table: brief read, cards skipped, AI settled.
 pub fn tutorial_as(app: &mut App, party: &str) {
+    tutorial_seeded(app, party, 7);
+}
+
+/// The tutorial as [`tutorial_as`], with another seed.
+pub fn tutorial_seeded(app: &mut App, party: &str, seed: u64) {
     use backchannel::table::SeatPolicy;
     use backchannel::tui::session::Session;
     let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
@@ -88,7 +93,7 @@ pub fn tutorial_as(app: &mut App, party: &str) {
             }
         })
         .collect();
-    let session = Session::new(model, "tutorial", 7, seats).expect("seats");
+    let session = Session::new(model, "tutorial", seed, seats).expect("seats");
     app.start(session);
     enter(app); // brief read
     press(app, KeyCode::Esc); // skip the news cards
