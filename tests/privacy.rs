@@ -101,7 +101,7 @@ fn median(b: &backchannel::engine::Belief) -> f64 {
 }
 
 /// Numbers a viewer may see for reasons of its own: every party's utility
-/// (public tables) and every metric, of the draft and of each what-if the
+/// (public tables), public chance to sign and every metric, of the draft and of each what-if the
 /// screens preview (a wording, a proposal, a tabled package); the public
 /// beliefs; the viewer's own bottom lines; and what the public screen shows.
 fn explained(g: &Game, viewer: Viewer, public: &BTreeSet<String>) -> BTreeSet<String> {
@@ -132,6 +132,9 @@ fn explained(g: &Game, viewer: Viewer, public: &BTreeSet<String>) -> BTreeSet<St
     for e in &evals {
         vals.extend(e.utility.iter().copied());
         vals.extend(e.metrics.iter().copied());
+        // Public chances, as fractions (a "why" prints them so) and in %.
+        vals.extend(e.acceptance.iter().copied());
+        vals.extend([e.likelihood, 100.0 * e.likelihood]);
     }
     for b in g.belief() {
         vals.extend([b.mean, b.spread, b.lo, b.hi, median(b)]);
