@@ -70,7 +70,18 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                         (true, false) => "✓ above R".into(),
                         (false, false) => "✗ below R".into(),
                     },
-                    None => format!("R≈{:.1}", g.public_bottom_line(p)),
+                    None => {
+                        // The estimate, and what votes revealed: above lo, at most hi.
+                        let b = g.belief(p);
+                        let mut s = format!("R≈{:.1}", g.public_bottom_line(p));
+                        if b.lo > f64::NEG_INFINITY {
+                            s.push_str(&format!(" >{:.1}", b.lo));
+                        }
+                        if b.hi < f64::INFINITY {
+                            s.push_str(&format!(" ≤{:.1}", b.hi));
+                        }
+                        s
+                    }
                 };
                 format!(
                     "{mark}{:<name_w$} {} {:4.0}% {verdict}",
