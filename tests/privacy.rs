@@ -1,19 +1,25 @@
 //! Privacy by construction: every screen and pop-up, rendered for every
 //! viewer at random points of random games, shows no other party's private
-//! data. The scenario (tests/fixtures/sentinels.ron) gives every brief, goal
-//! and reservation a value found nowhere else, so a leak is a string match.
+//! data. The scenario (tests/fixtures/sentinels.ron) gives every brief and
+//! goal a value found nowhere else, so a leak is a string match. Each party's
+//! true bottom line (drawn per game, then moved) is a number: a leak of it is
+//! a number on screen equal to it as the screens print numbers (one or two
+//! decimals) that nothing the viewer may know explains (see [`explained`]).
+//! The scenario's prior means are public under rules v2 (the table's belief
+//! starts there), so they are no secret.
 
 mod tui_support;
 
-use backchannel::engine::Game;
+use backchannel::engine::{Action, Changes, Game};
 use backchannel::scenario::{Model, load_file};
-use backchannel::table::SeatPolicy;
+use backchannel::table::{SeatPolicy, Viewer};
 use backchannel::tui::app::{App, Pane, Screen};
 use backchannel::tui::keys::Command;
 use backchannel::tui::session::Session;
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use tui_support::*;
@@ -22,14 +28,126 @@ fn model() -> Arc<Model> {
     Arc::new(load_file(Path::new("tests/fixtures/sentinels.ron")).expect("the sentinel scenario"))
 }
 
-/// Party `p`'s private strings, and while the talks go on its reservation.
-fn secrets(m: &Model, g: &Game, p: usize) -> Vec<String> {
+/// Party `p`'s private strings.
+fn secrets(m: &Model, p: usize) -> Vec<String> {
     let def = &m.scenario.parties[p];
     let mut out = vec![def.brief.clone()];
     out.extend(def.goals.iter().cloned());
-    if g.ending().is_none() {
-        out.push(format!("{:.2}", m.parties[p].reservation));
-        out.push(format!("{:.2}", g.reservation()[p]));
+    out
+}
+
+/// Party `p`'s true bottom lines (drawn, and in force) as the screens print
+/// numbers, while the talks go on (the debrief shows them all).
+fn secret_numbers(g: &Game, p: usize) -> Vec<String> {
+    if g.ending().is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for v in [g.drawn()[p], g.reservation()[p]] {
+        out.push(format!("{v:.1}"));
+        out.push(format!("{v:.2}"));
+    }
+    out
+}
+
+/// The unsigned decimal numbers on a screen: runs of digits and points, with
+/// an ASCII minus kept. Deltas (printed with '+' or '−' by `signed`) and
+/// percentages are not bottom lines and are left out.
+fn numbers(text: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = BTreeSet::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let tok: String = chars[start..i].iter().collect::<String>();
+            let tok = tok.trim_end_matches('.').to_string();
+            let prev = if start > 0 { chars[start - 1] } else { ' ' };
+            let next = chars.get(i).copied().unwrap_or(' ');
+            if prev == '+' || prev == '−' || next == '%' || !tok.contains('.') {
+                continue;
+            }
+            out.insert(if prev == '-' { format!("-{tok}") } else { tok });
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Where a public belief gives even odds (the screens' public estimate).
+fn median(b: &backchannel::engine::Belief) -> f64 {
+    let (mut lo, mut hi) = (b.mean - 60.0 * b.spread, b.mean + 60.0 * b.spread);
+    if b.lo.is_finite() {
+        lo = b.lo;
+    }
+    if b.hi.is_finite() {
+        hi = b.hi;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if b.accept(mid) < 0.5 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Numbers a viewer may see for reasons of its own: every party's utility
+/// (public tables), public chance to sign and every metric, of the draft and of each what-if the
+/// screens preview (a wording, a proposal, a tabled package); the public
+/// beliefs; the viewer's own bottom lines; and what the public screen shows.
+fn explained(g: &Game, viewer: Viewer, public: &BTreeSet<String>) -> BTreeSet<String> {
+    let m = g.model();
+    let mut evals = vec![g.evaluation().clone()];
+    evals.extend(g.history().iter().map(|(_, e)| e.clone()));
+    for c in 0..m.clauses.len() {
+        for o in 0..m.clauses[c].options.len() {
+            evals.push(g.what_if(c, o));
+        }
+    }
+    let mut sets: Vec<Vec<(usize, usize)>> = g
+        .proposals()
+        .iter()
+        .map(|p| p.changes.iter().collect())
+        .collect();
+    for p in 0..m.parties.len() {
+        if let Some(pkg) = g.package(p) {
+            sets.push(pkg.iter().collect());
+        }
+    }
+    // The draft package every screen of this test builds (see `frames`).
+    sets.push(vec![(0, 1)]);
+    for s in &sets {
+        evals.push(g.what_if_changes(s));
+    }
+    let mut vals: Vec<f64> = Vec::new();
+    for e in &evals {
+        vals.extend(e.utility.iter().copied());
+        vals.extend(e.metrics.iter().copied());
+        // Public chances, as fractions (a "why" prints them so) and in %.
+        vals.extend(e.acceptance.iter().copied());
+        vals.extend([e.likelihood, 100.0 * e.likelihood]);
+    }
+    for b in g.belief() {
+        vals.extend([b.mean, b.spread, b.lo, b.hi, median(b)]);
+    }
+    for p in 0..m.parties.len() {
+        if viewer.may_see(p) {
+            vals.extend([g.drawn()[p], g.reservation()[p]]);
+        }
+    }
+    let mut out = public.clone();
+    for v in vals.into_iter().filter(|v| v.is_finite()) {
+        out.insert(format!("{v:.1}"));
+        out.insert(format!("{v:.2}"));
     }
     out
 }
@@ -93,12 +211,32 @@ fn frames(a: &mut App) -> Vec<String> {
     }
     if let Screen::Game(p) = &mut a.screen {
         p.focus = Pane::Clauses;
+        // A package in the making on this screen's seat.
+        if let Some(v) = p.viewer_party() {
+            p.packages[v] = vec![(0, 1)];
+        }
+    }
+    // The advisor: asked once (the search runs on a thread), then read.
+    a.command(Command::Advise, &mut fx);
+    a.popups.clear();
+    for _ in 0..500 {
+        let busy = match &a.screen {
+            Screen::Game(p) => p.session.advisor_busy(),
+            _ => false,
+        };
+        if !busy {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     for c in [
         Command::Why,
         Command::Amend,
         Command::Diplomacy,
         Command::Map,
+        Command::Package,
+        Command::Condition,
+        Command::Advise,
     ] {
         a.command(c, &mut fx);
         shot(a);
@@ -110,7 +248,13 @@ fn frames(a: &mut App) -> Vec<String> {
     out
 }
 
-fn check(session: &Session, who: Who) -> Result<(), TestCaseError> {
+/// Check one screen; returns the numbers it showed (the projector's serve
+/// the others as public).
+fn check(
+    session: &Session,
+    who: Who,
+    public: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, TestCaseError> {
     let (m, g) = {
         let t = session.table();
         (Arc::clone(t.model()), t.game().clone())
@@ -121,11 +265,13 @@ fn check(session: &Session, who: Who) -> Result<(), TestCaseError> {
         _ => unreachable!(),
     };
     let text = frames(&mut a).join("\n");
+    let shown = numbers(&text);
+    let known = explained(&g, viewer, public);
     for p in 0..m.parties.len() {
         if viewer.may_see(p) {
             continue;
         }
-        for s in secrets(&m, &g, p) {
+        for s in secrets(&m, p) {
             prop_assert!(
                 !text.contains(&s),
                 "{who:?} ({viewer:?}) sees '{s}' of {} in round {}",
@@ -133,7 +279,28 @@ fn check(session: &Session, who: Who) -> Result<(), TestCaseError> {
                 g.round()
             );
         }
+        for s in secret_numbers(&g, p) {
+            prop_assert!(
+                !shown.contains(&s) || known.contains(&s),
+                "{who:?} ({viewer:?}) sees {} 's true bottom line {s} in round {} ({:?}):\n{text}",
+                m.scenario.parties[p].id,
+                g.round(),
+                g.phase()
+            );
+        }
     }
+    Ok(shown)
+}
+
+/// Every screen of one table: the projector's first (its numbers are public).
+fn check_all(session: &Session, seats: bool) -> Result<(), TestCaseError> {
+    let public = check(session, Who::Projector, &BTreeSet::new())?;
+    if seats {
+        for p in 0..session.model().parties.len() {
+            check(session, Who::Seat(p), &public)?;
+        }
+    }
+    check(session, Who::Keyboard, &public)?;
     Ok(())
 }
 
@@ -146,18 +313,35 @@ proptest! {
         let session = Session::new(Arc::clone(&m), "sentinels", seed, seats).expect("seats");
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         for _ in 0..moves {
-            let legal = session.table().game().legal_actions();
+            let (legal, mover, pen) = {
+                let t = session.table();
+                let g = t.game();
+                (g.legal_actions(), g.to_move(), g.phase().clone())
+            };
             if legal.is_empty() {
                 break;
+            }
+            // Now and then a package (so revisions have some to show).
+            if let (Some(party), backchannel::engine::Phase::Turns) = (mover, &pen)
+                && rng.random_range(0..4) == 0
+            {
+                let nc = m.clauses.len();
+                let a = rng.random_range(0..nc);
+                let b = (a + 1 + rng.random_range(0..nc - 1)) % nc;
+                let pick = |c: usize, r: &mut ChaCha8Rng| r.random_range(0..m.clauses[c].options.len());
+                let (oa, ob) = (pick(a, &mut rng), pick(b, &mut rng));
+                if let Some(package) = Changes::new(&[(a, oa), (b, ob)]) {
+                    let act = Action::Table { party, package };
+                    if session.table().game().check(&act).is_ok() {
+                        session.apply(act, None).expect("a legal package");
+                        continue;
+                    }
+                }
             }
             let a = legal[rng.random_range(0..legal.len())];
             session.apply(a, None).expect("a legal move");
         }
-        for p in 0..m.parties.len() {
-            check(&session, Who::Seat(p))?;
-        }
-        check(&session, Who::Keyboard)?;
-        check(&session, Who::Projector)?;
+        check_all(&session, true)?;
     }
 
     #[test]
@@ -173,8 +357,7 @@ proptest! {
                 let _ = session.apply(a, None);
             }
         }
-        check(&session, Who::Keyboard)?;
-        check(&session, Who::Projector)?;
+        check_all(&session, false)?;
     }
 }
 

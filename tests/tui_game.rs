@@ -261,3 +261,226 @@ fn a_default_save_is_claimed_by_the_shell_and_answered() {
         "{fx:?}"
     );
 }
+
+/// The seat the tutorial's pen-holder (the board) plays.
+fn board(a: &backchannel::tui::App) -> usize {
+    play(a).session.model().party_index("board").expect("board")
+}
+
+#[test]
+fn a_human_pen_holder_adopts_a_proposal_and_the_draft_changes() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    to_revision(&mut a);
+    let pen = board(&a);
+    let (props, options) = {
+        let t = play(&a).session.table();
+        assert_eq!(
+            *t.game().phase(),
+            backchannel::engine::Phase::Revision { pen }
+        );
+        (t.game().proposals().to_vec(), t.game().options().to_vec())
+    };
+    assert!(!props.is_empty());
+    // The first proposal that may be adopted alone and changes the text.
+    let i = (0..props.len())
+        .find(|&i| {
+            let sel = backchannel::engine::Selection::of([i]).unwrap();
+            play(&a).session.table().game().selection_open(sel).is_ok()
+                && props[i].changes.iter().any(|(c, o)| options[c] != o)
+        })
+        .expect("an adoptable proposal");
+    for _ in 0..i {
+        press(&mut a, KeyCode::Down);
+    }
+    ch(&mut a, ' ');
+    assert!(play(&a).revision.adopt.contains(i));
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Message, "Enter asks first");
+    ch(&mut a, 'y');
+    let t = play(&a).session.table();
+    assert!(!matches!(
+        t.game().phase(),
+        backchannel::engine::Phase::Revision { .. }
+    ));
+    for (c, o) in props[i].changes.iter() {
+        assert_eq!(
+            t.game().options()[c],
+            o,
+            "clause {c} takes the adopted wording"
+        );
+    }
+    assert!(
+        t.game().log().iter().any(|x| matches!(
+            x,
+            backchannel::engine::Action::Revise { party, adopt } if *party == pen && adopt.contains(i)
+        )),
+        "the revision is the human pen-holder's"
+    );
+}
+
+#[test]
+fn overlapping_proposals_are_refused_in_words() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    to_revision(&mut a);
+    let props = play(&a).session.table().game().proposals().to_vec();
+    // Two proposals touching one clause, if this revision has them.
+    let pair = (0..props.len())
+        .flat_map(|i| (i + 1..props.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| {
+            props[i]
+                .changes
+                .iter()
+                .any(|(c, _)| props[j].changes.touches(c))
+        });
+    let Some((i, j)) = pair else { return };
+    for _ in 0..i {
+        press(&mut a, KeyCode::Down);
+    }
+    ch(&mut a, ' ');
+    for _ in i..j {
+        press(&mut a, KeyCode::Down);
+    }
+    ch(&mut a, ' ');
+    let r = play(&a).revision;
+    assert!(r.adopt.contains(i) && !r.adopt.contains(j));
+    let s = a.status.clone().unwrap_or_default();
+    assert!(
+        s.starts_with("cannot adopt it: ") && s.contains("point "),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_human_tables_a_two_clause_package_and_the_pen_sees_it() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    assert_eq!(a.scope(), Scope::Table);
+    let me = board(&a);
+    assert_eq!(play(&a).human_to_move(), Some(me));
+    // Point 1 and point 2: the amend dialog's first other wording, added to the package.
+    for _ in 0..2 {
+        ch(&mut a, 'm');
+        assert_eq!(a.scope(), Scope::Variants);
+        ch(&mut a, 'p');
+        assert_eq!(a.scope(), Scope::Table, "{:?}", a.status);
+        press(&mut a, KeyCode::Down);
+    }
+    let built = play(&a).package().to_vec();
+    assert_eq!(built.len(), 2);
+    ch(&mut a, 'p');
+    assert_eq!(a.scope(), Scope::Package);
+    enter(&mut a);
+    let tabled = play(&a).session.table().game().package(me).expect("tabled");
+    assert_eq!(tabled.iter().collect::<Vec<_>>(), built);
+    press(&mut a, KeyCode::Esc);
+    enter(&mut a); // end the turn
+    settle(&mut a);
+    to_revision(&mut a);
+    let props = play(&a).session.table().game().proposals().to_vec();
+    assert!(
+        props.iter().any(|p| p.package
+            && p.by == me
+            && p.changes.sorted().iter().collect::<Vec<_>>() == built),
+        "{props:?}"
+    );
+}
+
+#[test]
+fn a_conditional_accept_is_stored_as_accept_if() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    let me = board(&a);
+    let (on, option) = {
+        let t = play(&a).session.table();
+        let n = t.model().clauses[1].options.len();
+        (1, (t.game().options()[1] + 1).min(n - 1))
+    };
+    ch(&mut a, 'c');
+    assert_eq!(a.scope(), Scope::Condition);
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Down);
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Table, "{:?}", a.status);
+    assert_eq!(
+        play(&a).session.table().game().stance(me, 0),
+        Some(backchannel::engine::Stance::AcceptIf { clause: on, option })
+    );
+    // The selected clause says the condition in words.
+    let text = format!("{}", draw(&a, 160, 48).backend());
+    assert!(text.contains("accepts it as drafted if point 2"), "{text}");
+}
+
+#[test]
+fn signing_below_ones_bottom_line_asks_first() {
+    // Seeds draw the board's bottom line; find games where the draft is below it at its vote.
+    let below = |a: &backchannel::tui::App, me: usize| {
+        let t = play(a).session.table();
+        let ev = t.game().evaluation();
+        ev.crossed[me].is_none() && ev.utility[me] < t.game().reservation()[me]
+    };
+    let mut warned = 0;
+    for seed in 1..40 {
+        let mut a = app();
+        tutorial_seeded(&mut a, "board", seed);
+        let me = board(&a);
+        ch(&mut a, 'v');
+        settle(&mut a);
+        if a.scope() != Scope::Vote || !below(&a, me) {
+            continue;
+        }
+        let before = play(&a).session.table().game().log().len();
+        ch(&mut a, 'y');
+        assert_eq!(a.scope(), Scope::Message, "signing below asks first");
+        assert_eq!(play(&a).session.table().game().log().len(), before);
+        let text = format!("{}", draw(&a, 80, 24).backend());
+        assert!(text.contains("below your bottom line"), "{text}");
+        ch(&mut a, 'n');
+        assert_eq!(a.scope(), Scope::Vote, "n keeps the vote open");
+        ch(&mut a, 'y');
+        ch(&mut a, 'y');
+        let log = play(&a).session.table().game().log().to_vec();
+        assert_eq!(log.len(), before + 1);
+        assert_eq!(
+            log[before],
+            backchannel::engine::Action::Vote {
+                party: me,
+                sign: true
+            }
+        );
+        warned += 1;
+        if warned == 2 {
+            break;
+        }
+    }
+    assert!(
+        warned > 0,
+        "no seed put the board below its bottom line at a vote"
+    );
+}
+
+#[test]
+fn the_facilitator_turns_the_advisor_off() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    ch(&mut a, 'A');
+    assert_eq!(a.scope(), Scope::Why, "the advisor opens");
+    press(&mut a, KeyCode::Esc);
+    ch(&mut a, 'F');
+    // The switch is the third line of the menu.
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Down);
+    enter(&mut a);
+    press(&mut a, KeyCode::Esc);
+    assert!(!play(&a).session.previews());
+    ch(&mut a, 'A');
+    assert_eq!(a.scope(), Scope::Table);
+    assert_eq!(
+        a.status.as_deref(),
+        Some("the advisor is off at this table")
+    );
+    let text = format!("{}", draw(&a, 160, 48).backend());
+    assert!(text.contains("what-if previews are off at this table"));
+    assert!(!text.contains("deal 14% (+0)"));
+}

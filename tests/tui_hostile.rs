@@ -57,16 +57,28 @@ fn a_hostile_scenario_draws_no_control_character_on_any_screen() {
             Scope::End => break,
             Scope::Table => {
                 // Look at every pane and popup a player can open, then move on.
-                for key in ['?', 'w', 'm', 'd', 'F', 'M'] {
+                for key in ['?', 'w', 'm', 'd', 'F', 'M', 'c', 'A'] {
                     ch(&mut a, key);
                     assert_screen_clean(&a, &format!("{scope:?} then '{key}'"));
                     press(&mut a, KeyCode::Esc);
                 }
+                // A wording into the package, then the package pop-up.
+                ch(&mut a, 'm');
+                ch(&mut a, 'p');
+                ch(&mut a, 'p');
+                assert_screen_clean(&a, "the package");
+                press(&mut a, KeyCode::Esc);
                 press(&mut a, KeyCode::Tab);
                 press(&mut a, KeyCode::Down);
                 enter(&mut a);
             }
             Scope::Vote => ch(&mut a, 'n'),
+            Scope::Revision => {
+                ch(&mut a, 'a');
+                assert_screen_clean(&a, "the revision with a suggestion");
+                enter(&mut a);
+                ch(&mut a, 'y');
+            }
             Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
             _ => press(&mut a, KeyCode::Esc),
         }
@@ -87,7 +99,7 @@ fn other_text_is_scrubbed_too() {
     a.popups.push(Popup::Message {
         title: format!("Cannot open {TITLE}"),
         text: format!("{EVIL}: cannot read: No such file or directory"),
-        walk_out: false,
+        confirm: None,
     });
     assert_screen_clean(&a, "message");
     a.status = Some(format!("autosave failed: {EVIL}"));

@@ -226,7 +226,79 @@ fn message_popup() {
     a.popups.push(Popup::Message {
         title: "Cannot open the scenario".into(),
         text: "nope.ron: cannot read: No such file or directory (os error 2)".into(),
-        walk_out: false,
+        confirm: None,
     });
     snap("message", &a);
+}
+
+#[test]
+fn revision_screen() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    to_revision(&mut a);
+    press(&mut a, KeyCode::Down);
+    ch(&mut a, ' ');
+    press(&mut a, KeyCode::Down);
+    snap("revision", &a);
+}
+
+#[test]
+fn package_panel() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    for _ in 0..2 {
+        ch(&mut a, 'm');
+        ch(&mut a, 'p');
+        press(&mut a, KeyCode::Down);
+    }
+    ch(&mut a, 'p');
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Package);
+    snap("package", &a);
+}
+
+#[test]
+fn conditional_accept_dialog() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    ch(&mut a, 'c');
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Down);
+    assert_eq!(a.scope(), Scope::Condition);
+    snap("condition", &a);
+}
+
+#[test]
+fn other_seats_see_who_holds_the_pen() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    to_revision(&mut a);
+    let (session, low) = match &a.screen {
+        Screen::Game(p) => (
+            p.session.clone(),
+            p.session.model().party_index("low").unwrap(),
+        ),
+        _ => unreachable!(),
+    };
+    // Lowater's own screen on the same table, and the projector.
+    let mut other = app();
+    other.join(session, Some(low));
+    if let Screen::Game(p) = &mut other.screen {
+        p.briefed[low] = true;
+        p.cards.clear();
+    }
+    assert_eq!(other.scope(), Scope::Table);
+    if let Screen::Game(p) = &mut a.screen {
+        p.projector = true;
+    }
+    assert_eq!(a.scope(), Scope::Table, "the projector shows the table");
+    for screen in [&other, &a] {
+        let text = format!("{}", draw(screen, 160, 48).backend());
+        assert!(
+            text.contains("County River Board holds the pen and is revising the draft"),
+            "{text}"
+        );
+        assert!(!text.contains("you hold the pen"));
+    }
 }

@@ -10,9 +10,10 @@
 //! reservation) are the debrief's and are shown to all.
 
 use super::{Narration, Table};
-use crate::engine::score::PartyVec;
+use crate::engine::score::{Belief, PartyVec};
 use crate::engine::{
-    Action, ActionError, Breakdown, Ending, Evaluation, Phase, Score, Stance, Status, Term,
+    Action, ActionError, Breakdown, Changes, Ending, Evaluation, Phase, Proposal, Score, Selection,
+    Stance, Status, Term,
 };
 use crate::scenario::Model;
 use std::sync::Arc;
@@ -185,6 +186,55 @@ impl<'a> View<'a> {
         self.table.paused()
     }
 
+    /// Who holds the pen (None: the neutral rule revises).
+    pub fn pen(&self) -> Option<usize> {
+        self.table.game().pen()
+    }
+    /// The proposals before the pen-holder during a revision (public).
+    pub fn proposals(&self) -> &'a [Proposal] {
+        self.table.game().proposals()
+    }
+    /// The package a party has tabled this round (tabling is public).
+    pub fn package(&self, party: usize) -> Option<Changes> {
+        self.table.game().package(party)
+    }
+    /// How many actions the game has applied (a revision is identified by it).
+    pub fn moves(&self) -> usize {
+        self.table.game().log().len()
+    }
+    /// Whether the pen-holder may adopt this set of proposals, and why not.
+    pub fn selection_open(&self, adopt: Selection) -> Result<(), ActionError> {
+        self.table.game().selection_open(adopt)
+    }
+    /// Whether a package may be tabled now, and why not.
+    pub fn package_open(&self, package: Changes) -> Result<(), ActionError> {
+        self.table.game().package_open(package)
+    }
+    /// What the table publicly knows of party `p`'s bottom line.
+    pub fn belief(&self, p: usize) -> Belief {
+        self.table.game().belief()[p]
+    }
+    /// The public estimate of party `p`'s bottom line: the median of its
+    /// belief (the value at which the public chance it signs is one half).
+    pub fn public_bottom_line(&self, p: usize) -> f64 {
+        median(&self.belief(p))
+    }
+    /// Party `p`'s true bottom line in force: only for a viewer who may see it.
+    pub fn reservation(&self, p: usize) -> Option<f64> {
+        self.may_see(p).then(|| self.table.game().reservation()[p])
+    }
+    /// The viewer's own seat and its true bottom line in force.
+    pub fn own_reservation(&self) -> Option<(usize, f64)> {
+        let p = self.viewer().party()?;
+        Some((p, self.reservation(p)?))
+    }
+    /// The bottom line the viewer would reckon with for party `p`: the true
+    /// one when it may see it, else the public estimate.
+    pub fn reckoned_bottom_line(&self, p: usize) -> f64 {
+        self.reservation(p)
+            .unwrap_or_else(|| self.public_bottom_line(p))
+    }
+
     /// Whether a move is legal now, and why not (rules are public).
     pub fn check(&self, action: &Action) -> Result<(), ActionError> {
         self.table.game().check(action)
@@ -208,6 +258,21 @@ impl<'a> View<'a> {
     /// The draft with `clause` set to `option`, redacted.
     pub fn what_if(&self, clause: usize, option: usize) -> Evaluation {
         self.redact(self.table.game().what_if(clause, option))
+    }
+
+    /// The draft with these changes (a package, a revision), redacted.
+    pub fn what_if_changes(&self, changes: &[(usize, usize)]) -> Evaluation {
+        self.redact(self.table.game().what_if_changes(changes))
+    }
+
+    /// What the AI pen-holder ([`crate::ai::revise`]) would adopt in
+    /// `party`'s place: its objective reads the party's utility (public
+    /// tables) and the table's support (public beliefs), nothing private.
+    pub fn broker_suggestion(&self, party: usize) -> Selection {
+        match crate::ai::revise(self.table.game(), party).action {
+            Action::Revise { adopt, .. } => adopt,
+            _ => Selection::default(),
+        }
     }
 
     /// Why party `p` is as ready to sign as it is: only for a viewer who may
@@ -254,12 +319,39 @@ impl<'a> View<'a> {
                 delta: 0.0,
             });
         }
+        let b = self.belief(p);
         terms.push(Term {
-            label: format!("its reservation is private to {}", m.party_name(p)),
+            label: "public estimate of its bottom line (the prior's mean, moved in public)".into(),
+            delta: b.mean,
+        });
+        terms.push(Term {
+            label: "spread of that estimate".into(),
+            delta: b.spread,
+        });
+        if b.lo > f64::NEG_INFINITY {
+            terms.push(Term {
+                label: format!(
+                    "revealed by a refusal: its bottom line is above {:.1}",
+                    b.lo
+                ),
+                delta: 0.0,
+            });
+        }
+        if b.hi < f64::INFINITY {
+            terms.push(Term {
+                label: format!(
+                    "revealed by a signature: its bottom line is at most {:.1}",
+                    b.hi
+                ),
+                delta: 0.0,
+            });
+        }
+        terms.push(Term {
+            label: format!("its true bottom line is private to {}", m.party_name(p)),
             delta: 0.0,
         });
         Breakdown {
-            label: format!("{}: ready to sign", m.party_name(p)),
+            label: format!("{}: public chance it signs (0 to 1)", m.party_name(p)),
             value: ev.acceptance[p],
             terms,
         }
@@ -269,4 +361,31 @@ impl<'a> View<'a> {
     pub fn scores(&self) -> Option<PartyVec<Score>> {
         self.table.game().scores()
     }
+}
+
+/// The median of a belief: where its public chance of signing is one half.
+fn median(b: &Belief) -> f64 {
+    let spread = b.spread.abs().max(1e-9);
+    let mut lo = if b.lo.is_finite() {
+        b.lo
+    } else {
+        b.mean - 60.0 * spread
+    };
+    let mut hi = if b.hi.is_finite() {
+        b.hi
+    } else {
+        b.mean + 60.0 * spread
+    };
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
+        return b.mean;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if b.accept(mid) < 0.5 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }

@@ -5,7 +5,7 @@
 use super::keys::{Command, Keymap, Scope};
 use super::session::Session;
 use super::theme::Theme;
-use crate::engine::{Action, Breakdown, Phase, Stance, Term};
+use crate::engine::{Action, Breakdown, Changes, Phase, Selection, Stance, Term};
 use crate::save::Save;
 use crate::scenario::{self, Model};
 use crate::table::view::Redacted;
@@ -107,11 +107,34 @@ pub enum Popup {
     Facilitator {
         sel: usize,
     },
+    /// The package being built on this screen, with its what-if.
+    Package {
+        sel: usize,
+    },
+    /// Accept `clause` on a condition: clause `on` reads option `option`;
+    /// `col` 0 picks the clause, 1 the wording.
+    Condition {
+        clause: usize,
+        on: usize,
+        option: usize,
+        col: u8,
+    },
     Message {
         title: String,
         text: String,
-        walk_out: bool,
+        /// What `y` does (None: a plain message).
+        confirm: Option<Confirm>,
     },
+}
+
+/// A move that asks "are you sure?" first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    WalkOut,
+    /// Sign a text below the seat's own bottom line.
+    Sign,
+    /// Write these proposals into the draft (the pen-holder).
+    Revise(Selection),
 }
 
 impl Popup {
@@ -124,6 +147,8 @@ impl Popup {
             Popup::Why { .. } | Popup::Text { .. } => Scope::Why,
             Popup::Diplomacy { .. } => Scope::Diplomacy,
             Popup::Facilitator { .. } => Scope::Facilitator,
+            Popup::Package { .. } => Scope::Package,
+            Popup::Condition { .. } => Scope::Condition,
             Popup::Message { .. } => Scope::Message,
         }
     }
@@ -187,6 +212,22 @@ pub struct Play {
     pub brief_scroll: u16,
     pub map_open: bool,
     pub end_scroll: u16,
+    /// Per seat, the package being built on this screen (clause, option).
+    pub packages: Vec<Vec<(usize, usize)>>,
+    /// The pen-holder's revision screen.
+    pub revision: Revision,
+}
+
+/// The pen-holder's choices on the revision screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Revision {
+    /// The game's move count, round and number of proposals when this
+    /// revision opened (a new one, or an undo, resets the choices).
+    pub key: (usize, u32, usize),
+    /// The proposal under the cursor.
+    pub cursor: usize,
+    /// The proposals marked for adoption.
+    pub adopt: Selection,
 }
 
 impl Play {
@@ -213,6 +254,8 @@ impl Play {
             brief_scroll: 0,
             map_open: false,
             end_scroll: 0,
+            packages: vec![Vec::new(); np],
+            revision: Revision::default(),
         };
         play.sync();
         play
@@ -286,6 +329,27 @@ impl Play {
             }
         }
         self.cards_seen = stream.len();
+        let g = t.game();
+        let key = (g.log().len(), g.round(), g.proposals().len());
+        if matches!(g.phase(), Phase::Revision { .. }) && self.revision.key != key {
+            self.revision = Revision {
+                key,
+                ..Revision::default()
+            };
+        }
+        // A package's changes that the table has settled or written in go.
+        for pkg in &mut self.packages {
+            pkg.retain(|&(c, o)| {
+                g.status().get(c) == Some(&crate::engine::Status::Open) && g.options()[c] != o
+            });
+        }
+    }
+
+    /// The package this screen's seat is building.
+    pub fn package(&self) -> &[(usize, usize)] {
+        self.viewer_party()
+            .and_then(|p| self.packages.get(p))
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// The view of the table this screen renders (the table locked while it lives).
@@ -296,11 +360,12 @@ impl Play {
 
     /// The screen the game shows now.
     pub fn scope(&self) -> Scope {
-        let (ended, voting) = {
+        let (ended, voting, revising) = {
             let t = self.session.table();
             (
                 t.game().ending().is_some(),
                 matches!(t.game().phase(), Phase::Vote { .. }),
+                matches!(t.game().phase(), Phase::Revision { .. }),
             )
         };
         if ended {
@@ -319,6 +384,9 @@ impl Play {
         }
         if voting && self.human_to_move().is_some() {
             return Scope::Vote;
+        }
+        if revising && self.human_to_move().is_some() && !self.projector {
+            return Scope::Revision;
         }
         if self.map_open {
             return Scope::Map;
@@ -535,7 +603,8 @@ impl App {
                     && lines.len() == 1
                     && !play.session.advisor_busy()
                 {
-                    *lines = play.session.advice();
+                    let input = play.with_view(crate::tui::session::AdviceInput::of);
+                    *lines = play.session.advice(&input);
                 }
                 if self.tick_after().is_some()
                     && let Screen::Game(play) = &mut self.screen
@@ -601,7 +670,10 @@ impl App {
     fn select_row(&mut self, i: usize) {
         match self.popups.last_mut() {
             Some(
-                Popup::Variants { sel, .. } | Popup::Diplomacy { sel } | Popup::Facilitator { sel },
+                Popup::Variants { sel, .. }
+                | Popup::Diplomacy { sel }
+                | Popup::Facilitator { sel }
+                | Popup::Package { sel },
             ) => {
                 *sel = i;
                 return;
@@ -613,6 +685,10 @@ impl App {
             Screen::Title { sel } => *sel = i.min(self.entries.len().saturating_sub(1)),
             Screen::Setup(s) => s.row = i.min(s.seats.len() + 1),
             Screen::Resume { saves, sel } => *sel = i.min(saves.len().saturating_sub(1)),
+            Screen::Game(play) if play.scope() == Scope::Revision => {
+                let n = play.session.table().game().proposals().len();
+                play.revision.cursor = i.min(n.saturating_sub(1));
+            }
             Screen::Game(play) if play.scope() == Scope::Table => {
                 if i < play.session.model().clauses.len() {
                     play.focus = Pane::Clauses;
@@ -675,15 +751,38 @@ impl App {
             )
             | (Scope::Help | Scope::Why, Command::Confirm)
             | (Scope::Quit, Command::No)
-            | (Scope::Variants | Scope::Diplomacy | Scope::Facilitator, Command::Back) => {
+            | (
+                Scope::Variants
+                | Scope::Diplomacy
+                | Scope::Facilitator
+                | Scope::Package
+                | Scope::Condition,
+                Command::Back,
+            ) => {
                 self.popups.pop();
             }
-            (Scope::Message, Command::Confirm) => {
+            (Scope::Message, Command::Confirm | Command::No) => {
                 self.popups.pop();
             }
             (Scope::Message, Command::Yes) => {
-                if let Some(Popup::Message { walk_out: true, .. }) = self.popups.pop() {
-                    self.act_party(|p| Action::WalkOut { party: p }, fx);
+                if let Some(Popup::Message {
+                    confirm: Some(what),
+                    ..
+                }) = self.popups.pop()
+                {
+                    match what {
+                        Confirm::WalkOut => self.act_party(|p| Action::WalkOut { party: p }, fx),
+                        Confirm::Sign => self.act_party(
+                            |p| Action::Vote {
+                                party: p,
+                                sign: true,
+                            },
+                            fx,
+                        ),
+                        Confirm::Revise(adopt) => {
+                            self.act_party(|p| Action::Revise { party: p, adopt }, fx)
+                        }
+                    }
                 }
             }
             (Scope::Why, Command::Up | Command::Down) => {
@@ -721,7 +820,7 @@ impl App {
         self.popups.push(Popup::Message {
             title: title.into(),
             text: text.into(),
-            walk_out: false,
+            confirm: None,
         });
     }
 
@@ -897,9 +996,95 @@ impl App {
                 play.cards.pop_front();
             }
             (Scope::Card, Command::Back) => play.cards.clear(),
-            (Scope::Vote, Command::Yes | Command::No) => {
-                let sign = c == Command::Yes;
-                self.act_party(|p| Action::Vote { party: p, sign }, fx);
+            (Scope::Vote, Command::Yes) => {
+                // Signing below one's own bottom line is allowed, but said first.
+                let below = play.with_view(|v| {
+                    let (p, r) = v.own_reservation()?;
+                    let ev = v.evaluation();
+                    (ev.crossed[p].is_none() && ev.utility[p] < r).then_some((ev.utility[p], r))
+                });
+                match below {
+                    Some((u, r)) => self.popups.push(Popup::Message {
+                        title: "Sign below your bottom line?".into(),
+                        text: format!(
+                            "The draft is worth {u:.1} to you and your bottom line is {r:.1}: you would end below your bottom line. Sign anyway? y / n"
+                        ),
+                        confirm: Some(Confirm::Sign),
+                    }),
+                    None => self.act_party(|p| Action::Vote { party: p, sign: true }, fx),
+                }
+            }
+            (Scope::Vote, Command::No) => {
+                self.act_party(
+                    |p| Action::Vote {
+                        party: p,
+                        sign: false,
+                    },
+                    fx,
+                );
+            }
+            (Scope::Revision, Command::Up | Command::Down) => {
+                let n = play.session.table().game().proposals().len();
+                let r = &mut play.revision;
+                r.cursor = if c == Command::Up {
+                    r.cursor.saturating_sub(1)
+                } else {
+                    (r.cursor + 1).min(n.saturating_sub(1))
+                };
+            }
+            (Scope::Revision, Command::Toggle) => {
+                let i = play.revision.cursor;
+                let mut adopt = play.revision.adopt;
+                if adopt.contains(i) {
+                    adopt.remove(i);
+                    play.revision.adopt = adopt;
+                } else {
+                    adopt.insert(i);
+                    match play.with_view(|v| v.selection_open(adopt)) {
+                        Ok(()) => play.revision.adopt = adopt,
+                        Err(e) => {
+                            self.status = Some(format!(
+                                "cannot adopt it: {}",
+                                e.describe(play.session.model())
+                            ))
+                        }
+                    }
+                }
+            }
+            (Scope::Revision, Command::Suggest) => {
+                if !play.session.previews() {
+                    self.status = Some(ADVISOR_OFF.into());
+                } else if let Some(pen) = play.human_to_move() {
+                    let adopt = play.with_view(|v| v.broker_suggestion(pen));
+                    play.revision.adopt = adopt;
+                    self.status = Some(format!(
+                        "the AI broker would adopt {} of the proposals: edit with Space, then Enter",
+                        adopt.len()
+                    ));
+                }
+            }
+            (Scope::Revision, Command::Confirm) => {
+                let adopt = play.revision.adopt;
+                let n = play.session.table().game().proposals().len();
+                let text = if adopt.is_empty() {
+                    format!(
+                        "Adopt none of the {n} proposals: the draft stays as it is. Confirm? y / n"
+                    )
+                } else {
+                    format!(
+                        "Write {} of the {n} proposals into the draft and end the revision? y / n",
+                        adopt.len()
+                    )
+                };
+                self.popups.push(Popup::Message {
+                    title: "Revise the draft?".into(),
+                    text,
+                    confirm: Some(Confirm::Revise(adopt)),
+                });
+            }
+            (Scope::Revision, Command::Brief) if play.viewer_party().is_some() => {
+                play.brief_open = true;
+                play.brief_scroll = 0;
             }
             (Scope::Vote, Command::Why) => {
                 if let Some(b) = play
@@ -937,6 +1122,188 @@ impl App {
                     } else {
                         (*sel + 1).min(n - 1)
                     };
+                }
+            }
+            (Scope::Variants, Command::Package) => {
+                let Some(Popup::Variants { clause, sel }) = self.popups.last().cloned() else {
+                    return;
+                };
+                let Some(seat) = play.viewer_party() else {
+                    self.status = Some("no seat on this screen to table a package".into());
+                    return;
+                };
+                let model = Arc::clone(play.session.model());
+                let max = model.rules.package_size;
+                let mut pkg = play.packages[seat].clone();
+                pkg.retain(|&(c, _)| c != clause);
+                pkg.push((clause, sel));
+                pkg.sort_unstable();
+                let refusal = match Changes::new(&pkg) {
+                    Some(ch) if pkg.len() <= max => play
+                        .with_view(|v| v.package_open(ch))
+                        .err()
+                        // Linkage may be mended by a later change: the panel says it.
+                        .filter(|e| !matches!(e, crate::engine::ActionError::Linkage(_))),
+                    _ => Some(crate::engine::ActionError::PackageTooBig { max }),
+                };
+                match refusal {
+                    Some(e) => self.status = Some(e.describe(&model)),
+                    None => {
+                        let n = pkg.len();
+                        play.packages[seat] = pkg;
+                        self.popups.pop();
+                        self.status = Some(format!(
+                            "added to your package ({n} of at most {max} clauses): p shows it"
+                        ));
+                    }
+                }
+            }
+            (Scope::Package, Command::Up | Command::Down) => {
+                let n = play.package().len();
+                if let Some(Popup::Package { sel }) = self.popups.last_mut() {
+                    *sel = if c == Command::Up {
+                        sel.saturating_sub(1)
+                    } else {
+                        (*sel + 1).min(n.saturating_sub(1))
+                    };
+                }
+            }
+            (Scope::Package, Command::Remove) => {
+                let Some(Popup::Package { sel }) = self.popups.last_mut() else {
+                    return;
+                };
+                if let Some(seat) = play.viewer_party()
+                    && *sel < play.packages[seat].len()
+                {
+                    play.packages[seat].remove(*sel);
+                    *sel = (*sel).min(play.packages[seat].len().saturating_sub(1));
+                }
+            }
+            (Scope::Package, Command::Clear) => {
+                let Some(seat) = play.viewer_party() else {
+                    return;
+                };
+                play.packages[seat].clear();
+                let tabled = play.session.table().game().package(seat).is_some();
+                if tabled && play.human_to_move() == Some(seat) {
+                    self.act_party(
+                        |party| Action::Table {
+                            party,
+                            package: Changes::default(),
+                        },
+                        fx,
+                    );
+                    if self.status.is_none() {
+                        self.status = Some("package cleared and withdrawn".into());
+                    }
+                } else {
+                    self.status = Some("package cleared".into());
+                }
+            }
+            (Scope::Package, Command::Confirm) => {
+                let pkg = play.package().to_vec();
+                let Some(seat) = play.viewer_party() else {
+                    return;
+                };
+                if pkg.is_empty() {
+                    if play.session.table().game().package(seat).is_some() {
+                        self.act_party(
+                            |party| Action::Table {
+                                party,
+                                package: Changes::default(),
+                            },
+                            fx,
+                        );
+                        if self.status.is_none() {
+                            self.status = Some("your package is withdrawn".into());
+                        }
+                    } else {
+                        self.status = Some(
+                            "the package is empty: in the amend dialog (m), p adds a wording"
+                                .into(),
+                        );
+                    }
+                    return;
+                }
+                let max = play.session.model().rules.package_size;
+                let Some(package) = Changes::new(&pkg).filter(|_| pkg.len() <= max) else {
+                    self.status = Some(
+                        crate::engine::ActionError::PackageTooBig { max }
+                            .describe(play.session.model()),
+                    );
+                    return;
+                };
+                self.act_party(|party| Action::Table { party, package }, fx);
+                if self.status.is_none() {
+                    self.status =
+                        Some("package tabled: the pen-holder weighs it at the round's end".into());
+                }
+            }
+            (Scope::Condition, Command::Left | Command::Right | Command::NextPane) => {
+                if let Some(Popup::Condition { col, .. }) = self.popups.last_mut() {
+                    *col = match c {
+                        Command::Left => 0,
+                        Command::Right => 1,
+                        _ => 1 - (*col).min(1),
+                    };
+                }
+            }
+            (Scope::Condition, Command::Up | Command::Down) => {
+                let model = Arc::clone(play.session.model());
+                let nc = model.clauses.len();
+                let options = play.session.table().game().options().to_vec();
+                if let Some(Popup::Condition {
+                    clause,
+                    on,
+                    option,
+                    col,
+                }) = self.popups.last_mut()
+                {
+                    let up = c == Command::Up;
+                    if *col == 0 {
+                        // Every clause but this one.
+                        let others: Vec<usize> = (0..nc).filter(|k| k != clause).collect();
+                        let i = others.iter().position(|k| k == on).unwrap_or(0);
+                        let j = if up {
+                            i.saturating_sub(1)
+                        } else {
+                            (i + 1).min(others.len().saturating_sub(1))
+                        };
+                        if let Some(&k) = others.get(j) {
+                            *on = k;
+                            *option = options[k];
+                        }
+                    } else {
+                        let n = condition_options(&model, *on);
+                        *option = if up {
+                            option.saturating_sub(1)
+                        } else {
+                            (*option + 1).min(n.saturating_sub(1))
+                        };
+                    }
+                }
+            }
+            (Scope::Condition, Command::Confirm) => {
+                if let Some(Popup::Condition {
+                    clause, on, option, ..
+                }) = self.popups.last().cloned()
+                {
+                    let stance = Stance::AcceptIf { clause: on, option };
+                    let before = play.session.table().game().log().len();
+                    self.act_party(
+                        |party| Action::Stance {
+                            party,
+                            clause,
+                            stance,
+                        },
+                        fx,
+                    );
+                    let Screen::Game(play) = &self.screen else {
+                        return;
+                    };
+                    if play.session.table().game().log().len() > before {
+                        self.popups.pop();
+                    }
                 }
             }
             (Scope::Variants, Command::Confirm) => {
@@ -995,6 +1362,10 @@ impl App {
                         t.set_paused(!paused);
                     }
                     Some(FacItem::Reveal) => play.reveal_all = !play.reveal_all,
+                    Some(FacItem::Previews) => {
+                        let on = play.session.previews();
+                        play.session.set_previews(!on);
+                    }
                     Some(FacItem::Projector) => play.projector = !play.projector,
                     Some(FacItem::Deadline(d)) => self.act(Action::MoveDeadline { rounds: d }, fx),
                     Some(FacItem::Inject(e)) => {
@@ -1088,7 +1459,7 @@ impl App {
                     self.popups.push(Popup::Message {
                         title: "Walk out?".into(),
                         text: "Leaving the table ends the talks for everyone. Press y to walk out, Esc to stay.".into(),
-                        walk_out: true,
+                        confirm: Some(Confirm::WalkOut),
                     });
                 } else {
                     self.status = Some("it is not your move".into());
@@ -1124,8 +1495,39 @@ impl App {
                 }
             }
             Command::Map => play.map_open = true,
+            Command::Package => {
+                if play.viewer_party().is_some() {
+                    self.popups.push(Popup::Package { sel: 0 });
+                } else {
+                    self.status = Some("no seat on this screen to table a package".into());
+                }
+            }
+            Command::Condition => {
+                if play.human_to_move().is_none() {
+                    self.status = Some("it is not your move".into());
+                } else if play.session.table().game().status()[clause]
+                    != crate::engine::Status::Open
+                {
+                    self.status = Some("this clause is settled".into());
+                } else if nc < 2 {
+                    self.status = Some("there is no other clause to make it depend on".into());
+                } else {
+                    let on = if clause == 0 { 1 } else { 0 };
+                    let option = play.session.table().game().options()[on];
+                    self.popups.push(Popup::Condition {
+                        clause,
+                        on,
+                        option,
+                        col: 0,
+                    });
+                }
+            }
+            Command::Advise if !play.session.previews() => {
+                self.status = Some(ADVISOR_OFF.into());
+            }
             Command::Advise => {
-                let lines = play.session.advice();
+                let input = play.with_view(crate::tui::session::AdviceInput::of);
+                let lines = play.session.advice(&input);
                 self.popups.push(Popup::Text {
                     title: "Advisor — the draft against the deal space".into(),
                     lines,
@@ -1148,6 +1550,20 @@ impl App {
         }
     }
 }
+
+/// How many wordings a condition on clause `k` may name: its variants, and
+/// "struck" when the clause may be struck.
+pub fn condition_options(m: &Model, k: usize) -> usize {
+    let cm = &m.clauses[k];
+    if cm.strikable {
+        cm.options.len()
+    } else {
+        cm.variants
+    }
+}
+
+/// What the advisor's keys say when the facilitator has turned it off.
+pub const ADVISOR_OFF: &str = "the advisor is off at this table";
 
 /// The "why" of what is selected on the table, from what this screen's
 /// viewer may see.
@@ -1208,6 +1624,7 @@ fn why(play: &Play) -> Breakdown {
 pub enum FacItem {
     Pause,
     Reveal,
+    Previews,
     Projector,
     Deadline(i32),
     Inject(usize),
@@ -1225,6 +1642,13 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
         (
             FacItem::Reveal,
             format!("Reveal all briefs and utilities [{}]", on(play.reveal_all)),
+        ),
+        (
+            FacItem::Previews,
+            format!(
+                "Advisor and what-if previews [{}]",
+                on(play.session.previews())
+            ),
         ),
         (
             FacItem::Projector,

@@ -42,6 +42,12 @@ pub enum Command {
     No,
     Export,
     Advise,
+    Toggle,
+    Suggest,
+    Package,
+    Condition,
+    Remove,
+    Clear,
 }
 
 impl Command {
@@ -92,6 +98,12 @@ impl Command {
         Command::No,
         Command::Export,
         Command::Advise,
+        Command::Toggle,
+        Command::Suggest,
+        Command::Package,
+        Command::Condition,
+        Command::Remove,
+        Command::Clear,
     ];
 }
 
@@ -116,6 +128,9 @@ pub enum Scope {
     Diplomacy,
     Facilitator,
     Message,
+    Revision,
+    Package,
+    Condition,
 }
 
 impl Scope {
@@ -140,6 +155,9 @@ impl Scope {
             Scope::Diplomacy => "Diplomacy",
             Scope::Facilitator => "Facilitator",
             Scope::Message => "Message",
+            Scope::Revision => "Revision: you hold the pen",
+            Scope::Package => "Your package",
+            Scope::Condition => "Accept on a condition",
         }
     }
 
@@ -245,6 +263,18 @@ pub const BINDINGS: &[Binding] = &[
         "propose to strike the clause",
         "strike",
     ),
+    b(
+        S::Table,
+        C::Condition,
+        "accept the clause on a condition: if another clause reads a wording",
+        "",
+    ),
+    b(
+        S::Table,
+        C::Package,
+        "your package: wordings on several clauses tabled together",
+        "package",
+    ),
     b(S::Table, C::Confirm, "end your turn", "end turn"),
     b(
         S::Table,
@@ -294,6 +324,12 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Variants, C::Up, "previous wording", ""),
     b(S::Variants, C::Down, "next wording", ""),
     b(S::Variants, C::Confirm, "propose this wording", "propose"),
+    b(
+        S::Variants,
+        C::Package,
+        "add this wording to your package instead",
+        "add to package",
+    ),
     b(S::Variants, C::Back, "cancel", "cancel"),
     b(S::Why, C::Up, "scroll up", ""),
     b(S::Why, C::Down, "scroll down", ""),
@@ -315,6 +351,61 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Message, C::Confirm, "close", "close"),
     b(S::Message, C::Back, "close", ""),
     b(S::Message, C::Yes, "yes", ""),
+    b(S::Message, C::No, "no", ""),
+    b(S::Revision, C::Up, "previous proposal", ""),
+    b(S::Revision, C::Down, "next proposal", ""),
+    b(
+        S::Revision,
+        C::Toggle,
+        "adopt the proposal, or drop it",
+        "adopt/drop",
+    ),
+    b(
+        S::Revision,
+        C::Suggest,
+        "what the AI broker would adopt (a suggestion to edit)",
+        "suggest",
+    ),
+    b(
+        S::Revision,
+        C::Confirm,
+        "write the adopted proposals into the draft (asks first)",
+        "revise",
+    ),
+    b(S::Revision, C::Brief, "your private brief", ""),
+    b(S::Package, C::Up, "previous change", ""),
+    b(S::Package, C::Down, "next change", ""),
+    b(
+        S::Package,
+        C::Confirm,
+        "table the package (empty: withdraw the tabled one)",
+        "table it",
+    ),
+    b(S::Package, C::Remove, "take the change out", "remove"),
+    b(
+        S::Package,
+        C::Clear,
+        "clear the package (and withdraw it if tabled)",
+        "clear",
+    ),
+    b(S::Package, C::Back, "close", "close"),
+    b(S::Condition, C::Up, "previous clause / wording", ""),
+    b(S::Condition, C::Down, "next clause / wording", ""),
+    b(S::Condition, C::Left, "choose the clause", ""),
+    b(S::Condition, C::Right, "choose its wording", ""),
+    b(
+        S::Condition,
+        C::NextPane,
+        "switch between the two lists",
+        "",
+    ),
+    b(
+        S::Condition,
+        C::Confirm,
+        "accept on this condition",
+        "accept if",
+    ),
+    b(S::Condition, C::Back, "cancel", "cancel"),
     g(C::Help, "help: every key of this screen", "help"),
     g(C::Quit, "quit (asks first)", "quit"),
 ];
@@ -499,6 +590,9 @@ pub fn markdown(map: &Keymap) -> String {
         Scope::Handover,
         Scope::Table,
         Scope::Variants,
+        Scope::Package,
+        Scope::Condition,
+        Scope::Revision,
         Scope::Diplomacy,
         Scope::Vote,
         Scope::Card,

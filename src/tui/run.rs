@@ -116,7 +116,7 @@ pub fn carry_out(app: &mut App, e: Effect) -> bool {
             app.popups.push(Popup::Message {
                 title: "Debrief".into(),
                 text,
-                walk_out: false,
+                confirm: None,
             });
         }
     }

@@ -8,7 +8,10 @@ use crate::engine::{Action, ActionError};
 use crate::save::Save;
 use crate::scenario::Model;
 use crate::table::{self, Kind, SeatPolicy, Step, Table};
+use crate::table::{View, Viewer};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Where the advisor's Nash package search stands.
@@ -60,9 +63,40 @@ pub struct Session {
     /// `save_path` is a proposed name, not yet a file of this game's.
     pub fresh_save: bool,
     pub started: String,
-    /// The Nash package, found once per game on a background thread (the
-    /// advisor's slow part), shared by clones of the session.
-    nash: Arc<Mutex<Nash>>,
+    /// The Nash package for each set of bottom lines a seat reckons with,
+    /// found on a background thread (the advisor's slow part), shared by
+    /// clones of the session.
+    nash: Arc<Mutex<HashMap<Vec<u64>, Nash>>>,
+    /// The advisor and the what-if previews are on at this table (the
+    /// facilitator's switch, shared by every screen).
+    previews: Arc<AtomicBool>,
+}
+
+/// What the advisor may know for one viewer: the bottom lines it reckons
+/// with (its own true one, the others' public estimates; every true one for
+/// the facilitator with reveal on), read from the viewer's [`View`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdviceInput {
+    pub viewer: Viewer,
+    pub bottom_lines: Vec<f64>,
+    /// Per party: the bottom line is the true one (else the public estimate).
+    pub known: Vec<bool>,
+    pub draft: Vec<usize>,
+    /// The public chance each party signs the draft.
+    pub acceptance: Vec<f64>,
+}
+
+impl AdviceInput {
+    pub fn of(v: &View) -> AdviceInput {
+        let np = v.model().parties.len();
+        AdviceInput {
+            viewer: v.viewer(),
+            bottom_lines: (0..np).map(|p| v.reckoned_bottom_line(p)).collect(),
+            known: (0..np).map(|p| v.reservation(p).is_some()).collect(),
+            draft: v.options().to_vec(),
+            acceptance: v.evaluation().acceptance.to_vec(),
+        }
+    }
 }
 
 /// A new table for the terminal: every narration is kept (the ticker reads it).
@@ -93,8 +127,19 @@ impl Session {
             save_path: None,
             fresh_save: false,
             started: String::new(),
-            nash: Arc::new(Mutex::new(Nash::NotAsked)),
+            nash: Arc::new(Mutex::new(HashMap::new())),
+            previews: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Whether the advisor and the what-if previews are on at this table.
+    pub fn previews(&self) -> bool {
+        self.previews.load(Ordering::Relaxed)
+    }
+
+    /// Turn the advisor and the what-if previews on or off for every screen.
+    pub fn set_previews(&self, on: bool) {
+        self.previews.store(on, Ordering::Relaxed);
     }
 
     /// A session replayed from a log (resume, undo).
@@ -182,58 +227,70 @@ impl Session {
         Ok(())
     }
 
-    /// Whether the advisor is still searching for the Nash package.
+    /// Whether the advisor is still searching for a Nash package.
     pub fn advisor_busy(&self) -> bool {
-        self.nash.lock().is_ok_and(|n| *n == Nash::Searching)
+        self.nash
+            .lock()
+            .is_ok_and(|n| n.values().any(|x| *x == Nash::Searching))
     }
 
-    /// The deal-space advisor on the current draft, in lines of text. The
-    /// first call starts the search for the Nash package on a thread; until
-    /// it is found, the lines say so.
-    pub fn advice(&self) -> Vec<String> {
+    /// The deal-space advisor on the current draft for one viewer, in lines
+    /// of text. It reckons with what that viewer knows only ([`AdviceInput`]):
+    /// a party counts as signing when its bottom line there is met, which for
+    /// a public estimate means a public chance of at least one half. The
+    /// first call for a set of bottom lines starts the search for its Nash
+    /// package on a thread; until it is found, the lines say so.
+    pub fn advice(&self, input: &AdviceInput) -> Vec<String> {
         use crate::analysis::advise::Advisor;
+        let key: Vec<u64> = input.bottom_lines.iter().map(|r| r.to_bits()).collect();
+        let mut model = (*self.model).clone();
+        for (p, &r) in input.bottom_lines.iter().enumerate() {
+            if let Some(pm) = model.parties.get_mut(p) {
+                pm.reservation = r;
+            }
+        }
+        let model = Arc::new(model);
         let state = self
             .nash
             .lock()
-            .map(|n| n.clone())
+            .map(|n| n.get(&key).cloned().unwrap_or(Nash::NotAsked))
             .unwrap_or(Nash::Searching);
+        let searching = || vec!["Searching the deal space for the Nash package…".into()];
         let (nash, exact) = match state {
             Nash::Found(n, e) => (n, e),
-            Nash::Searching => {
-                return vec!["Searching the deal space for the Nash package…".into()];
-            }
+            Nash::Searching => return searching(),
             Nash::NotAsked => {
                 if let Ok(mut n) = self.nash.lock() {
-                    *n = Nash::Searching;
+                    n.insert(key.clone(), Nash::Searching);
                 }
-                let model = Arc::clone(&self.model);
+                let m = Arc::clone(&model);
                 let slot = Arc::clone(&self.nash);
+                let k = key.clone();
                 let spawned = std::thread::Builder::new()
                     .name("advisor".into())
                     .spawn(move || {
-                        let a = Advisor::new(&model).advise(&model.initial_package().options);
+                        let a = Advisor::new(&m).advise(&m.initial_package().options);
                         let nash = a.nash_utility.as_ref().map(|_| {
-                            let mut o = model.initial_package().options;
+                            let mut o = m.initial_package().options;
                             for ch in &a.nash_diff {
                                 o[ch.clause] = ch.to;
                             }
                             o
                         });
                         if let Ok(mut n) = slot.lock() {
-                            *n = Nash::Found(nash, a.exact);
+                            n.insert(k, Nash::Found(nash, a.exact));
                         }
                     });
                 if spawned.is_err()
                     && let Ok(mut n) = self.nash.lock()
                 {
-                    *n = Nash::NotAsked;
+                    n.remove(&key);
                 }
-                return vec!["Searching the deal space for the Nash package…".into()];
+                return searching();
             }
         };
-        let m = &*self.model;
-        let draft = self.table().game().options().to_vec();
-        let advice = Advisor::with_nash(m, nash, exact).advise(&draft);
+        let m = &*model;
+        let advice = Advisor::with_nash(m, nash, exact).advise(&input.draft);
         let change = |ch: &crate::analysis::advise::Change| {
             format!(
                 "  point {}: '{}' → '{}'",
@@ -242,22 +299,36 @@ impl Session {
                 m.option_label(ch.clause, ch.to)
             )
         };
+        let whose = match input.viewer {
+            Viewer::Facilitator { reveal: true } => {
+                "It uses every party's true bottom line (the facilitator's view).".to_string()
+            }
+            Viewer::Party(p) => format!(
+                "It uses {}'s own bottom line and the public estimates of the others'.",
+                m.party_short(p)
+            ),
+            _ => "It uses the public estimates of every party's bottom line.".to_string(),
+        };
         let mut out = vec![
             "The model's reading of the draft as it stands (clause texts only: events and".into(),
-            "diplomacy aside). It uses every party's numbers: a coach, not a seat's brief.".into(),
+            "diplomacy aside), a coach for this seat. ".to_string() + &whose,
+            "A party counts as signing when the public chance it signs is at least 50%,".into(),
+            "or, for a bottom line this screen knows, when the draft meets it.".into(),
             String::new(),
         ];
         let signs: Vec<String> = (0..m.parties.len())
             .map(|p| {
-                format!(
-                    "{} {}",
-                    m.party_short(p),
-                    if advice.signs.get(p) == Some(&true) {
-                        "✓"
-                    } else {
-                        "✗"
-                    }
-                )
+                let mark = if advice.signs.get(p) == Some(&true) {
+                    "✓"
+                } else {
+                    "✗"
+                };
+                if input.known.get(p) == Some(&true) {
+                    format!("{} {mark}", m.party_short(p))
+                } else {
+                    let a = input.acceptance.get(p).copied().unwrap_or(0.0);
+                    format!("{} {mark} (public {:.0}%)", m.party_short(p), 100.0 * a)
+                }
             })
             .collect();
         out.push(format!("Would sign now: {}", signs.join("  ")));
@@ -282,7 +353,7 @@ impl Session {
                 ));
                 out.extend(advice.nash_diff.iter().map(change));
             }
-            None => out.push("No Nash package: no package beats every party's reservation.".into()),
+            None => out.push("No Nash package: no package beats every party's bottom line.".into()),
         }
         if !advice.exact {
             out.push(String::new());

@@ -71,3 +71,57 @@ pub fn play(app: &App) -> &backchannel::tui::app::Play {
         _ => panic!("not in a game"),
     }
 }
+
+/// The tutorial with `party` (an id) human and AI elsewhere, seed 7, at the
+/// table: brief read, cards skipped, AI settled.
+pub fn tutorial_as(app: &mut App, party: &str) {
+    tutorial_seeded(app, party, 7);
+}
+
+/// The tutorial as [`tutorial_as`], with another seed.
+pub fn tutorial_seeded(app: &mut App, party: &str, seed: u64) {
+    use backchannel::table::SeatPolicy;
+    use backchannel::tui::session::Session;
+    let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
+    let human = model.party_index(party).expect("party");
+    let seats = (0..model.parties.len())
+        .map(|p| {
+            if p == human {
+                SeatPolicy::Human
+            } else {
+                SeatPolicy::default_ai(&model, p)
+            }
+        })
+        .collect();
+    let session = Session::new(model, "tutorial", seed, seats).expect("seats");
+    app.start(session);
+    enter(app); // brief read
+    press(app, KeyCode::Esc); // skip the news cards
+    settle(app);
+    // A vote an AI seat calls at once is refused; then the board's turn.
+    for _ in 0..20 {
+        match app.scope() {
+            Scope::Vote => ch(app, 'n'),
+            Scope::Card => enter(app),
+            _ => break,
+        }
+        settle(app);
+    }
+    assert_eq!(app.scope(), Scope::Table);
+}
+
+/// End the human's turns (refusing votes) until the revision screen is up.
+pub fn to_revision(app: &mut App) {
+    for _ in 0..200 {
+        match app.scope() {
+            Scope::Revision => return,
+            Scope::Briefing | Scope::Card | Scope::Handover => enter(app),
+            Scope::Vote => ch(app, 'n'),
+            Scope::Table => enter(app),
+            Scope::End => panic!("the game ended before a revision"),
+            _ => press(app, KeyCode::Esc),
+        }
+        settle(app);
+    }
+    panic!("no revision came");
+}

@@ -51,12 +51,19 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         )));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Reservation", t.title)));
+    lines.push(Line::from(Span::styled("Your bottom line", t.title)));
     lines.push(Line::from(format!(
-        " No deal is worth {:.2} to you. The current draft is worth {:.2} ({}). A deal below your reservation is worse than walking away.",
+        " Your bottom line: {:.1} (private, drawn for this game): no deal is worth that much to you. The current draft is worth {:.1} ({}). A deal below your bottom line is worse than walking away.",
         ev.reservation[p],
         ev.utility[p],
-        signed(ev.utility[p] - ev.reservation[p], 2)
+        signed(ev.utility[p] - ev.reservation[p], 1)
+    )));
+    lines.push(Line::from(Span::styled(
+        format!(
+            " The others see only a public estimate of it (about {:.1}); how you vote tells them more.",
+            g.public_bottom_line(p)
+        ),
+        t.dim,
     )));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Enter: to the table", t.accent)));

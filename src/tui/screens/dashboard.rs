@@ -34,7 +34,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 buf,
                 inner,
                 row,
-                vec![Span::styled("Would sign", t.dim)],
+                vec![Span::styled("Would sign (public %, R≈ estimate)", t.dim)],
                 t.dim,
             );
             row += 1;
@@ -61,17 +61,27 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             }
             DashItem::Acceptance(p) => {
                 let a = ev.acceptance[p];
+                let own = g.viewer().party() == Some(p);
                 let verdict = match ev.crossed[p] {
-                    Some(_) => "✗ red line",
-                    None if ev.would_sign(p) => "✓ above R",
-                    None => "✗ below R",
-                };
-                let verdict = if g.may_see(p) || g.ending().is_some() {
-                    verdict
-                } else if ev.crossed[p].is_some() {
-                    "✗ red line"
-                } else {
-                    ""
+                    Some(_) => "✗ red line".to_string(),
+                    None if g.may_see(p) => match (ev.would_sign(p), own) {
+                        (true, true) => "✓ you sign".into(),
+                        (false, true) => "✗ you won't".into(),
+                        (true, false) => "✓ above R".into(),
+                        (false, false) => "✗ below R".into(),
+                    },
+                    None => {
+                        // The estimate, and what votes revealed: above lo, at most hi.
+                        let b = g.belief(p);
+                        let mut s = format!("R≈{:.1}", g.public_bottom_line(p));
+                        if b.lo > f64::NEG_INFINITY {
+                            s.push_str(&format!(" >{:.1}", b.lo));
+                        }
+                        if b.hi < f64::INFINITY {
+                            s.push_str(&format!(" ≤{:.1}", b.hi));
+                        }
+                        s
+                    }
                 };
                 format!(
                     "{mark}{:<name_w$} {} {:4.0}% {verdict}",
@@ -81,17 +91,15 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                 )
             }
             DashItem::Utility(p) => format!(
-                "{mark}{} utility {:.2} vs no deal {:.2} ({})",
+                "{mark}{} utility {:.2} vs bottom line {:.2} ({})",
                 m.party_short(p),
                 ev.utility[p],
                 ev.reservation[p],
                 signed(ev.utility[p] - ev.reservation[p], 2)
             ),
-            DashItem::Reservation(p) => format!(
-                "{mark}{} reservation (no deal) {:.2}",
-                m.party_short(p),
-                ev.reservation[p]
-            ),
+            DashItem::Reservation(p) => {
+                format!("{mark}your bottom line: {:.2} (private)", ev.reservation[p])
+            }
         };
         let st = match item {
             DashItem::Utility(_) | DashItem::Reservation(_) if !selected => t.private,

@@ -85,7 +85,11 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
-    let b = block(t, "Scores: utility against reservation", false);
+    let b = block(
+        t,
+        "Scores: utility (U) against the bottom line drawn at the start (R)",
+        false,
+    );
     let inner = b.inner(right);
     b.render(right, buf);
     let mut lines = Vec::new();

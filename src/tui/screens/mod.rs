@@ -5,6 +5,7 @@ pub mod briefing;
 pub mod dashboard;
 pub mod end;
 pub mod popups;
+pub mod revision;
 pub mod setup;
 pub mod table;
 pub mod title;
@@ -94,7 +95,7 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let mut x = area.x;
     let right = area.right();
     if let Some(s) = &app.status {
-        let w = (s.chars().count() as u16 + 2).min(area.width / 2);
+        let w = (s.chars().count() as u16 + 2).min(area.width * 2 / 3);
         buf.set_stringn(x, area.y, format!("{s}  "), w as usize, t.warn);
         x += w;
     }

@@ -103,7 +103,12 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             p.with_view(|g| variants(app, g, *clause, *sel, area, buf));
         }
         Popup::Why { breakdown, scroll } => {
-            let h = (breakdown.terms.len() as u16 + 6).min(area.height);
+            // Long labels wrap (74 cells inside the popup).
+            let wraps: usize = std::iter::once(breakdown.label.chars().count())
+                .chain(breakdown.terms.iter().map(|t| t.label.chars().count() + 11))
+                .map(|n| n / 74)
+                .sum();
+            let h = (breakdown.terms.len() as u16 + 6 + wraps as u16).min(area.height);
             let inner = frame(app, area, 76, h, "Why", buf);
             let mut lines = vec![
                 Line::from(Span::styled(breakdown.label.clone(), t.title)),
@@ -170,6 +175,21 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 );
             }
         }
+        Popup::Package { sel } => {
+            let Some(p) = play(app) else { return };
+            // Read before the view locks the table (the seat's package asks who is looking).
+            let pkg = p.package().to_vec();
+            p.with_view(|g| package(app, p, &pkg, g, *sel, area, buf));
+        }
+        Popup::Condition {
+            clause,
+            on,
+            option,
+            col,
+        } => {
+            let Some(p) = play(app) else { return };
+            p.with_view(|g| condition(app, g, *clause, *on, *option, *col, area, buf));
+        }
         Popup::Message { title, text, .. } => {
             let h = (text.len() as u16 / 60 + text.lines().count() as u16 + 4).min(area.height);
             let inner = frame(app, area, 70, h, title, buf);
@@ -228,17 +248,26 @@ pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
 pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let _ = play;
-    let Some(p) = g.viewer().party() else { return };
+    let Some((p, r)) = g.own_reservation() else {
+        return;
+    };
     let ev = g.evaluation();
     let m = g.model();
+    let verdict = if ev.utility[p] >= r {
+        "it meets your bottom line: you would sign"
+    } else {
+        "it is below your bottom line: you would not sign"
+    };
     let mut lines = vec![
         Line::from(format!(
-            "The draft is worth {:.2} to {}; no deal is worth {:.2}.",
+            "The draft is worth {:.1} to {}; your bottom line is {r:.1} (private): {verdict}.",
             ev.utility[p],
             m.party_name(p),
-            ev.reservation[p]
         )),
-        Line::from(format!("Deal likelihood: {:.0}%.", 100.0 * ev.likelihood)),
+        Line::from(format!(
+            "Public chance of a deal: {:.0}%. How you vote tells the table about your bottom line.",
+            100.0 * ev.likelihood
+        )),
     ];
     if let Some(l) = ev.crossed[p] {
         lines.push(Line::from(Span::styled(
@@ -254,7 +283,12 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         "y: sign   n: refuse   w: why",
         t.accent,
     )));
-    let inner = frame(app, area, 70, 9, "Signing vote", buf);
+    // Each line wraps at the popup's width (68 cells inside).
+    let rows: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(66).max(1))
+        .sum();
+    let inner = frame(app, area, 70, rows + 2, "Signing vote", buf);
     Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .render(inner, buf);
@@ -267,12 +301,16 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
     let c = clause;
 
     let n = m.clauses[c].options.len();
-    let h = (n as u16 * 2 + 4).min(area.height);
+    let h = (n as u16 * 2 + 5).min(area.height);
     let title = format!(
         "Amend point {} — {}",
         m.scenario.clauses[c].number, m.scenario.clauses[c].title
     );
     let inner = frame(app, area, 76, h, &title, buf);
+    let previews = match &app.screen {
+        Screen::Game(p) => p.session.previews(),
+        _ => true,
+    };
     let ev = g.evaluation();
     let cur = g.options()[c];
     let viewer = g.viewer().party();
@@ -305,6 +343,10 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
             Rect::new(inner.x, inner.y + row, inner.width, 2),
             Hit::Row(o),
         );
+        if !previews {
+            row += 2;
+            continue;
+        }
         let w = g.what_if(c, o);
         let mut detail = format!(
             "    deal {:.0}% ({})",
@@ -335,6 +377,259 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
         );
         row += 2;
     }
+    let hint = if previews {
+        "Enter proposes alone · p adds it to your package · deal: public chance of a deal"
+    } else {
+        "Enter proposes alone · p adds it to your package · (what-if previews are off)"
+    };
+    line(
+        buf,
+        inner,
+        row.min(inner.height.saturating_sub(1)),
+        vec![Span::styled(cut(hint, inner.width as usize), t.dim)],
+        t.dim,
+    );
+}
+
+/// The package this screen's seat is building, with its what-if, and the
+/// packages tabled this round.
+fn package(
+    app: &App,
+    play: &Play,
+    pkg: &[(usize, usize)],
+    g: &View,
+    sel: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = &app.theme;
+    let m = g.model();
+    let Some(seat) = g.viewer().party() else {
+        return;
+    };
+    let max = m.rules.package_size;
+    let mut rows: Vec<(String, ratatui::style::Style)> = Vec::new();
+    rows.push((
+        format!(
+            "Wordings on up to {max} open clauses, tabled together: the pen-holder adopts them whole or not at all."
+        ),
+        t.dim,
+    ));
+    if pkg.is_empty() {
+        rows.push((
+            "Empty: in the amend dialog (m) press p to add a wording.".into(),
+            t.text,
+        ));
+    }
+    for (i, &(c, o)) in pkg.iter().enumerate() {
+        let mark = if i == sel { "▸" } else { " " };
+        rows.push((
+            format!(
+                "{mark} {}",
+                super::revision::change_words(m, g.options()[c], c, o)
+            ),
+            if i == sel { t.selected } else { t.text },
+        ));
+    }
+    if !pkg.is_empty() {
+        let open = crate::engine::Changes::new(pkg)
+            .filter(|_| pkg.len() <= max)
+            .map_or(
+                Err(crate::engine::ActionError::PackageTooBig { max }),
+                |ch| g.package_open(ch),
+            );
+        if let Err(e) = open {
+            rows.push((
+                format!("Cannot be tabled as it is: {}", e.describe(m)),
+                t.warn,
+            ));
+        }
+        if play.session.previews() {
+            let now = g.evaluation();
+            let w = g.what_if_changes(pkg);
+            let wi = super::revision::WhatIf::of(g, &now, &w);
+            rows.push((
+                format!("If adopted: public chance of a deal {}", wi.deal),
+                t.accent,
+            ));
+            rows.push((format!("Public chance each signs: {}", wi.parties), t.text));
+            if let Some(own) = wi.own {
+                rows.push((format!("For {}: {own}", m.party_short(seat)), t.private));
+            }
+        } else {
+            rows.push(("(what-if previews are off at this table)".into(), t.dim));
+        }
+    }
+    rows.push((String::new(), t.text));
+    let mut any = false;
+    for p in 0..m.parties.len() {
+        if let Some(tabled) = g.package(p) {
+            any = true;
+            let who = if p == seat {
+                "You have tabled".to_string()
+            } else {
+                format!("{} has tabled", m.party_short(p))
+            };
+            let words: Vec<String> = tabled
+                .iter()
+                .map(|(c, o)| {
+                    format!(
+                        "point {} '{}'",
+                        m.scenario.clauses[c].number,
+                        if o == m.clauses[c].struck() {
+                            "struck"
+                        } else {
+                            m.option_label(c, o)
+                        }
+                    )
+                })
+                .collect();
+            rows.push((format!("{who}: {}", words.join(", ")), t.accent));
+        }
+    }
+    if !any {
+        rows.push(("No package is tabled this round.".into(), t.dim));
+    }
+    let h = (rows.len() as u16 + 2).min(area.height);
+    let inner = frame(app, area, 100, h, "Your package", buf);
+    let w = inner.width as usize;
+    for (i, (text, style)) in rows.into_iter().enumerate() {
+        line(buf, inner, i as u16, vec![Span::raw(cut(&text, w))], style);
+    }
+}
+
+/// Accept a clause on a condition: choose the other clause, then its wording.
+#[allow(clippy::too_many_arguments)]
+fn condition(
+    app: &App,
+    g: &View,
+    clause: usize,
+    on: usize,
+    option: usize,
+    col: u8,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = &app.theme;
+    let m = g.model();
+    let cl = &m.scenario.clauses[clause];
+    let others: Vec<usize> = (0..m.clauses.len()).filter(|&k| k != clause).collect();
+    let n = crate::tui::app::condition_options(m, on);
+    let h = (others.len().max(n) as u16 + 6).min(area.height);
+    let inner = frame(
+        app,
+        area,
+        100,
+        h,
+        &format!("Accept point {} — {} — on a condition", cl.number, cl.title),
+        buf,
+    );
+    let w = inner.width as usize;
+    let kn = m.scenario.clauses[on].number;
+    let word = if option == m.clauses[on].struck() {
+        "is struck".to_string()
+    } else {
+        format!("reads '{}'", m.option_label(on, option))
+    };
+    line(
+        buf,
+        inner,
+        0,
+        vec![Span::styled(
+            cut(
+                &format!(
+                    "Accept point {} as drafted if point {kn} {word}.",
+                    cl.number
+                ),
+                w,
+            ),
+            t.accent,
+        )],
+        t.text,
+    );
+    let half = inner.width / 2;
+    let left = Rect::new(inner.x, inner.y + 2, half, inner.height.saturating_sub(3));
+    let right = Rect::new(
+        inner.x + half,
+        inner.y + 2,
+        inner.width - half,
+        inner.height.saturating_sub(3),
+    );
+    let heads = [("If clause… (←)", 0u8, left), ("…reads (→)", 1u8, right)];
+    for (title, c, r) in heads {
+        let style = if col == c { t.title } else { t.dim };
+        line(buf, r, 0, vec![Span::styled(title, style)], t.text);
+    }
+    let rows = left.height.saturating_sub(1) as usize;
+    let i = others.iter().position(|&k| k == on).unwrap_or(0);
+    let first = if i >= rows { i + 1 - rows } else { 0 };
+    for (j, &k) in others.iter().enumerate().skip(first).take(rows) {
+        let here = k == on;
+        let style = if here && col == 0 {
+            t.selected
+        } else if here {
+            t.accent
+        } else {
+            t.text
+        };
+        let kc = &m.scenario.clauses[k];
+        line(
+            buf,
+            left,
+            (j - first) as u16 + 1,
+            vec![Span::raw(cut(
+                &format!(
+                    "{}{:>2} {}",
+                    if here { "▸" } else { " " },
+                    kc.number,
+                    kc.title
+                ),
+                left.width as usize - 1,
+            ))],
+            style,
+        );
+    }
+    let cur = g.options()[on];
+    let first = if option >= rows { option + 1 - rows } else { 0 };
+    for o in (0..n).skip(first).take(rows) {
+        let here = o == option;
+        let style = if here && col == 1 {
+            t.selected
+        } else if here {
+            t.accent
+        } else {
+            t.text
+        };
+        let label = if o == m.clauses[on].struck() {
+            "✗ struck".to_string()
+        } else {
+            format!("{}. {}", o + 1, m.option_label(on, o))
+        };
+        let now = if o == cur { " (draft now)" } else { "" };
+        line(
+            buf,
+            right,
+            (o - first) as u16 + 1,
+            vec![Span::raw(cut(
+                &format!("{}{label}{now}", if here { "▸" } else { " " }),
+                right.width as usize,
+            ))],
+            style,
+        );
+    }
+    line(
+        buf,
+        inner,
+        inner.height.saturating_sub(1),
+        vec![Span::styled(
+            cut(
+                "↑↓ choose · ←/→ or Tab switch list · Enter accept on this condition · Esc cancel",
+                w,
+            ),
+            t.dim,
+        )],
+        t.dim,
+    );
 }
 
 /// The diplomatic actions, each with why it is not open now.

@@ -18,6 +18,7 @@ pub fn render_game(app: &App, play: &Play, g: &View, scope: Scope, area: Rect, b
         Scope::Handover => super::briefing::handover(app, play, g, area, buf),
         Scope::Briefing => super::briefing::render(app, play, g, area, buf),
         Scope::Map => crate::tui::map::render(app, play, g, area, buf),
+        Scope::Revision => super::revision::render(app, play, g, area, buf),
         scope => {
             render(app, play, g, area, buf);
             match scope {
@@ -114,10 +115,10 @@ fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         } else {
             "AI"
         };
-        let what = if matches!(g.phase(), crate::engine::Phase::Vote { .. }) {
-            "votes"
-        } else {
-            "moves"
+        let what = match g.phase() {
+            crate::engine::Phase::Vote { .. } => "votes",
+            crate::engine::Phase::Revision { .. } => "holds the pen and is revising the draft",
+            _ => "moves",
         };
         spans.push(Span::raw("  · "));
         spans.push(Span::styled(
@@ -287,9 +288,54 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         stances.push(Span::raw(what));
     }
     lines.push(Line::from(stances));
+    // Conditions in words.
+    for p in 0..m.parties.len() {
+        if let Some(Stance::AcceptIf { clause: k, option }) = g.stance(p, c) {
+            let kn = m.scenario.clauses.get(k).map_or(0, |x| x.number);
+            let word = if m.clauses.get(k).is_some_and(|km| option == km.struck()) {
+                "is struck".to_string()
+            } else if k < m.clauses.len() {
+                format!("reads '{}'", m.option_label(k, option))
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{} accepts it as drafted if point {kn} {word}",
+                    m.party_short(p)
+                ),
+                t.warn,
+            )));
+        }
+    }
+    // Tabled packages that touch this clause (tabling is public).
+    for p in 0..m.parties.len() {
+        if let Some(pkg) = g.package(p)
+            && let Some(o) = pkg.option(c)
+        {
+            let who = if viewer == Some(p) {
+                "Your tabled package".to_string()
+            } else {
+                format!("{}'s tabled package", m.party_short(p))
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{who} makes it '{}' (with {} other clause(s))",
+                    m.option_label(c, o),
+                    pkg.len() - 1
+                ),
+                t.accent,
+            )));
+        }
+    }
     lines.push(Line::default());
+    let previews = play.session.previews();
     lines.push(Line::from(Span::styled(
-        "Wordings — what if the draft said…",
+        if previews {
+            "Wordings — what if the draft said… (deal: the public chance of a deal)"
+        } else {
+            "Wordings (what-if previews are off at this table)"
+        },
         t.title,
     )));
     let ev = g.evaluation();
@@ -313,6 +359,9 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             head,
             if o == cur { t.accent } else { t.text },
         )));
+        if !previews {
+            continue;
+        }
         let w = g.what_if(c, o);
         let mut spans = vec![Span::raw("  ")];
         for &i in &metrics {
