@@ -32,12 +32,14 @@ pub enum BotKind {
     /// Takes no stances; calls a vote in the last two rounds when it would
     /// sign; signs iff the text reaches its bottom line.
     Voter,
-    /// Negotiates like its seat's default AI but holds out: it calls no vote
-    /// and refuses every vote before the deadline's final one (the table
-    /// then reads its bottom line as above the text, and the pen-holder must
-    /// offer more), signing at the final vote iff the text reaches its bottom
-    /// line. As pen-holder it weighs its own signature by what it knows and
-    /// leans more on its own utility than the AI broker.
+    /// Negotiates like its seat's default AI, but manages what the table
+    /// learns: it refuses every vote before the deadline's final one (the
+    /// table then reads its bottom line as above the text, and the pen-holder
+    /// must offer more), and calls votes it means to refuse so that the others
+    /// show their hand. It signs at the final vote iff the text reaches its
+    /// bottom line, and tables the package worth most to it that the
+    /// pen-holder would adopt. As pen-holder it weighs its own signature by
+    /// what it knows and leans more on its own utility than the AI broker.
     Expert,
 }
 
@@ -207,8 +209,8 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
             }
         }
         BotKind::Expert => {
-            // The default AI's moves for its seat, without vote calls: it
-            // holds out for the deadline's final vote.
+            // The default AI's moves for its seat, without its vote calls
+            // (the expert calls its own, below).
             super::plan_turn_into(game, seat, rng, &mut out);
             for d in &mut out {
                 if let Action::CallVote { .. } = d.action {
@@ -230,6 +232,24 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
             if let Some(d) = expert_package(game, seat) {
                 let at = out.len().saturating_sub(1);
                 out.insert(at, d);
+            }
+            // It calls votes it means to refuse: the others show their hand
+            // (a signature caps their bottom lines) while its refusal reads
+            // as a bottom line above the text.
+            {
+                let eval = game.evaluation();
+                if eval.would_sign(party)
+                    && super::others_sign(game, party) >= EXPERT_CALL
+                    && !(model.rules.final_vote && game.round() >= game.deadline())
+                    && game.check(&Action::CallVote { party }).is_ok()
+                    && matches!(out.last().map(|d| d.action), Some(Action::EndTurn { .. }))
+                {
+                    out.pop();
+                    out.push(Decision {
+                        action: Action::CallVote { party },
+                        reason: said("a vote to make the others show their hand"),
+                    });
+                }
             }
             return out;
         }
@@ -262,6 +282,10 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
         reason: if sign { Reason::Sign } else { Reason::Short },
     }
 }
+
+/// The expert calls a vote (which it will refuse) when the public chance
+/// that all the others sign is at least this.
+const EXPERT_CALL: f64 = 0.15;
 
 /// The expert pen-holder's weight on the table's support, as a share of the
 /// AI broker's `rules.pen_weight`: it leans more on its own utility.
