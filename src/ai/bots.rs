@@ -212,7 +212,8 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
             // The default AI's moves for its seat, without its vote calls
             // (the expert calls its own, below).
             super::plan_turn_into(game, seat, rng, &mut out);
-            for d in &mut out {
+            let pen = game.pen() == Some(party);
+            for d in out.iter_mut().filter(|_| !pen) {
                 if let Action::CallVote { .. } = d.action {
                     *d = Decision {
                         action: Action::EndTurn { party },
@@ -237,9 +238,13 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
             // (a signature caps their bottom lines) while its refusal reads
             // as a bottom line above the text.
             {
+                // Off the pen it calls votes to refuse them (a probe); with the
+                // pen it calls the votes it means to sign, as soon as the
+                // others may well sign too: every round of delay costs.
                 let eval = game.evaluation();
+                let bar = if pen { EXPERT_PEN_CALL } else { EXPERT_CALL };
                 if eval.would_sign(party)
-                    && super::others_sign(game, party) >= EXPERT_CALL
+                    && super::others_sign(game, party) >= bar
                     && !(model.rules.final_vote && game.round() >= game.deadline())
                     && game.check(&Action::CallVote { party }).is_ok()
                     && matches!(out.last().map(|d| d.action), Some(Action::EndTurn { .. }))
@@ -275,7 +280,7 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
         BotKind::Greedy | BotKind::Voter => eval.would_sign(party),
         // It shows its hand only at the deadline: before it, every vote is
         // refused, so the table reads its bottom line as higher than the text.
-        BotKind::Expert => eval.would_sign(party) && game.round() >= game.deadline(),
+        BotKind::Expert => expert_signs(game, party),
     };
     Decision {
         action: Action::Vote { party, sign },
@@ -286,6 +291,10 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
 /// The expert calls a vote (which it will refuse) when the public chance
 /// that all the others sign is at least this.
 const EXPERT_CALL: f64 = 0.15;
+
+/// With the pen, the expert calls a vote it will sign when the public chance
+/// that all the others sign is at least this.
+const EXPERT_PEN_CALL: f64 = 0.3;
 
 /// The expert pen-holder's weight on the table's support, as a share of the
 /// AI broker's `rules.pen_weight`: it leans more on its own utility.
@@ -394,4 +403,38 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
         action: Action::Table { party, package },
         reason: said("a package the pen-holder will take"),
     })
+}
+
+/// The expert's vote. It signs only texts that reach its bottom line; of
+/// those, it signs at the deadline's final vote, when its signature closes a
+/// deal (the last voter, nobody has refused), and when another seat called
+/// the vote and the text clears its bottom line by a good margin. A vote it
+/// called itself it refuses: it called it to make the others show their hand.
+fn expert_signs(game: &Game, party: usize) -> bool {
+    let eval = game.evaluation();
+    if !eval.would_sign(party) {
+        return false;
+    }
+    if game.round() >= game.deadline() {
+        return true;
+    }
+    let Phase::Vote {
+        caller,
+        voters,
+        next,
+        refused,
+        ..
+    } = game.phase()
+    else {
+        return false;
+    };
+    // The pen-holder has nothing to gain by bluffing: it writes the text.
+    if game.pen() == Some(party) {
+        return true;
+    }
+    if *caller == Some(party) {
+        return false;
+    }
+    // Its signature closes the deal.
+    !refused && *next + 1 == voters.len()
 }

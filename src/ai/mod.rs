@@ -461,8 +461,8 @@ pub fn others_sign(game: &Game, party: usize) -> f64 {
         .product()
 }
 
-/// Call a vote when it would sign the text (it knows its own bottom line)
-/// and the public chance that all the others sign is at least its `vote_at`
+/// Call a vote when the public chance that it signs is at least a half and
+/// the public chance that all the others sign is at least its `vote_at`
 /// (docs/AI.md, "Votes"). In the last round the deadline's final vote comes
 /// anyway, so it spends no vote on it.
 fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
@@ -470,9 +470,12 @@ fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let eval = game.evaluation();
     let vote_at = seat.params.vote_at;
     let others = others_sign(game, party);
+    // Decided on public numbers only (the public chance that it signs
+    // itself stands in for what it knows), so that not calling reveals
+    // nothing the table's estimate leaves out; its vote then tells the truth.
     if vote_at <= 0.0
         || others < vote_at
-        || !eval.would_sign(party)
+        || eval.acceptance[party] < 0.5
         || (game.model().rules.final_vote && game.round() >= game.deadline())
         || game.check(&Action::CallVote { party }).is_err()
         || called_this_turn(game, party)
@@ -488,9 +491,8 @@ fn call_vote(game: &Game, seat: &AiSeat) -> Option<Decision> {
     })
 }
 
-/// Walk out when it would not sign the text and the public chance of a deal
-/// has stayed below its `walkout_below` for two readings (the last round's
-/// end and now).
+/// Walk out when the public chance of a deal has stayed below its
+/// `walkout_below` for two readings (the last round's end and now).
 fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let below = seat.params.walkout_below;
     let party = seat.party;
@@ -500,7 +502,9 @@ fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let eval = game.evaluation();
     let now = eval.likelihood;
     let before = game.history().last().map_or(1.0, |(_, e)| e.likelihood);
-    if !eval.would_sign(party) && now < below && before < below {
+    // Public numbers only, like the vote call: leaving reveals nothing the
+    // table's estimate leaves out.
+    if now < below && before < below {
         Some(Decision {
             action: Action::WalkOut { party },
             reason: Reason::Hopeless {
