@@ -146,8 +146,12 @@ fn explained(g: &Game, viewer: Viewer, public: &BTreeSet<String>) -> BTreeSet<St
     }
     let mut out = public.clone();
     for v in vals.into_iter().filter(|v| v.is_finite()) {
-        out.insert(format!("{v:.1}"));
-        out.insert(format!("{v:.2}"));
+        // With and without its sign: a narrow column may print the minus
+        // apart from the digits (`R≈-2.4` read as `2.4`).
+        for v in [v, v.abs()] {
+            out.insert(format!("{v:.1}"));
+            out.insert(format!("{v:.2}"));
+        }
     }
     out
 }

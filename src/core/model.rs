@@ -252,6 +252,7 @@ pub struct RulesModel {
     pub package_size: usize,
     pub each_round: EachRoundModel,
     pub final_vote: bool,
+    pub advisor: bool,
     pub walkout_allowed: bool,
     pub walkout_from_round: u32,
     pub walkout_penalty: f64,

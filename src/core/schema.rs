@@ -485,6 +485,10 @@ pub struct Rules {
     /// Whether the deadline ends with a vote on the text as it stands.
     #[serde(default = "default_true")]
     pub final_vote: bool,
+    /// Whether the seats' advisor (`A`) and the what-if deal previews start
+    /// on at a table (the facilitator can switch them either way).
+    #[serde(default = "default_true")]
+    pub advisor: bool,
     /// Number of rounds before the deadline passes.
     pub rounds: u32,
     /// Parties whose signature makes a deal; empty means all.

@@ -877,6 +877,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 package_size: (r.package_size as usize).clamp(1, MAX_PACKAGE),
                 each_round,
                 final_vote: r.final_vote,
+                advisor: r.advisor,
                 walkout_allowed: r.walkout.allowed,
                 walkout_from_round: r.walkout.from_round,
                 walkout_penalty: r.walkout_penalty,

@@ -120,6 +120,7 @@ impl Session {
     }
 
     fn of(model: Arc<Model>, source: &str, table: Table) -> Session {
+        let previews = model.rules.advisor;
         Session {
             model,
             source: source.into(),
@@ -128,7 +129,7 @@ impl Session {
             fresh_save: false,
             started: String::new(),
             nash: Arc::new(Mutex::new(HashMap::new())),
-            previews: Arc::new(AtomicBool::new(true)),
+            previews: Arc::new(AtomicBool::new(previews)),
         }
     }
 
