@@ -80,26 +80,6 @@ fn numbers(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Where a public belief gives even odds (the screens' public estimate).
-fn median(b: &backchannel::engine::Belief) -> f64 {
-    let (mut lo, mut hi) = (b.mean - 60.0 * b.spread, b.mean + 60.0 * b.spread);
-    if b.lo.is_finite() {
-        lo = b.lo;
-    }
-    if b.hi.is_finite() {
-        hi = b.hi;
-    }
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if b.accept(mid) < 0.5 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
 /// Numbers a viewer may see for reasons of its own: every party's utility
 /// (public tables), public chance to sign and every metric, of the draft and of each what-if the
 /// screens preview (a wording, a proposal, a tabled package); the public
@@ -137,7 +117,7 @@ fn explained(g: &Game, viewer: Viewer, public: &BTreeSet<String>) -> BTreeSet<St
         vals.extend([e.likelihood, 100.0 * e.likelihood]);
     }
     for b in g.belief() {
-        vals.extend([b.mean, b.spread, b.lo, b.hi, median(b)]);
+        vals.extend([b.mean, b.spread, b.lo, b.hi, b.median()]);
     }
     for p in 0..m.parties.len() {
         if viewer.may_see(p) {

@@ -166,6 +166,35 @@ impl Belief {
         if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) }
     }
 
+    /// Where the public belief gives even odds: the screens' public estimate
+    /// of the bottom line (the prior mean until a vote reveals something).
+    pub fn median(&self) -> f64 {
+        let b = self;
+        let spread = b.spread.abs().max(1e-9);
+        let mut lo = if b.lo.is_finite() {
+            b.lo
+        } else {
+            b.mean - 60.0 * spread
+        };
+        let mut hi = if b.hi.is_finite() {
+            b.hi
+        } else {
+            b.mean + 60.0 * spread
+        };
+        if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
+            return b.mean;
+        }
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if b.accept(mid) < 0.5 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+
     /// A public change to the bottom line (a card, an action, the cost of delay).
     pub fn shift(&mut self, d: f64) {
         self.mean += d;

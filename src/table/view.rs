@@ -217,7 +217,7 @@ impl<'a> View<'a> {
     /// The public estimate of party `p`'s bottom line: the median of its
     /// belief (the value at which the public chance it signs is one half).
     pub fn public_bottom_line(&self, p: usize) -> f64 {
-        median(&self.belief(p))
+        self.belief(p).median()
     }
     /// Party `p`'s true bottom line in force: only for a viewer who may see it.
     pub fn reservation(&self, p: usize) -> Option<f64> {
@@ -361,31 +361,4 @@ impl<'a> View<'a> {
     pub fn scores(&self) -> Option<PartyVec<Score>> {
         self.table.game().scores()
     }
-}
-
-/// The median of a belief: where its public chance of signing is one half.
-fn median(b: &Belief) -> f64 {
-    let spread = b.spread.abs().max(1e-9);
-    let mut lo = if b.lo.is_finite() {
-        b.lo
-    } else {
-        b.mean - 60.0 * spread
-    };
-    let mut hi = if b.hi.is_finite() {
-        b.hi
-    } else {
-        b.mean + 60.0 * spread
-    };
-    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
-        return b.mean;
-    }
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if b.accept(mid) < 0.5 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
 }
