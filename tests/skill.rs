@@ -105,19 +105,13 @@ fn plan28_skill_table() {
 fn tutorial_skill_table() {
     let m = Arc::new(open("tutorial").unwrap());
     let base = skill::play(&m, &[], RUNS, 1);
-    // The Board holds the pen: a passive pen (accept-all) adopts nothing, and
-    // still scores above 0 when the drafted text is signed as it stands.
+    skill_pays(&m, &base, "mill");
+    // The Board holds the pen: the expert pen beats the AI's, which beats greedy's.
     let board = m.find_party("board").unwrap();
-    let (over_ai, se) = paired(&with(&m, "board", "bot:expert"), &base, board);
-    let (over_greedy, se2) = paired(&base, &with(&m, "board", "bot:greedy"), board);
-    let reject = score(&m, &with(&m, "board", "bot:reject_all"), "board");
-    let voter = score(&m, &with(&m, "board", "bot:voter"), "board");
-    let default = score(&m, &base, "board");
-    eprintln!(
-        "board: expert − AI {over_ai:+.2} ± {se:.2}, AI − greedy {over_greedy:+.2} ± {se2:.2}, reject-all {reject:+.2}, voter {voter:+.2}"
-    );
+    let (over_ai, _) = paired(&with(&m, "board", "bot:expert"), &base, board);
+    let (over_greedy, _) = paired(&base, &with(&m, "board", "bot:greedy"), board);
+    eprintln!("board: expert − AI {over_ai:+.2}, AI − greedy {over_greedy:+.2}");
     assert!(over_ai > 0.0 && over_greedy > 0.0);
-    assert!(reject <= 0.0 && voter < default);
 }
 
 /// The public deal likelihood at round ends against whether every

@@ -243,7 +243,9 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
                 // others may well sign too: every round of delay costs.
                 let eval = game.evaluation();
                 let bar = if pen { EXPERT_PEN_CALL } else { EXPERT_CALL };
+                let late = !pen && game.round() + EXPERT_LATE >= game.deadline();
                 if eval.would_sign(party)
+                    && !late
                     && super::others_sign(game, party) >= bar
                     && !(model.rules.final_vote && game.round() >= game.deadline())
                     && game.check(&Action::CallVote { party }).is_ok()
@@ -291,6 +293,10 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
 /// The expert calls a vote (which it will refuse) when the public chance
 /// that all the others sign is at least this.
 const EXPERT_CALL: f64 = 0.15;
+
+/// The expert stops bluffing this many rounds before the deadline round: in
+/// the last rounds it signs what reaches its bottom line.
+const EXPERT_LATE: u32 = 1;
 
 /// With the pen, the expert calls a vote it will sign when the public chance
 /// that all the others sign is at least this.
@@ -406,16 +412,17 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
 }
 
 /// The expert's vote. It signs only texts that reach its bottom line; of
-/// those, it signs at the deadline's final vote, when its signature closes a
-/// deal (the last voter, nobody has refused), and when another seat called
-/// the vote and the text clears its bottom line by a good margin. A vote it
-/// called itself it refuses: it called it to make the others show their hand.
+/// those, it signs in the last two rounds, with the pen, and when its
+/// signature closes a deal (the last voter, nobody has refused). Before
+/// that, a vote it called itself it refuses (it called it to make the others
+/// show their hand), and so does every other vote.
 fn expert_signs(game: &Game, party: usize) -> bool {
     let eval = game.evaluation();
     if !eval.would_sign(party) {
         return false;
     }
-    if game.round() >= game.deadline() {
+    // In the last rounds the bluff would cost the deal itself.
+    if game.round() + EXPERT_LATE >= game.deadline() {
         return true;
     }
     let Phase::Vote {
