@@ -350,3 +350,33 @@ fn the_engine_refuses_with_the_ids_involved() {
         game.check(&Action::WalkOut { party: first }).err()
     );
 }
+
+/// A card can change whose signature the deal needs: the likelihood is the
+/// product over the new signatories, and only they vote.
+#[test]
+fn a_card_changes_the_signatories() {
+    let text = std::fs::read_to_string("tests/fixtures/orchard.ron")
+        .unwrap()
+        .replace(
+            "trigger: Round(3), deadline: -1),",
+            "trigger: Manual, signatories: Some([\"north\", \"south\"])),",
+        );
+    let m = Arc::new(load_str("orchard-signatories.ron", &text).unwrap());
+    let fair = m.event_index("fair").unwrap();
+    let mut g = Game::new(Arc::clone(&m), 5);
+    assert_eq!(g.signatories(), &[true, true, true]);
+    g.apply(Action::Inject { event: fair }).unwrap();
+    assert_eq!(g.signatories(), &[true, true, false]);
+    let e = g.evaluation();
+    assert!((e.likelihood - e.acceptance[0] * e.acceptance[1]).abs() < 1e-12);
+    let line = backchannel::table::narrate::journal(&m, g.journal(), g.history())
+        .into_iter()
+        .find(|n| n.kind == backchannel::table::Kind::Signatories)
+        .expect("narrated");
+    assert_eq!(line.detail, "north,south");
+    g.apply(Action::CallVote { party: 0 }).unwrap();
+    let Phase::Vote { voters, .. } = g.phase() else {
+        panic!("a vote")
+    };
+    assert_eq!(voters.as_slice(), &[0, 1]);
+}

@@ -335,7 +335,7 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
                         } else {
                             -d.abs() * 0.5
                         };
-                    } else if model.rules.signatory[q] {
+                    } else if game.signatories()[q] {
                         // Others lowering theirs makes a deal on this text likelier.
                         value -= d * (0.1 + margin / 10.0).min(1.0) / (np - 1).max(1) as f64;
                     }
@@ -452,12 +452,11 @@ fn called_this_turn(game: &Game, party: usize) -> bool {
 /// The public chance that every other signatory signs the draft as it stands.
 pub fn others_sign(game: &Game, party: usize) -> f64 {
     let eval = game.evaluation();
-    game.model()
-        .rules
-        .signatories
+    game.signatories()
         .iter()
-        .filter(|&&q| q != party)
-        .map(|&q| eval.acceptance[q])
+        .enumerate()
+        .filter(|&(q, &s)| s && q != party)
+        .map(|(q, _)| eval.acceptance[q])
         .product()
 }
 

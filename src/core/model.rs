@@ -196,6 +196,8 @@ pub struct EventModel {
     pub deadline: i32,
     pub amend: Vec<(usize, usize)>,
     pub pen: Option<Option<usize>>,
+    /// Who must sign from then on (a flag per party).
+    pub signatories: Option<Vec<bool>>,
 }
 
 /// When an event card may fire.

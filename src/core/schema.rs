@@ -386,6 +386,10 @@ pub struct EventCard {
     /// The card hands the pen to this party ("" takes it away: the neutral rule).
     #[serde(default)]
     pub pen: Option<String>,
+    /// The card changes whose signature the deal needs: these parties (an
+    /// empty list: every party).
+    #[serde(default)]
+    pub signatories: Option<Vec<String>>,
     #[serde(default)]
     pub sources: Vec<String>,
 }

@@ -320,6 +320,11 @@ pub enum Event {
     PenMoved {
         party: Option<usize>,
     },
+    /// Card `event` changed whose signature the deal needs
+    /// ([`crate::engine::Game::signatories`]).
+    SignatoriesChanged {
+        event: usize,
+    },
     /// A round ended without a deal and the scenario's cost of delay applied.
     CostOfDelay {
         round: u32,

@@ -111,6 +111,8 @@ pub struct Game {
     spent: Vec<f64>,
     /// Who holds the pen now.
     pen: Option<usize>,
+    /// Whose signature the deal needs now (cards can change it).
+    signatory: Vec<bool>,
     /// Each party's package tabled this round.
     packages: Vec<Option<Changes>>,
     /// The proposals before the pen-holder (filled at a round's end).
@@ -159,6 +161,7 @@ impl Game {
             posture: vec![0.0; np],
             spent: vec![0.0; np],
             pen: model.rules.mediator,
+            signatory: model.rules.signatory.clone(),
             packages: vec![None; np],
             proposals: Vec::with_capacity(64),
             // Placeholders: `restart` sets the draft and evaluates it.
@@ -199,6 +202,7 @@ impl Game {
         self.posture.fill(0.0);
         self.spent.fill(0.0);
         self.pen = model.rules.mediator;
+        self.signatory.clone_from(&model.rules.signatory);
         self.packages.fill(None);
         self.proposals.clear();
         // The true bottom lines: one draw each from the public logistic
@@ -323,6 +327,10 @@ impl Game {
     pub fn pen(&self) -> Option<usize> {
         self.pen
     }
+    /// Whose signature the deal needs now (a flag per party).
+    pub fn signatories(&self) -> &[bool] {
+        &self.signatory
+    }
     /// The package `party` has tabled this round.
     pub fn package(&self, party: usize) -> Option<Changes> {
         self.packages[party]
@@ -365,6 +373,7 @@ impl Game {
             base: &self.base,
             reservation: &self.reservation,
             belief: &self.belief,
+            signatory: &self.signatory,
         }
     }
 
@@ -906,6 +915,7 @@ impl Game {
             base: &self.base,
             reservation: &self.reservation,
             belief: &self.belief,
+            signatory: &self.signatory,
         };
         finish_into(
             &self.model,
@@ -1001,6 +1011,10 @@ impl Game {
         if let Some(pen) = e.pen {
             self.pen = pen;
             self.journal.push(Event::PenMoved { party: pen });
+        }
+        if let Some(flags) = &e.signatories {
+            self.signatory.clone_from(flags);
+            self.journal.push(Event::SignatoriesChanged { event });
         }
     }
 
@@ -1278,7 +1292,7 @@ impl Game {
             .unwrap_or(0);
         let voters: PartyVec<usize> = (0..order.len())
             .map(|i| order[(first + i) % order.len()])
-            .filter(|p| self.model.rules.signatories.contains(p))
+            .filter(|&p| self.signatory[p])
             .collect();
         self.journal.push(Event::VoteCalled { party: caller });
         self.phase = Phase::Vote {

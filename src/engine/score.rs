@@ -276,6 +276,8 @@ pub(crate) struct Context<'a> {
     pub reservation: &'a [f64],
     /// The public beliefs about them.
     pub belief: &'a [Belief],
+    /// Whose signature the deal needs (a flag per party).
+    pub signatory: &'a [bool],
 }
 
 /// A draft in its context, as conditions read it: each clause's option, the
@@ -421,7 +423,7 @@ pub(crate) fn finish_into(
     out: &mut Evaluation,
 ) {
     weigh_into(model, sums, options, ctx, hint, trace, out);
-    settle(model, trace, out);
+    settle(model, ctx.signatory, trace, out);
 }
 
 /// Steps 1–3 of [`finish_into`]: utilities, metrics before divergence, red
@@ -556,7 +558,7 @@ pub(crate) fn weigh_into(
             (1.0 / (1.0 + e), -e.ln_1p())
         };
         acceptance[p] = if line.is_some() { 0.0 } else { a };
-        if model.rules.signatory[p] {
+        if ctx.signatory[p] {
             *support += ln_a.max(LN_FLOOR)
                 - if line.is_some() {
                     RED_LINE_PENALTY
@@ -568,7 +570,12 @@ pub(crate) fn weigh_into(
 }
 
 /// Steps 4–5 of [`finish_into`], on an evaluation [`weigh_into`] left.
-pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation) {
+pub(crate) fn settle(
+    model: &Model,
+    signatory: &[bool],
+    trace: &mut impl Trace,
+    out: &mut Evaluation,
+) {
     let Evaluation {
         metrics,
         acceptance,
@@ -593,11 +600,11 @@ pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation
     }
 
     // Step 5: deal likelihood.
-    *likelihood = model
-        .rules
-        .signatories
+    *likelihood = acceptance
         .iter()
-        .map(|&p| acceptance[p])
+        .zip(signatory)
+        .filter(|(_, s)| **s)
+        .map(|(a, _)| *a)
         .product();
     if let Some(m) = model.deal_metric {
         let mm = &model.metrics[m];
@@ -630,6 +637,7 @@ impl Model {
             base: &base,
             reservation: &reservation,
             belief: &belief,
+            signatory: &self.rules.signatory,
         };
         finish(
             self,

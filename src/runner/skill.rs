@@ -65,7 +65,10 @@ pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed:
                     .map(|(_, e)| {
                         (
                             e.likelihood,
-                            model.rules.signatories.iter().all(|&q| e.would_sign(q)),
+                            // Who must sign as the game ended (cards may change it).
+                            (0..model.parties.len())
+                                .filter(|&q| g.signatories()[q])
+                                .all(|q| e.would_sign(q)),
                         )
                     })
                     .collect();
@@ -74,11 +77,9 @@ pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed:
                     .iter()
                     .filter(|(r, _)| *r > 0)
                     .flat_map(|(_, e)| {
-                        model
-                            .rules
-                            .signatories
-                            .iter()
-                            .map(|&q| (q, e.acceptance[q], e.would_sign(q)))
+                        (0..model.parties.len())
+                            .filter(|&q| g.signatories()[q])
+                            .map(|q| (q, e.acceptance[q], e.would_sign(q)))
                             .collect::<Vec<_>>()
                     })
                     .collect();

@@ -704,7 +704,17 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             Some("") => Some(None),
             Some(id) => k.party(&format!("{p}.pen"), id).map(Some),
         };
+        let signatories = e.signatories.as_ref().map(|list| {
+            let mut flags = vec![list.is_empty(); s.parties.len()];
+            for (j, id) in list.iter().enumerate() {
+                if let Some(pi) = k.party(&format!("{p}.signatories[{j}]"), id) {
+                    flags[pi] = true;
+                }
+            }
+            flags
+        });
         events.push(EventModel {
+            signatories,
             trigger,
             probability: e.probability,
             once: e.once,

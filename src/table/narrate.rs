@@ -39,6 +39,8 @@ pub enum Kind {
     Pen,
     /// A round passed without a deal and the cost of delay applied.
     Delay,
+    /// A card changed whose signature the deal needs (detail: the parties' ids, comma-separated).
+    Signatories,
     /// A round ended (values: likelihood, metrics and acceptance at its end).
     RoundEnd,
     /// A signing vote was called (party: who, if anyone).
@@ -71,6 +73,7 @@ impl Kind {
             Kind::RevisionDone => "revision_done",
             Kind::Pen => "pen",
             Kind::Delay => "delay",
+            Kind::Signatories => "signatories",
             Kind::RoundEnd => "round_end",
             Kind::VoteCalled => "vote_called",
             Kind::Vote => "vote",
@@ -372,6 +375,33 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                 },
             )
         },
+        Event::SignatoriesChanged { event } => {
+            let who_signs: Vec<usize> = model.events[event]
+                .signatories
+                .as_ref()
+                .map(|f| (0..f.len()).filter(|&p| f[p]).collect())
+                .unwrap_or_default();
+            Narration {
+                label: Some(s.events[event].title.clone()),
+                detail: who_signs
+                    .iter()
+                    .map(|&p| s.parties[p].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                ..Narration::new(
+                    Kind::Signatories,
+                    round,
+                    format!(
+                        "From now on the deal needs the signatures of: {}.",
+                        who_signs
+                            .iter()
+                            .map(|&p| who(p))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            }
+        }
         Event::CostOfDelay { round: r } => Narration::new(
             Kind::Delay,
             r,

@@ -43,6 +43,7 @@ impl TickKind {
             Kind::Stance | Kind::Diplomacy | Kind::Forfeit => TickKind::Move,
             Kind::Agreed => TickKind::Agreed,
             Kind::Revised | Kind::Revision | Kind::RevisionDone | Kind::Pen => TickKind::Revised,
+            Kind::Signatories => TickKind::Card,
             Kind::Package => TickKind::Move,
             Kind::Delay => TickKind::Round,
             Kind::VoteCalled | Kind::Vote | Kind::VoteFailed => TickKind::Vote,
