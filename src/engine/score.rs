@@ -555,7 +555,10 @@ pub(crate) fn weigh_into(
             (a, a.ln())
         } else {
             let e = (-(utility[p] - b.mean) / b.spread).exp();
-            (1.0 / (1.0 + e), -e.ln_1p())
+            // ln(1 + e) rather than ln_1p: as precise where it matters (e above
+            // 1e-16) and much faster in the revision loop.
+            let d = 1.0 + e;
+            (1.0 / d, -d.ln())
         };
         acceptance[p] = if line.is_some() { 0.0 } else { a };
         if ctx.signatory[p] {
