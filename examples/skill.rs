@@ -1,7 +1,9 @@
 //! The skill table: each reference bot and the default AI in one chair,
 //! the default AI elsewhere, over many seeds; and the calibration of the
 //! public deal likelihood. `cargo run --release --example skill -- plan28 ua ru`
-//! (arguments: scenario, then party ids; `RUNS=2000` sets the seeds per row).
+//! (arguments: scenario, then party ids). Environment: `RUNS=2000` seeds per
+//! row; `BOTS=expert,greedy` only these bots; `EXTRA=ai:hardliner,…` more
+//! rows; `PER_PARTY=1` each signatory's own calibration too.
 
 use backchannel::ai::bots::BotKind;
 use backchannel::runner::skill;

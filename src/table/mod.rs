@@ -164,19 +164,20 @@ impl Table {
         let mut drivers = Vec::with_capacity(np);
         for (p, policy) in policies.iter().enumerate() {
             let party = &model.scenario.parties[p].id;
+            // An AI or reference seat: the party's tables (one brain per table).
+            let seat = |name: Option<&str>| {
+                let brain = brain
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(Brain::new(&model)));
+                AiSeat::new(&model, brain, p, name)
+                    .map_err(|e| TableError::Seat(format!("seat {party}: {e}")))
+            };
             drivers.push(match policy {
                 SeatPolicy::Human => Driver::Human,
-                SeatPolicy::Ai(name) => {
-                    let brain = brain
-                        .clone()
-                        .unwrap_or_else(|| Arc::new(Brain::new(&model)));
-                    let seat = AiSeat::new(&model, brain, p, name.as_deref())
-                        .map_err(|e| TableError::Seat(format!("seat {party}: {e}")))?;
-                    Driver::Ai {
-                        seat,
-                        rng: ai::seat_rng(seed, &model, p),
-                    }
-                }
+                SeatPolicy::Ai(name) => Driver::Ai {
+                    seat: seat(name.as_deref())?,
+                    rng: ai::seat_rng(seed, &model, p),
+                },
                 SeatPolicy::Script => {
                     if options.script.is_none() {
                         return Err(TableError::Seat(format!(
@@ -186,18 +187,11 @@ impl Table {
                     Driver::Script
                 }
                 SeatPolicy::Exec(cmd) => Driver::Exec(Box::new(Bot::spawn(cmd, &game, p, timeout))),
-                SeatPolicy::Bot(kind) => {
-                    let brain = brain
-                        .clone()
-                        .unwrap_or_else(|| Arc::new(Brain::new(&model)));
-                    let seat = AiSeat::new(&model, brain, p, None)
-                        .map_err(|e| TableError::Seat(format!("seat {party}: {e}")))?;
-                    Driver::Reference {
-                        kind: *kind,
-                        seat,
-                        rng: ai::seat_rng(seed, &model, p),
-                    }
-                }
+                SeatPolicy::Bot(kind) => Driver::Reference {
+                    kind: *kind,
+                    seat: seat(None)?,
+                    rng: ai::seat_rng(seed, &model, p),
+                },
             });
         }
         let mut table = Table {

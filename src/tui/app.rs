@@ -949,6 +949,21 @@ impl App {
     }
 
     /// Apply an action for the human seat at the keyboard.
+    /// Withdraw the seat's tabled package (an empty `table`), saying `done`
+    /// unless the move was refused.
+    fn withdraw_package(&mut self, done: &str, fx: &mut Vec<Effect>) {
+        self.act_party(
+            |party| Action::Table {
+                party,
+                package: Changes::default(),
+            },
+            fx,
+        );
+        if self.status.is_none() {
+            self.status = Some(done.into());
+        }
+    }
+
     fn act_party(&mut self, f: impl FnOnce(usize) -> Action, fx: &mut Vec<Effect>) {
         let Screen::Game(play) = &mut self.screen else {
             return;
@@ -1186,16 +1201,7 @@ impl App {
                 play.packages[seat].clear();
                 let tabled = play.session.table().game().package(seat).is_some();
                 if tabled && play.human_to_move() == Some(seat) {
-                    self.act_party(
-                        |party| Action::Table {
-                            party,
-                            package: Changes::default(),
-                        },
-                        fx,
-                    );
-                    if self.status.is_none() {
-                        self.status = Some("package cleared and withdrawn".into());
-                    }
+                    self.withdraw_package("package cleared and withdrawn", fx);
                 } else {
                     self.status = Some("package cleared".into());
                 }
@@ -1207,16 +1213,7 @@ impl App {
                 };
                 if pkg.is_empty() {
                     if play.session.table().game().package(seat).is_some() {
-                        self.act_party(
-                            |party| Action::Table {
-                                party,
-                                package: Changes::default(),
-                            },
-                            fx,
-                        );
-                        if self.status.is_none() {
-                            self.status = Some("your package is withdrawn".into());
-                        }
+                        self.withdraw_package("your package is withdrawn", fx);
                     } else {
                         self.status = Some(
                             "the package is empty: in the amend dialog (m), p adds a wording"
