@@ -335,7 +335,7 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
                         } else {
                             -d.abs() * 0.5
                         };
-                    } else if game.signatories()[q] {
+                    } else if game.needs(q) {
                         // Others lowering theirs makes a deal on this text likelier.
                         value -= d * (0.1 + margin / 10.0).min(1.0) / (np - 1).max(1) as f64;
                     }
@@ -452,11 +452,9 @@ fn called_this_turn(game: &Game, party: usize) -> bool {
 /// The public chance that every other signatory signs the draft as it stands.
 pub fn others_sign(game: &Game, party: usize) -> f64 {
     let eval = game.evaluation();
-    game.signatories()
-        .iter()
-        .enumerate()
-        .filter(|&(q, &s)| s && q != party)
-        .map(|(q, _)| eval.acceptance[q])
+    (0..eval.acceptance.len())
+        .filter(|&q| eval.needs(q) && q != party)
+        .map(|q| eval.acceptance[q])
         .product()
 }
 

@@ -14,6 +14,44 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
+/// How many of each kind of item carry a source: (kind, with, of).
+pub fn sourcing(m: &Model) -> Vec<(&'static str, usize, usize)> {
+    let s = &m.scenario;
+    let count = |it: &mut dyn Iterator<Item = bool>| {
+        it.fold((0, 0), |(w, n), has| (w + usize::from(has), n + 1))
+    };
+    let (cw, cn) = count(&mut s.clauses.iter().map(|c| !c.sources.is_empty()));
+    let (vw, vn) = count(
+        &mut s
+            .clauses
+            .iter()
+            .flat_map(|c| &c.variants)
+            .map(|v| !v.sources.is_empty()),
+    );
+    let (rw, rn) = count(
+        &mut s
+            .parties
+            .iter()
+            .flat_map(|p| &p.red_lines)
+            .map(|r| !r.sources.is_empty()),
+    );
+    let (ew, en) = count(&mut s.events.iter().map(|e| !e.sources.is_empty()));
+    vec![
+        ("clauses", cw, cn),
+        ("wordings", vw, vn),
+        ("red_lines", rw, rn),
+        ("cards", ew, en),
+    ]
+}
+
+fn share(with: usize, of: usize) -> f64 {
+    if of == 0 {
+        1.0
+    } else {
+        with as f64 / of as f64
+    }
+}
+
 /// A JSON summary of a valid scenario, with the drafted text's standing for each party.
 pub fn summary(file: &str, m: &Model) -> Value {
     let pkg = m.initial_package();
@@ -50,6 +88,10 @@ pub fn summary(file: &str, m: &Model) -> Value {
         "events": m.events.len(),
         "actions": m.actions.len(),
         "rounds": m.rules.rounds,
+        "sources": sourcing(m)
+            .into_iter()
+            .map(|(kind, with, of)| (kind.to_string(), json!({"with": with, "of": of, "share": share(with, of)})))
+            .collect::<serde_json::Map<String, Value>>(),
         "draft": {
             "deal_likelihood": ev.likelihood,
             "parties": draft,
@@ -80,14 +122,21 @@ pub fn execute(args: CheckArgs) -> Result<(), CliError> {
     for file in &args.files {
         match open(file) {
             Ok(m) if args.json => out.push_str(&format!("{}\n", summary(file, &m))),
-            Ok(m) => out.push_str(&format!(
-                "ok    {file}: {} ({} parties, {} clauses, {} events, checksum {})\n",
-                m.scenario.meta.title,
-                m.parties.len(),
-                m.clauses.len(),
-                m.events.len(),
-                m.checksum
-            )),
+            Ok(m) => {
+                let sourced: Vec<String> = sourcing(&m)
+                    .into_iter()
+                    .map(|(kind, with, of)| format!("{} {with}/{of}", kind.replace('_', " ")))
+                    .collect();
+                out.push_str(&format!(
+                    "ok    {file}: {} ({} parties, {} clauses, {} events, checksum {})\n      sourced: {}\n",
+                    m.scenario.meta.title,
+                    m.parties.len(),
+                    m.clauses.len(),
+                    m.events.len(),
+                    m.checksum,
+                    sourced.join(", ")
+                ))
+            }
             Err(e) => {
                 failed += 1;
                 if args.json {

@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod check;
 pub mod generate;
+pub mod hindcast;
 pub mod play;
 pub mod report;
 pub mod run;
@@ -40,6 +41,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Run many seeded games and print statistics.
     Sweep(sweep::SweepArgs),
+    /// Check a scenario against the record: what happened vs the share of all-AI games that did it.
+    Hindcast(hindcast::HindcastArgs),
     /// Explore the deal space: ZOPA, Pareto frontier, Nash and Kalai–Smorodinsky packages.
     Analyze(analyze::AnalyzeArgs),
     /// Write the debrief report of saved games.
@@ -167,6 +170,7 @@ pub fn main() -> i32 {
         Some(Command::Run(a)) => run::execute(a),
         Some(Command::Sweep(a)) => sweep::execute(a),
         Some(Command::Analyze(a)) => analyze::execute(a),
+        Some(Command::Hindcast(a)) => hindcast::execute(a),
         Some(Command::Report(a)) => report::execute(a),
         Some(Command::Generate(a)) => generate::execute(a),
         Some(Command::Serve(a)) => serve::execute(a),

@@ -54,6 +54,8 @@ pub struct Model {
     pub events: Vec<EventModel>,
     pub actions: Vec<ActionModel>,
     pub rules: RulesModel,
+    /// The hindcast checks' conditions, in the scenario's order.
+    pub hindcast: Vec<Cond>,
     /// Index of the deal-likelihood metric, if the scenario shows one.
     pub deal_metric: Option<usize>,
     /// Every pair of allied parties (p < q), either naming the other.
@@ -166,6 +168,8 @@ pub struct OptionModel {
     /// Conditions on the rest of the draft for this option to stand.
     pub requires: Vec<Link>,
     pub excludes: Vec<Link>,
+    /// Bitset of the parties whose consent this wording needs.
+    pub consent: u64,
 }
 
 /// A linkage reference: a clause present, or a clause at a given variant.
@@ -259,6 +263,32 @@ pub struct RulesModel {
     pub walkout_from_round: u32,
     pub walkout_penalty: f64,
     pub collapse: Vec<(Cond, u32)>,
+    /// Bitset of the parties some wording's consent can need: they vote
+    /// beside the signatories.
+    pub consenters: u64,
+    /// Effects of each refusal the deal did not need.
+    pub dissent: Vec<(usize, f64)>,
+    pub ratification: Option<RatificationModel>,
+}
+
+/// The vote at home after the signing (see [`crate::core::schema::Ratification`]).
+#[derive(Debug, Clone)]
+pub struct RatificationModel {
+    pub when: Cond,
+    pub chance: f64,
+    pub slopes: Vec<(usize, f64)>,
+}
+
+impl RatificationModel {
+    /// The public chance the vote passes, given the metrics.
+    pub fn chance(&self, metrics: &[f64], initial: &[MetricModel]) -> f64 {
+        let moved: f64 = self
+            .slopes
+            .iter()
+            .map(|&(m, k)| k * (metrics[m] - initial[m].initial))
+            .sum();
+        (self.chance + moved).clamp(0.0, 1.0)
+    }
 }
 
 impl Model {

@@ -32,6 +32,41 @@ pub struct Scenario {
     #[serde(default)]
     pub actions: Vec<ActionDef>,
     pub rules: Rules,
+    /// What happened, as checks on all-AI games (docs/CALIBRATION.md):
+    /// `backchannel hindcast` plays them and shows each share beside the record.
+    #[serde(default)]
+    pub hindcast: Vec<Hindcast>,
+}
+
+/// One fact of the record, checked against all-AI games: the share of games
+/// (or of deals) in which `when` holds at the end of round `round` (or at the
+/// end of the game) should lie in `expect`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hindcast {
+    pub id: String,
+    /// What happened, in plain words, with the date.
+    pub record: String,
+    /// The end of this round (None: the end of the game).
+    #[serde(default)]
+    pub round: Option<u32>,
+    /// Count among all games, or among the games that ended in a signed
+    /// text (ratified or not).
+    #[serde(default)]
+    pub among: Among,
+    pub when: Condition,
+    /// The range the share should lie in (0..1).
+    pub expect: (f64, f64),
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Which games a hindcast counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Among {
+    #[default]
+    Games,
+    Signed,
 }
 
 /// Who wrote the scenario, about what, and from which sources.
@@ -69,6 +104,35 @@ pub struct Metric {
     /// over allied pairs, where `a` is acceptance probability (0..1).
     #[serde(default)]
     pub divergence: f64,
+    /// What the metric is an index of: named components, each in its own
+    /// unit with a weight (metric points per unit). An effect on
+    /// `"metric.component"` moves the metric by `delta × weight × credibility`.
+    #[serde(default)]
+    pub components: Vec<Component>,
+}
+
+/// One named component of an index metric (docs/MODEL.md, "Indices").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    /// What is measured, and in which unit.
+    pub description: String,
+    /// The unit of the component's deltas ("% of Ukraine", "100k troops").
+    #[serde(default)]
+    pub unit: String,
+    /// The value at the scenario's start, in the unit (for the explanation).
+    #[serde(default)]
+    pub initial: f64,
+    /// Metric points per unit.
+    pub weight: f64,
+    /// How far a promise in this component is believed (0..1): a guarantee
+    /// counts at its credibility.
+    #[serde(default = "default_one")]
+    pub credibility: f64,
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// How a metric gets its value.
@@ -143,6 +207,9 @@ pub struct RedLine {
     pub text: String,
     /// Crossed when this condition on the draft holds.
     pub crossed_if: Condition,
+    /// Where the position is on record.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// A condition on the draft and the metrics.
@@ -236,6 +303,14 @@ pub struct Clause {
     /// This clause cannot stand beside these.
     #[serde(default)]
     pub excludes: Vec<String>,
+    /// Parties whose consent this clause needs: while it is in the text
+    /// (not struck), the deal needs their signatures too (a variant may say
+    /// otherwise with its own `consent_of`).
+    #[serde(default)]
+    pub consent_of: Vec<String>,
+    /// Where the clause's text is on record.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 fn default_true() -> bool {
@@ -293,6 +368,13 @@ pub struct Variant {
     /// Which region outlines in the map this wording concerns, and how.
     #[serde(default)]
     pub regions: Vec<RegionStatus>,
+    /// Whose consent this wording needs, in place of the clause's
+    /// `consent_of` (`Some([])`: none, e.g. an item moved to a separate track).
+    #[serde(default)]
+    pub consent_of: Option<Vec<String>>,
+    /// Where the wording and the positions on it are on record.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// What striking a clause does.
@@ -513,6 +595,35 @@ pub struct Rules {
     /// Utility change for the party that walks out (on top of its reservation).
     #[serde(default)]
     pub walkout_penalty: f64,
+    /// What a refusal costs when the deal does not need that party's
+    /// signature (no clause needing its consent is in the text): applied
+    /// once per such refusal when the deal is made without it.
+    #[serde(default)]
+    pub dissent: Vec<Effect>,
+    /// The second level: a signed text that needs a vote at home.
+    #[serde(default)]
+    pub ratification: Option<Ratification>,
+}
+
+/// A vote at home after the signing (a two-level game): when the signed text
+/// meets `when`, it takes effect only if the vote passes, with a public chance
+/// `chance + Σ slope × (metric − its initial value)`, clamped to 0..1.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ratification {
+    /// What the vote is ("a referendum in Ukraine").
+    pub name: String,
+    /// Plain words for the briefs and the end screen.
+    pub text: String,
+    /// The signed text needs the vote when this holds.
+    pub when: Condition,
+    /// The chance the vote passes at the scenario's start (an opinion figure).
+    pub chance: f64,
+    /// How metrics move the chance (per point of the metric).
+    #[serde(default)]
+    pub slopes: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 fn default_votes() -> u32 {

@@ -237,8 +237,11 @@ impl Action {
 /// How the talks ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ending {
-    /// Every signatory signed.
+    /// Every needed signature is in (and the text passed its ratification,
+    /// if it needed one).
     Deal,
+    /// Signed, then rejected at the vote at home (`rules.ratification`).
+    Rejected,
     /// The last round ended without a deal.
     DeadlinePassed,
     /// A party left the table.
@@ -252,6 +255,7 @@ impl Ending {
     pub fn name(&self) -> &'static str {
         match self {
             Ending::Deal => "deal",
+            Ending::Rejected => "rejected",
             Ending::DeadlinePassed => "deadline",
             Ending::WalkOut { .. } => "walkout",
             Ending::Collapse { .. } => "collapse",
@@ -264,6 +268,15 @@ impl Ending {
 pub enum Event {
     RoundStarted {
         round: u32,
+    },
+    /// A party refused a deal that did not need its signature.
+    Dissent {
+        party: usize,
+    },
+    /// The signed text went to its vote at home, with this public chance.
+    Ratification {
+        passed: bool,
+        chance: f64,
     },
     /// An event card fired (`injected` when a facilitator forced it).
     CardFired {

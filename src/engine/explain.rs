@@ -71,6 +71,10 @@ pub(crate) fn describe_source(model: &Model, source: Source) -> String {
             )
         }
         Source::Delay => "the war goes on (cost of delay)".into(),
+        Source::Dissent(p) => format!(
+            "{} refused a deal that went ahead without it",
+            model.party_short(p)
+        ),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Source {
     },
     /// The scenario's cost of delay at a round's end (`rules.each_round`).
     Delay,
+    /// A party refused a deal that did not need its signature (`rules.dissent`).
+    Dissent(usize),
 }
 
 /// What a ledger entry moved.
@@ -327,9 +329,21 @@ impl Game {
     pub fn pen(&self) -> Option<usize> {
         self.pen
     }
-    /// Whose signature the deal needs now (a flag per party).
+    /// The signatories in force (a flag per party): whose signature every
+    /// deal needs, whatever the text. See [`Game::needs`] for this text.
     pub fn signatories(&self) -> &[bool] {
         &self.signatory
+    }
+    /// Does a deal on the draft as it stands need `p`'s signature: a
+    /// signatory, or a party whose consent a clause in the text needs.
+    pub fn needs(&self, p: usize) -> bool {
+        self.eval.needs(p)
+    }
+    /// Does `p` vote when a vote is called: a signatory, or a party whose
+    /// consent some wording can need (its refusal then costs the deal or,
+    /// when the text does not need it, `rules.dissent`).
+    pub fn votes(&self, p: usize) -> bool {
+        self.signatory[p] || self.model.rules.consenters >> p & 1 == 1
     }
     /// The package `party` has tabled this round.
     pub fn package(&self, party: usize) -> Option<Changes> {
@@ -1292,7 +1306,7 @@ impl Game {
             .unwrap_or(0);
         let voters: PartyVec<usize> = (0..order.len())
             .map(|i| order[(first + i) % order.len()])
-            .filter(|&p| self.signatory[p])
+            .filter(|&p| self.votes(p))
             .collect();
         self.journal.push(Event::VoteCalled { party: caller });
         self.phase = Phase::Vote {
@@ -1315,9 +1329,11 @@ impl Game {
         else {
             return;
         };
-        *refused |= !sign;
+        let voter = voters[*next];
+        // A refusal the text does not need is dissent, not a veto.
+        *refused |= !sign && self.eval.needs(voter);
         if sign {
-            *signed |= 1 << voters[*next];
+            *signed |= 1 << voter;
         }
         *next += 1;
         if *next < voters.len() {
@@ -1327,7 +1343,7 @@ impl Game {
         let voters = voters.clone();
         self.phase = Phase::Turns;
         if !refused {
-            self.end(Ending::Deal);
+            self.deal(&voters, signed);
             return;
         }
         // What the vote revealed: a signature puts the bottom line at or
@@ -1361,6 +1377,40 @@ impl Game {
             self.refresh();
             self.next_round();
         }
+    }
+
+    /// Every needed signature is in: dissent from the others costs what
+    /// `rules.dissent` says, then the signed text goes home for ratification
+    /// if it needs it (docs/RULES.md, "Consent" and "Ratification").
+    fn deal(&mut self, voters: &[usize], signed: u32) {
+        let model = Arc::clone(&self.model);
+        let dissenters: Vec<usize> = voters
+            .iter()
+            .copied()
+            .filter(|&v| signed & (1 << v) == 0)
+            .collect();
+        for &d in &dissenters {
+            self.journal.push(Event::Dissent { party: d });
+            for &(m, delta) in &model.rules.dissent {
+                self.record(Source::Dissent(d), Moved::Metric(m), delta);
+            }
+        }
+        if !dissenters.is_empty() {
+            self.refresh();
+        }
+        if let Some(r) = &model.rules.ratification
+            && self.draft().holds(&r.when)
+        {
+            let chance = r.chance(&self.eval.metrics, &model.metrics);
+            let draw: f64 = self.rng.random();
+            let passed = draw < chance;
+            self.journal.push(Event::Ratification { passed, chance });
+            if !passed {
+                self.end(Ending::Rejected);
+                return;
+            }
+        }
+        self.end(Ending::Deal);
     }
 
     fn end(&mut self, ending: Ending) {

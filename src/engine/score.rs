@@ -42,9 +42,18 @@ pub struct Evaluation {
     pub active: u64,
     /// Per party, bitset of the red lines that hold.
     pub lines: PartyVec<u64>,
+    /// Bitset of the parties whose signature the deal needs for this text:
+    /// the signatories in force, and every party whose consent a clause in
+    /// the text needs (`consent_of`).
+    pub needed: u64,
 }
 
 impl Evaluation {
+    /// Does the deal need `p`'s signature for this text?
+    pub fn needs(&self, p: usize) -> bool {
+        self.needed >> p & 1 == 1
+    }
+
     /// Would party `p` sign: no red line crossed and U_p ≥ R_p.
     pub fn would_sign(&self, p: usize) -> bool {
         self.crossed[p].is_none() && self.utility[p] >= self.reservation[p]
@@ -228,6 +237,8 @@ impl Belief {
 pub(crate) struct Sums {
     pub utility: [f64; MAX_PARTIES],
     pub effects: [f64; MAX_METRICS],
+    /// Per party, how many clauses of the text need its consent.
+    pub consent: [u16; MAX_PARTIES],
 }
 
 impl Sums {
@@ -236,6 +247,7 @@ impl Sums {
         let mut s = Sums {
             utility: [0.0; MAX_PARTIES],
             effects: [0.0; MAX_METRICS],
+            consent: [0; MAX_PARTIES],
         };
         for (c, &o) in options.iter().enumerate() {
             s.add(model, c, o, 1.0);
@@ -252,6 +264,13 @@ impl Sums {
         }
         for &(m, d) in &opt.effects {
             self.effects[m] += sign * d;
+        }
+        for p in ones(opt.consent) {
+            if sign > 0.0 {
+                self.consent[p] += 1;
+            } else {
+                self.consent[p] -= 1;
+            }
         }
     }
 
@@ -423,7 +442,7 @@ pub(crate) fn finish_into(
     out: &mut Evaluation,
 ) {
     weigh_into(model, sums, options, ctx, hint, trace, out);
-    settle(model, ctx.signatory, trace, out);
+    settle(model, trace, out);
 }
 
 /// Steps 1–3 of [`finish_into`]: utilities, metrics before divergence, red
@@ -447,6 +466,7 @@ pub(crate) fn weigh_into(
         support,
         active,
         lines,
+        needed,
         likelihood: _,
     } = out;
     let (np, nm) = (model.parties.len(), model.metrics.len());
@@ -542,6 +562,12 @@ pub(crate) fn weigh_into(
             }
         }
     }
+    *needed = 0;
+    for p in 0..np {
+        if ctx.signatory[p] || sums.consent[p] > 0 {
+            *needed |= 1 << p;
+        }
+    }
     *support = 0.0;
     for p in 0..np {
         let bits = lines[p];
@@ -561,7 +587,7 @@ pub(crate) fn weigh_into(
             (1.0 / d, -d.ln())
         };
         acceptance[p] = if line.is_some() { 0.0 } else { a };
-        if ctx.signatory[p] {
+        if *needed >> p & 1 == 1 {
             *support += ln_a.max(LN_FLOOR)
                 - if line.is_some() {
                     RED_LINE_PENALTY
@@ -573,16 +599,12 @@ pub(crate) fn weigh_into(
 }
 
 /// Steps 4–5 of [`finish_into`], on an evaluation [`weigh_into`] left.
-pub(crate) fn settle(
-    model: &Model,
-    signatory: &[bool],
-    trace: &mut impl Trace,
-    out: &mut Evaluation,
-) {
+pub(crate) fn settle(model: &Model, trace: &mut impl Trace, out: &mut Evaluation) {
     let Evaluation {
         metrics,
         acceptance,
         likelihood,
+        needed,
         ..
     } = out;
     // Step 4: divergence between allies lowers cohesion-style metrics.
@@ -605,9 +627,9 @@ pub(crate) fn settle(
     // Step 5: deal likelihood.
     *likelihood = acceptance
         .iter()
-        .zip(signatory)
-        .filter(|(_, s)| **s)
-        .map(|(a, _)| *a)
+        .enumerate()
+        .filter(|&(p, _)| *needed >> p & 1 == 1)
+        .map(|(_, a)| *a)
         .product();
     if let Some(m) = model.deal_metric {
         let mm = &model.metrics[m];

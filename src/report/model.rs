@@ -242,7 +242,16 @@ fn outcome(model: &Model, game: &Game) -> Outcome {
         ),
         Some(e) => {
             let text = match e {
-                Ending::Deal => format!("Deal: every signatory signed in round {round}."),
+                Ending::Deal => format!("Deal: every needed signature was in by round {round}."),
+                Ending::Rejected => format!(
+                    "No deal: signed in round {round}, then rejected at {}.",
+                    model
+                        .scenario
+                        .rules
+                        .ratification
+                        .as_ref()
+                        .map_or("the vote at home", |r| r.name.as_str())
+                ),
                 Ending::DeadlinePassed => {
                     format!("No deal: the deadline passed after round {round}.")
                 }

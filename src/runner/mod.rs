@@ -3,6 +3,7 @@
 //! the turn driver itself lives in `crate::table`.
 
 pub mod exec;
+pub mod hindcast;
 pub mod output;
 pub mod script;
 pub mod skill;

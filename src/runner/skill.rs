@@ -65,9 +65,9 @@ pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed:
                     .map(|(_, e)| {
                         (
                             e.likelihood,
-                            // Who must sign as the game ended (cards may change it).
+                            // Who that text needed (cards and consent may change it).
                             (0..model.parties.len())
-                                .filter(|&q| g.signatories()[q])
+                                .filter(|&q| e.needs(q))
                                 .all(|q| e.would_sign(q)),
                         )
                     })
@@ -78,7 +78,7 @@ pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed:
                     .filter(|(r, _)| *r > 0)
                     .flat_map(|(_, e)| {
                         (0..model.parties.len())
-                            .filter(|&q| g.signatories()[q])
+                            .filter(|&q| e.needs(q))
                             .map(|q| (q, e.acceptance[q], e.would_sign(q)))
                             .collect::<Vec<_>>()
                     })

@@ -57,6 +57,7 @@ pub(super) fn clean(s: &mut Scenario) {
         events,
         actions,
         rules,
+        hindcast,
     } = s;
     let Meta {
         id: _,
@@ -71,10 +72,17 @@ pub(super) fn clean(s: &mut Scenario) {
     sources.iter_mut().for_each(clean_line_in);
     clean_text_in(notes);
     for Metric {
-        name, description, ..
+        name,
+        description,
+        components,
+        ..
     } in metrics
     {
         lines([name, description]);
+        for c in components {
+            lines([&mut c.name, &mut c.description, &mut c.unit]);
+            c.sources.iter_mut().for_each(clean_line_in);
+        }
     }
     for p in parties {
         let Party {
@@ -89,8 +97,9 @@ pub(super) fn clean(s: &mut Scenario) {
         } = p;
         lines([name, short, colour, description, brief]);
         goals.iter_mut().for_each(clean_line_in);
-        for RedLine { text, .. } in red_lines {
+        for RedLine { text, sources, .. } in red_lines {
             clean_line_in(text);
+            sources.iter_mut().for_each(clean_line_in);
         }
     }
     for Personality {
@@ -103,12 +112,21 @@ pub(super) fn clean(s: &mut Scenario) {
         title,
         text,
         variants,
+        sources,
         ..
     } in clauses
     {
         lines([title, text]);
-        for Variant { label, text, .. } in variants {
+        sources.iter_mut().for_each(clean_line_in);
+        for Variant {
+            label,
+            text,
+            sources,
+            ..
+        } in variants
+        {
             lines([label, text]);
+            sources.iter_mut().for_each(clean_line_in);
         }
     }
     for Combination { description, .. } in combinations {
@@ -133,6 +151,14 @@ pub(super) fn clean(s: &mut Scenario) {
     }
     for Collapse { text, .. } in &mut rules.collapse {
         clean_line_in(text);
+    }
+    if let Some(r) = &mut rules.ratification {
+        lines([&mut r.name, &mut r.text]);
+        r.sources.iter_mut().for_each(clean_line_in);
+    }
+    for h in hindcast {
+        clean_line_in(&mut h.record);
+        h.sources.iter_mut().for_each(clean_line_in);
     }
 }
 

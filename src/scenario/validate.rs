@@ -196,16 +196,67 @@ impl<'a> Checker<'a> {
         dense
     }
 
+    /// Compile effects. `metric` names a metric, or one component of an
+    /// index metric as `"metric.component"`: the metric then moves by
+    /// `delta × weight × credibility` (docs/MODEL.md, "Indices").
     fn effects(&mut self, path: &str, effects: &[Effect]) -> Vec<(usize, f64)> {
         let mut out = Vec::new();
         for (i, e) in effects.iter().enumerate() {
-            let m = self.metric(&format!("{path}[{i}].metric"), &e.metric, true);
+            let mp = format!("{path}[{i}].metric");
+            let (m, scale) = match e.metric.split_once('.') {
+                None => (self.metric(&mp, &e.metric, true), 1.0),
+                Some((metric, part)) => match self.metric(&mp, metric, true) {
+                    None => (None, 1.0),
+                    Some(m) => {
+                        let comps = &self.s.metrics[m].components;
+                        match comps.iter().find(|c| c.id == part) {
+                            Some(c) => (Some(m), c.weight * c.credibility),
+                            None => {
+                                let known = list(comps.iter().map(|c| &c.id));
+                                let expected = if comps.is_empty() {
+                                    format!("metric '{metric}' has no components")
+                                } else {
+                                    format!("expected one of: {known}")
+                                };
+                                self.err(
+                                    &mp,
+                                    format!("unknown component '{part}' of '{metric}'; {expected}"),
+                                );
+                                (None, 1.0)
+                            }
+                        }
+                    }
+                },
+            };
             let ok = self.finite(&format!("{path}[{i}].delta"), e.delta);
             if let (Some(m), true) = (m, ok) {
-                out.push((m, e.delta));
+                out.push((m, e.delta * scale));
             }
         }
         out
+    }
+
+    /// Check a list of sources: each a web address.
+    fn sources(&mut self, path: &str, sources: &[String]) {
+        for (i, src) in sources.iter().enumerate() {
+            if !(src.starts_with("https://") || src.starts_with("http://")) || src.contains(' ') {
+                self.err(
+                    format!("{path}[{i}]"),
+                    format!("'{src}' is not a web address; expected https://…"),
+                );
+            }
+        }
+    }
+
+    /// Compile a list of party ids into a bitset.
+    fn party_bits(&mut self, path: &str, ids: &[String]) -> u64 {
+        let mut bits = 0;
+        for (j, id) in ids.iter().enumerate() {
+            if let Some(pi) = self.party(&format!("{path}[{j}]"), id) {
+                bits |= 1 << pi;
+            }
+        }
+        bits
     }
 
     /// Compile a condition. `clauses_only` forbids metric terms; `stock_only`
@@ -377,6 +428,23 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             }
             deal_metric = Some(i);
         }
+        let mut comp_ids = HashMap::new();
+        for (j, c) in m.components.iter().enumerate() {
+            let cp = format!("{p}.components[{j}]");
+            k.check_id(&format!("{cp}.id"), &c.id);
+            if comp_ids.insert(c.id.as_str(), j).is_some() {
+                k.err(
+                    format!("{cp}.id"),
+                    format!("duplicate component id '{}'", c.id),
+                );
+            }
+            k.finite(&format!("{cp}.weight"), c.weight);
+            k.finite(&format!("{cp}.initial"), c.initial);
+            if k.finite(&format!("{cp}.credibility"), c.credibility) {
+                k.in_range(&format!("{cp}.credibility"), c.credibility, 0.0, 1.0);
+            }
+            k.sources(&format!("{cp}.sources"), &c.sources);
+        }
         metrics.push(MetricModel {
             min: m.min,
             max: m.max,
@@ -478,6 +546,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 );
             }
             red_lines.push(k.cond(&format!("{rp}.crossed_if"), &rl.crossed_if, false, true));
+            k.sources(&format!("{rp}.sources"), &rl.sources);
         }
         let personality = if pa.ai.personality.is_empty() {
             (!s.personalities.is_empty()).then_some(0)
@@ -554,6 +623,8 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
         }
         let mut seen = HashMap::new();
         let mut options = Vec::new();
+        let consent = k.party_bits(&format!("{p}.consent_of"), &c.consent_of);
+        k.sources(&format!("{p}.sources"), &c.sources);
         for (j, v) in c.variants.iter().enumerate() {
             let vp = format!("{p}.variants[{j}]");
             k.check_id(&format!("{vp}.id"), &v.id);
@@ -572,11 +643,17 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             for (b, party) in v.backed_by.iter().enumerate() {
                 k.party(&format!("{vp}.backed_by[{b}]"), party);
             }
+            k.sources(&format!("{vp}.sources"), &v.sources);
+            let consent = match &v.consent_of {
+                None => consent,
+                Some(ids) => k.party_bits(&format!("{vp}.consent_of"), ids),
+            };
             options.push(OptionModel {
                 utility: k.party_values(&format!("{vp}.utility"), &v.utility),
                 effects: k.effects(&format!("{vp}.effects"), &v.effects),
                 requires: k.links(&format!("{vp}.requires"), i, &v.requires),
                 excludes: k.links(&format!("{vp}.excludes"), i, &v.excludes),
+                consent,
             });
         }
         let requires = k.links(&format!("{p}.requires"), i, &c.requires);
@@ -591,6 +668,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             effects: k.effects(&format!("{p}.strike.effects"), &c.strike.effects),
             requires: vec![],
             excludes: vec![],
+            consent: 0,
         });
         let initial = if c.initial.is_empty() {
             0
@@ -704,6 +782,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             Some("") => Some(None),
             Some(id) => k.party(&format!("{p}.pen"), id).map(Some),
         };
+        k.sources(&format!("{p}.sources"), &e.sources);
         let signatories = e.signatories.as_ref().map(|list| {
             let mut flags = vec![list.is_empty(); s.parties.len()];
             for (j, id) in list.iter().enumerate() {
@@ -852,6 +931,59 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
         ));
     }
 
+    let dissent = k.effects("rules.dissent", &r.dissent);
+    let ratification = r.ratification.as_ref().map(|ra| {
+        let rp = "rules.ratification";
+        if k.finite(&format!("{rp}.chance"), ra.chance) {
+            k.in_range(&format!("{rp}.chance"), ra.chance, 0.0, 1.0);
+        }
+        let mut slopes = Vec::new();
+        for (id, &v) in &ra.slopes {
+            let sp = format!("{rp}.slopes.{id}");
+            if let Some(m) = k.metric(&sp, id, true)
+                && k.finite(&sp, v)
+            {
+                slopes.push((m, v));
+            }
+        }
+        k.sources(&format!("{rp}.sources"), &ra.sources);
+        RatificationModel {
+            when: k.cond(&format!("{rp}.when"), &ra.when, false, true),
+            chance: ra.chance,
+            slopes,
+        }
+    });
+    let mut hindcast = Vec::new();
+    let mut hids = HashMap::new();
+    for (i, h) in s.hindcast.iter().enumerate() {
+        let hp = format!("hindcast[{i}]");
+        k.check_id(&format!("{hp}.id"), &h.id);
+        if hids.insert(h.id.as_str(), i).is_some() {
+            k.err(
+                format!("{hp}.id"),
+                format!("duplicate hindcast id '{}'", h.id),
+            );
+        }
+        if h.round == Some(0) || h.round.is_some_and(|r| r > 1000) {
+            k.err(format!("{hp}.round"), "rounds are numbered from 1");
+        }
+        let (lo, hi) = h.expect;
+        if k.finite(&format!("{hp}.expect"), lo) && k.finite(&format!("{hp}.expect"), hi) {
+            if !(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi {
+                k.err(
+                    format!("{hp}.expect"),
+                    format!("({lo}, {hi}); expected two shares 0 ≤ low ≤ high ≤ 1"),
+                );
+            }
+        }
+        k.sources(&format!("{hp}.sources"), &h.sources);
+        hindcast.push(k.cond(&format!("{hp}.when"), &h.when, false, false));
+    }
+    let consenters = clauses
+        .iter()
+        .flat_map(|c| &c.options)
+        .fold(0u64, |b, o| b | o.consent);
+
     let mut out = k.out;
     if out.is_empty() {
         let mut ally_pairs = Vec::new();
@@ -875,6 +1007,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             combinations,
             events,
             actions,
+            hindcast,
             rules: RulesModel {
                 turn_order,
                 mediator,
@@ -892,6 +1025,9 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 walkout_from_round: r.walkout.from_round,
                 walkout_penalty: r.walkout_penalty,
                 collapse,
+                consenters,
+                dissent,
+                ratification,
             },
             deal_metric,
             scenario: s,

@@ -51,7 +51,12 @@ pub enum Kind {
     VoteFailed,
     /// The facilitator moved the deadline (detail: the new last round).
     Deadline,
-    /// The talks ended (detail: `deal`, `deadline`, `walkout` or `collapse`).
+    /// A party refused a deal that did not need its signature.
+    Dissent,
+    /// The signed text went to its vote at home (detail: `passed` or
+    /// `rejected`; values: `chance`).
+    Ratification,
+    /// The talks ended (detail: `deal`, `rejected`, `deadline`, `walkout` or `collapse`).
     Ended,
     /// A seat lost its move: a bot that failed, a scripted move that could not be played.
     Forfeit,
@@ -74,6 +79,8 @@ impl Kind {
             Kind::Pen => "pen",
             Kind::Delay => "delay",
             Kind::Signatories => "signatories",
+            Kind::Dissent => "dissent",
+            Kind::Ratification => "ratification",
             Kind::RoundEnd => "round_end",
             Kind::VoteCalled => "vote_called",
             Kind::Vote => "vote",
@@ -178,7 +185,8 @@ pub fn clause_words(model: &Model, clause: usize) -> String {
 /// An ending in words: "a deal: every signatory signed".
 pub fn ending_words(model: &Model, ending: Ending) -> String {
     match ending {
-        Ending::Deal => "a deal: every signatory signed".into(),
+        Ending::Deal => "a deal: every needed signature is in".into(),
+        Ending::Rejected => "signed, then rejected at the vote at home".into(),
         Ending::DeadlinePassed => "the deadline passed without a deal".into(),
         Ending::WalkOut { party } => format!("{} walked out", model.party_name(party)),
         Ending::Collapse { condition } => format!(
@@ -401,6 +409,44 @@ pub fn narrate(model: &Model, round: u32, event: &Event) -> Narration {
                     ),
                 )
             }
+        }
+        Event::Dissent { party } => Narration {
+            party: pid(party),
+            ..Narration::new(
+                Kind::Dissent,
+                round,
+                format!(
+                    "{} refuses, but the text does not need its signature: the deal goes ahead without it.",
+                    who(party)
+                ),
+            )
+        },
+        Event::Ratification { passed, chance } => {
+            let name = s
+                .rules
+                .ratification
+                .as_ref()
+                .map_or("the vote at home", |r| r.name.as_str());
+            let mut n = Narration {
+                detail: if passed { "passed" } else { "rejected" }.into(),
+                ..Narration::new(
+                    Kind::Ratification,
+                    round,
+                    if passed {
+                        format!(
+                            "The signed text goes to {name} ({:.0}% expected to pass): it passes.",
+                            chance * 100.0
+                        )
+                    } else {
+                        format!(
+                            "The signed text goes to {name} ({:.0}% expected to pass): it is rejected, and the deal falls.",
+                            chance * 100.0
+                        )
+                    },
+                )
+            };
+            n.values.insert("chance".into(), r4(chance));
+            n
         }
         Event::CostOfDelay { round: r } => Narration::new(
             Kind::Delay,

@@ -46,7 +46,8 @@ impl TickKind {
             Kind::Signatories => TickKind::Card,
             Kind::Package => TickKind::Move,
             Kind::Delay => TickKind::Round,
-            Kind::VoteCalled | Kind::Vote | Kind::VoteFailed => TickKind::Vote,
+            Kind::VoteCalled | Kind::Vote | Kind::VoteFailed | Kind::Dissent => TickKind::Vote,
+            Kind::Ratification => TickKind::End,
             Kind::Ended => TickKind::End,
             Kind::TurnEnd => return None,
         })
