@@ -327,6 +327,7 @@ pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -
         BotKind::Expert => {
             let w = EXPERT_PEN * game.model().rules.pen_weight;
             let belief = game.belief()[party];
+            let now = game.evaluation().lines.clone();
             let objective = move |e: &Evaluation| {
                 // The table's support without its own public term, which it
                 // replaces by what it knows: whether it would sign.
@@ -336,7 +337,7 @@ pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -
                     e.acceptance[party].max(1e-300).ln()
                 };
                 let own = if e.would_sign(party) { 0.0 } else { -10.0 };
-                e.utility[party] + w * (e.support - public + own)
+                e.utility[party] + w * (e.support - public + own - super::fresh_harm(&now, e))
             };
             game.broker(&objective, 0.0)
         }
@@ -395,7 +396,15 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
                     continue;
                 }
                 let e = game.what_if_changes(&[(c1, o1), (c2, o2)]);
-                if e.crossed[party].is_some() || (pen.is_some() && pen_value(&e) <= pen_now) {
+                // A careful player pushes no one over a public red line: the
+                // party would refuse, and may leave the table.
+                let pushes = (0..e.crossed.len()).any(|q| {
+                    q != party && e.crossed[q].is_some() && now.crossed[q].is_none()
+                });
+                if e.crossed[party].is_some()
+                    || pushes
+                    || (pen.is_some() && pen_value(&e) <= pen_now)
+                {
                     continue;
                 }
                 let mine = e.utility[party] - now.utility[party];

@@ -48,6 +48,9 @@ pub struct Brain {
 pub struct View<'a> {
     pub party: usize,
     pub coop: f64,
+    /// Opening rounds (a personality's `anchor`): propose its own best
+    /// wording, whoever's red lines it crosses.
+    pub anchor: bool,
     pub options: &'a [usize],
     pub metrics: &'a [f64],
 }
@@ -138,7 +141,7 @@ impl Brain {
     /// Party p's assessment of every tabulated clause at every wording of it
     /// and of the clauses its red lines read, for a seat of cooperation
     /// `coop`: the seat's table, read by [`Brain::assess`].
-    pub fn tabulate(&self, model: &Model, p: usize, coop: f64) -> Vec<Assessment> {
+    pub fn tabulate(&self, model: &Model, p: usize, coop: f64, anchor: bool) -> Vec<Assessment> {
         let blank = Assessment {
             crossed: None,
             gap: 0.0,
@@ -163,6 +166,7 @@ impl Brain {
                 let view = View {
                     party: p,
                     coop,
+                    anchor,
                     options: &options,
                     metrics: &[],
                 };
@@ -198,9 +202,12 @@ impl Brain {
         let View {
             party: p,
             coop,
+            anchor,
             options,
             metrics,
         } = view;
+        // An opening position weighs only the party's own values.
+        let coop = if anchor { 0.0 } else { coop };
         let current = options[c];
         let cm = &model.clauses[c];
         let n = if cm.strikable {
@@ -252,6 +259,7 @@ impl Brain {
                 continue;
             }
             if guarded
+                && !anchor
                 && self
                     .crosses_other(model, p, c, o, options, metrics)
                     .is_some()

@@ -14,7 +14,10 @@ pub use reason::Reason;
 
 use crate::core::Model;
 use crate::core::schema::Personality;
-use crate::engine::{Action, Changes, Evaluation, Event, Game, Phase, Stance, falls_on};
+use crate::core::PartyVec;
+use crate::engine::{
+    Action, Changes, Evaluation, Event, Game, Phase, RED_LINE_PENALTY, Stance, falls_on,
+};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -36,6 +39,7 @@ pub struct Params {
     pub walkout_below: f64,
     pub vote_at: f64,
     pub noise: f64,
+    pub anchor: u32,
 }
 
 impl From<&Personality> for Params {
@@ -48,6 +52,7 @@ impl From<&Personality> for Params {
             walkout_below: p.walkout_below,
             vote_at: p.vote_at,
             noise: p.noise,
+            anchor: p.anchor,
         }
     }
 }
@@ -63,6 +68,7 @@ impl Default for Params {
             walkout_below: 0.0,
             vote_at: 0.5,
             noise: 0.0,
+            anchor: 0,
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct AiSeat {
     /// The party's assessments of the clauses whose red lines read only
     /// wordings ([`Brain::tabulate`] for this personality).
     table: Arc<[Assessment]>,
+    /// The same for its opening rounds (`anchor` > 0): its own best wordings.
+    opening: Option<Arc<[Assessment]>>,
 }
 
 impl AiSeat {
@@ -111,7 +119,11 @@ impl AiSeat {
         Ok(AiSeat {
             party,
             personality,
-            table: brain.tabulate(model, party, params.cooperation).into(),
+            table: brain
+                .tabulate(model, party, params.cooperation, false)
+                .into(),
+            opening: (params.anchor > 0)
+                .then(|| brain.tabulate(model, party, params.cooperation, true).into()),
             params,
             brain,
         })
@@ -124,13 +136,18 @@ impl AiSeat {
     /// What the seat makes of an open clause at the draft's wording.
     #[inline]
     pub fn assess(&self, game: &Game, clause: usize) -> Assessment {
+        let (anchor, table) = match &self.opening {
+            Some(t) if game.round() <= self.params.anchor => (true, t),
+            _ => (false, &self.table),
+        };
         let view = View {
             party: self.party,
             coop: self.params.cooperation,
+            anchor,
             options: game.options(),
             metrics: &game.evaluation().metrics,
         };
-        self.brain.assess(game.model(), &self.table, view, clause)
+        self.brain.assess(game.model(), table, view, clause)
     }
 }
 
@@ -358,7 +375,11 @@ fn diplomacy(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
 /// of a deal no lower than the wording alone would.
 pub fn logroll(game: &Game, model: &Model, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
-    if model.rules.package_size < 2 || game.package(party).is_some() {
+    // Opening rounds (its `anchor`): positions, not concessions.
+    if model.rules.package_size < 2
+        || game.package(party).is_some()
+        || game.round() <= seat.params.anchor
+    {
         return None;
     }
     let brain = seat.brain();
@@ -496,11 +517,17 @@ fn walk_out(game: &Game, seat: &AiSeat) -> Option<Decision> {
     if below <= 0.0 || game.check(&Action::WalkOut { party }).is_err() {
         return None;
     }
-    let eval = game.evaluation();
-    let now = eval.likelihood;
-    let before = game.history().last().map_or(1.0, |(_, e)| e.likelihood);
-    // Public numbers only, like the vote call: leaving reveals nothing the
+    // The text has turned against it: the public chance that it signs
+    // (0 while one of its red lines is crossed) has stayed below its
+    // threshold at this round's start and the last round's end. Public
+    // numbers only, like the vote call: leaving reveals nothing the
     // table's estimate leaves out.
+    let eval = game.evaluation();
+    let now = eval.acceptance[party];
+    let before = game
+        .history()
+        .last()
+        .map_or(1.0, |(_, e)| e.acceptance[party]);
     if now < below && before < below {
         Some(Decision {
             action: Action::WalkOut { party },
@@ -532,13 +559,34 @@ pub fn vote(game: &Game, seat: &AiSeat) -> Decision {
     }
 }
 
+/// What a revision costs in the pen's eyes for the red lines of needed
+/// parties it would newly cross (`now`: each party's red lines crossed by
+/// the text as it stands): [`RED_LINE_PENALTY`] nats each, on top of the
+/// support's own penalty.
+pub fn fresh_harm(now: &[u64], e: &Evaluation) -> f64 {
+    let fresh: u32 = e
+        .lines
+        .iter()
+        .zip(now)
+        .enumerate()
+        .filter(|&(p, _)| e.needs(p))
+        .map(|(_, (l, n))| (l & !n).count_ones())
+        .sum();
+    RED_LINE_PENALTY * f64::from(fresh)
+}
+
 /// The AI pen-holder's revision: a broker with interests. It writes in the
 /// proposals that raise its own utility plus `rules.pen_weight` times the
 /// natural log of the public chance of a deal (the table's support), best
 /// first (docs/AI.md, "The pen").
 pub fn revise(game: &Game, party: usize) -> Decision {
     let w = game.model().rules.pen_weight;
-    let objective = move |e: &Evaluation| e.utility[party] + w * e.support;
+    // First, do no harm: a red line the text does not cross now counts
+    // twice if a revision would cross it (docs/AI.md, "The pen-holder"), so
+    // the pen does not trade one party's grievance for another's.
+    let now: PartyVec<u64> = game.evaluation().lines.clone();
+    let objective =
+        move |e: &Evaluation| e.utility[party] + w * (e.support - fresh_harm(&now, e));
     let before = objective(game.evaluation());
     let adopt = game.broker(&objective, 0.0);
     let after = if adopt.is_empty() {

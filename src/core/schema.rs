@@ -262,6 +262,11 @@ pub struct Personality {
     /// Random jitter on its evaluations (utility points).
     #[serde(default)]
     pub noise: f64,
+    /// Opening rounds: for this many rounds the seat proposes its own best
+    /// wordings (anchoring), whoever's red lines they cross; afterwards it
+    /// proposes only wordings that cross no one's (docs/AI.md, "Proposals").
+    #[serde(default)]
+    pub anchor: u32,
 }
 
 fn default_tolerance() -> f64 {

@@ -17,4 +17,4 @@ pub(crate) use game::falls_on;
 pub use game::{Game, LedgerEntry, Moved, Phase, Score, Source};
 pub use named::NamedAction;
 pub use refusal::{ActionError, Refusal, Unavailable, WalkoutBar};
-pub use score::{Belief, Evaluation, Package, Status};
+pub use score::{Belief, Evaluation, Package, RED_LINE_PENALTY, Status};

@@ -110,7 +110,7 @@ impl Trace for Recorder {
 }
 
 /// Penalty, in nats of support, for each red line a draft crosses (docs/MODEL.md).
-pub(crate) const RED_LINE_PENALTY: f64 = 10.0;
+pub const RED_LINE_PENALTY: f64 = 10.0;
 
 /// The least ln σ counted in the support (σ below 1e-300 counts as 1e-300).
 const LN_FLOOR: f64 = -690.775_527_898_213_7;
@@ -588,12 +588,7 @@ pub(crate) fn weigh_into(
         };
         acceptance[p] = if line.is_some() { 0.0 } else { a };
         if *needed >> p & 1 == 1 {
-            *support += ln_a.max(LN_FLOOR)
-                - if line.is_some() {
-                    RED_LINE_PENALTY
-                } else {
-                    0.0
-                };
+            *support += ln_a.max(LN_FLOOR) - RED_LINE_PENALTY * f64::from(bits.count_ones());
         }
     }
 }
