@@ -28,6 +28,19 @@ fn table(model: &Model, ids: &[&str], pkg: &backchannel::engine::score::Package)
 }
 
 fn check(name: &str, text: &str, parties: &[&str], compromise: &[(&str, &str)]) {
+    check_with(name, text, parties, compromise, true);
+}
+
+/// `likelier`: the compromise must also raise the public deal likelihood
+/// above the draft's (false where the drafted text is itself the likeliest,
+/// as Minsk II, signed as drafted).
+fn check_with(
+    name: &str,
+    text: &str,
+    parties: &[&str],
+    compromise: &[(&str, &str)],
+    likelier: bool,
+) {
     let model = load(name, text);
     assert_eq!(model.party_count(), parties.len(), "{name}: party count");
     for id in parties {
@@ -67,22 +80,25 @@ fn check(name: &str, text: &str, parties: &[&str], compromise: &[(&str, &str)]) 
     let after = model.evaluate(&deal).likelihood;
     assert!((0.0..=1.0).contains(&before) && (0.0..=1.0).contains(&after));
     assert!(
-        after > before,
+        !likelier || after > before,
         "{name}: the compromise should be likelier than the draft ({after:.3} vs {before:.3})"
     );
 }
 
 #[test]
 fn minsk2_draft_is_fragile_and_the_compromise_signs() {
-    check(
+    // At the prior means only Ukraine refuses the draft; the compromise
+    // (the Nash package) is signable by all, but the draft remains the
+    // likeliest text: the record is a package signed as drafted.
+    check_with(
         "minsk2.ron",
         include_str!("../scenarios/minsk2.ron"),
-        &["ua", "ru", "sep", "normandy"],
-        &[
-            ("m9", "osce_border_mission"),
-            ("m2", "current_line"),
-            ("m8", "phased"),
-        ],
+        &["ua", "ru", "sep", "osce", "normandy"],
+        // The Nash package: the draft with pensions and banking restored in
+        // phases through the international mechanism France and Germany
+        // offered in the leaders' declaration.
+        &[("m8", "phased")],
+        false,
     );
 }
 
@@ -97,7 +113,7 @@ fn minsk2_ukraine_is_the_party_that_refuses_the_draft() {
         eval.crossed[ua].is_none(),
         "below reservation, not over a red line"
     );
-    for id in ["ru", "sep", "normandy"] {
+    for id in ["ru", "sep", "osce", "normandy"] {
         assert!(
             eval.would_sign(model.party_index(id).unwrap()),
             "{id} signs the draft"
@@ -114,6 +130,24 @@ fn minsk2_border_before_elections_crosses_a_separatist_red_line() {
 }
 
 #[test]
+fn minsk2_any_change_to_the_order_of_point_9_crosses_a_russian_red_line() {
+    let model = load("minsk2.ron", include_str!("../scenarios/minsk2.ron"));
+    let ru = model.party_index("ru").unwrap();
+    for wording in ["before_elections", "osce_border_mission"] {
+        let pkg = model.package(&[("m9", wording)]).unwrap();
+        assert!(model.evaluate(&pkg).crossed[ru].is_some(), "{wording}");
+    }
+}
+
+#[test]
+fn minsk2_the_contact_group_signs_and_normandy_holds_the_pen() {
+    let model = load("minsk2.ron", include_str!("../scenarios/minsk2.ron"));
+    let rules = &model.scenario.rules;
+    assert_eq!(rules.mediator.as_deref(), Some("normandy"));
+    assert_eq!(rules.signatories, ["ua", "ru", "sep", "osce"]);
+}
+
+#[test]
 fn istanbul2022_draft_is_refused_by_russia_and_the_compromise_signs() {
     let model = load(
         "istanbul2022.ron",
@@ -125,13 +159,41 @@ fn istanbul2022_draft_is_refused_by_russia_and_the_compromise_signs() {
         "istanbul2022.ron",
         include_str!("../scenarios/istanbul2022.ron"),
         &["ua", "ru", "guarantors", "tr"],
+        // The Nash package: consultations instead of a binding three-day
+        // guarantee, Russian forces out of the north, guarantors acting by
+        // majority, the language clause struck, sanctions eased as troops leave.
         &[
+            ("i2", "consult_only"),
             ("i8", "leave_north"),
-            ("i9", "cap_150k"),
             ("i10", "majority"),
+            ("i11", "struck"),
             ("i12", "phased_relief"),
         ],
     );
+}
+
+#[test]
+fn istanbul2022_the_binding_guarantee_and_the_guarantor_veto_are_dealbreakers() {
+    let model = load(
+        "istanbul2022.ron",
+        include_str!("../scenarios/istanbul2022.ron"),
+    );
+    let (ua, ru, wg) = (
+        model.party_index("ua").unwrap(),
+        model.party_index("ru").unwrap(),
+        model.party_index("guarantors").unwrap(),
+    );
+    // As drafted: a binding three-day guarantee that Russia cannot veto.
+    let draft = model.evaluate(&model.initial_package());
+    assert!(draft.crossed[ru].is_some(), "Russia's veto red line");
+    assert!(draft.crossed[wg].is_some(), "the guarantors' red line");
+    // Russia among the guarantors, all deciding together: Ukraine's red line.
+    let veto = model
+        .package(&[("i2", "with_russia"), ("i10", "unanimity")])
+        .unwrap();
+    assert!(model.evaluate(&veto).crossed[ua].is_some());
+    // The guarantee needs the guarantors' and Turkey's signatures.
+    assert!(draft.needs(wg));
 }
 
 #[test]
