@@ -6,7 +6,7 @@ use backchannel::scenario::{Model, open};
 use backchannel::table::SeatPolicy;
 use std::sync::Arc;
 
-const GAMES: u64 = 300;
+const GAMES: u64 = 1000;
 
 fn deal_rate(model: &Arc<Model>, seats: &[(&str, &str)]) -> f64 {
     let named: Vec<(usize, SeatPolicy)> = seats
@@ -27,16 +27,22 @@ fn deal_rate(model: &Arc<Model>, seats: &[(&str, &str)]) -> f64 {
 fn flagship_deal_rate_is_uncertain_and_follows_personalities() {
     let model = Arc::new(open("plan28").unwrap());
     let default = deal_rate(&model, &[]);
-    let soft_russia = deal_rate(&model, &[("ru", "pragmatist")]);
-    eprintln!("deal rate: default {default:.3}, ru pragmatist {soft_russia:.3}");
+    let soft_russia = deal_rate(&model, &[("ru", "mediator")]);
+    let walking_kyiv = deal_rate(&model, &[("ua", "hardliner")]);
+    eprintln!(
+        "deal rate: default {default:.3}, ru mediator {soft_russia:.3}, ua hardliner {walking_kyiv:.3}"
+    );
     assert!(
         (0.10..=0.60).contains(&default),
         "default deal rate {default}"
     );
     assert!(
         soft_russia > default,
-        "a pragmatic Russia should deal more: {soft_russia} vs {default}"
+        "a conciliatory Russia should deal more: {soft_russia} vs {default}"
     );
+    // A Kyiv that walks out when the text turns against it (the flagship's
+    // defender cannot afford to) ends the talks before any deal.
+    assert!(walking_kyiv < default / 2.0, "{walking_kyiv} vs {default}");
 }
 
 #[test]

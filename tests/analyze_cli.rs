@@ -31,7 +31,7 @@ fn analyze_plan28_json_has_the_compromise_in_a_non_empty_zopa() {
     ] {
         assert!(v.get(key).is_some(), "{key}");
     }
-    assert_eq!(v["nash"]["clauses"]["p21"], "economic_zone_referendum");
+    assert_eq!(v["nash"]["clauses"]["p21"], "zone_russian_police");
     assert!(
         v["parties"]["ua"]["clauses"]["p21"]["drafted"]
             .as_f64()
@@ -39,12 +39,24 @@ fn analyze_plan28_json_has_the_compromise_in_a_non_empty_zopa() {
     );
     assert!(v["parties"]["ua"]["combinations"].is_object());
     assert_eq!(v["draft"]["in_zopa"], false);
-    assert!(v["draft"]["distance_to_zopa"].as_u64().unwrap() >= 1);
+    // The nearest-text search has a node budget: a distance, when found, is
+    // at least one change (the draft is not in the ZOPA).
+    assert!(
+        v["draft"]["distance_to_zopa"]
+            .as_u64()
+            .is_none_or(|d| d >= 1)
+    );
 }
 
 #[test]
 fn analyze_every_bundled_scenario_in_text() {
-    for s in ["plan28", "tutorial", "minsk2", "istanbul2022"] {
+    for s in [
+        "plan28",
+        "plan28-class",
+        "tutorial",
+        "minsk2",
+        "istanbul2022",
+    ] {
         let out = bc(&["analyze", s]);
         assert!(
             out.status.success(),

@@ -31,9 +31,12 @@ fn consent(edit: &str) -> Arc<Model> {
             );
         let t = t.replace(
             "         trigger: Round(3), deadline: -1),\n",
-            "         trigger: Round(3), deadline: -1),\n        (id: \"work_five\", title: \"W5\", text: \"w\", trigger: Manual, amend: [(\"split\", \"by_work\"), (\"fee\", \"five\")]),\n        (id: \"work_ten\", title: \"W10\", text: \"w\", trigger: Manual, amend: [(\"split\", \"by_work\"), (\"fee\", \"ten\")]),\n        (id: \"equal_five\", title: \"E5\", text: \"w\", trigger: Manual, amend: [(\"split\", \"equal\"), (\"fee\", \"five\")]),\n",
+            "         trigger: Round(3), deadline: -1),\n        (id: \"work_five\", title: \"W5\", text: \"w\", trigger: Manual, amend: [(\"split\", \"by_work\"), (\"fee\", \"five\")]),\n        (id: \"work_ten\", title: \"W10\", text: \"w\", trigger: Manual, amend: [(\"split\", \"by_work\"), (\"fee\", \"ten\")]),\n        (id: \"trees_five\", title: \"T5\", text: \"w\", trigger: Manual, amend: [(\"split\", \"by_trees\"), (\"fee\", \"five\")]),\n",
         );
-        t.replace("        walkout_penalty: -1,\n", &format!("        walkout_penalty: -1,\n{edit}"))
+        t.replace(
+            "        walkout_penalty: -1,\n",
+            &format!("        walkout_penalty: -1,\n{edit}"),
+        )
     })
 }
 
@@ -111,8 +114,12 @@ fn a_signed_text_goes_home_when_it_needs_ratification() {
             }
         }
         // A text the vote does not concern is not sent home.
-        let g = vote(&m, "equal_five", &[true, true, true]);
-        assert!(!g.journal().iter().any(|e| matches!(e, Event::Ratification { .. })));
+        let g = vote(&m, "trees_five", &[true, true, true]);
+        assert!(
+            !g.journal()
+                .iter()
+                .any(|e| matches!(e, Event::Ratification { .. }))
+        );
     }
 }
 
@@ -157,6 +164,9 @@ fn an_unknown_component_is_refused_by_path() {
             "effects: [(metric: \"trust.nope\", delta: 4)],",
         );
     let err = load_str("bad.ron", &text).unwrap_err().to_string();
-    assert!(err.contains("clauses[1].variants[0].effects[0].metric"), "{err}");
+    assert!(
+        err.contains("clauses[1].variants[0].effects[0].metric"),
+        "{err}"
+    );
     assert!(err.contains("unknown component 'nope'"), "{err}");
 }

@@ -39,7 +39,10 @@ fn all_ok(id: &str, report: &Report) {
             )
         })
         .collect();
-    assert!(missed.is_empty(), "{id}: checks outside their range: {missed:?}");
+    assert!(
+        missed.is_empty(),
+        "{id}: checks outside their range: {missed:?}"
+    );
     let rate = report.deal_rate();
     assert!(
         (0.10..=0.60).contains(&rate),
@@ -78,4 +81,19 @@ fn hindcast_is_deterministic() {
     // the Geneva card's cuts are in every game by then.
     let cap = a.rows.iter().find(|r| r.id == "army_cap_changed").unwrap();
     assert_eq!(cap.hits, cap.count);
+}
+
+#[test]
+fn plan28_class_hindcast_matches_the_record() {
+    let report = hindcast("plan28-class");
+    let missed: Vec<&str> = report
+        .rows
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(missed.is_empty(), "{missed:?}");
+    // Four rounds leave less time for a deal than eight: 5–40%.
+    let rate = report.deal_rate();
+    assert!((0.05..=0.40).contains(&rate), "{rate}");
 }

@@ -30,17 +30,22 @@ const E3: &[(&str, &str)] = &[
     ("p28", "ceasefire_on_current_line"),
 ];
 
-/// The "Miami compromise" named in `meta.notes`: every seat would sign it.
+/// The "Geneva-plus compromise" named in `meta.notes` (the Nash package of
+/// `backchannel analyze plan28`): every seat would sign it at the priors.
 const COMPROMISE: &[(&str, &str)] = &[
+    ("p2", "russia_ukraine_nato"),
     ("p3", "struck"),
-    ("p5", "article5_like"),
+    ("p4", "separate_track"),
+    ("p5", "security_framework"),
     ("p6", "cap_800k"),
     ("p7", "no_legal_renunciation"),
     ("p10", "separate_guarantee_treaty"),
-    ("p13", "relief_tied_to_compliance"),
+    ("p13", "separate_track"),
     ("p14", "no_profit_share"),
-    ("p19", "three_way"),
-    ("p21", "economic_zone_referendum"),
+    ("p15", "separate_track"),
+    ("p20", "eu_standards"),
+    ("p21", "zone_russian_police"),
+    ("p24", "children_unconditional"),
     ("p25", "when_secure"),
     ("p26", "struck"),
 ];
@@ -161,7 +166,7 @@ fn a_compromise_exists_that_all_four_would_sign() {
     let m = model();
     let pkg = m.package(COMPROMISE).expect("compromise package");
     let ev = m.evaluate(&pkg);
-    let why = report(&m, "Miami compromise", &pkg);
+    let why = report(&m, "Geneva-plus compromise", &pkg);
     println!("{why}");
 
     assert!(m.linkage_problem(&pkg.options).is_none(), "{why}");
@@ -178,7 +183,7 @@ fn a_compromise_exists_that_all_four_would_sign() {
     }
     assert!(
         ev.likelihood >= 0.20,
-        "the compromise should be at least 30% likely\n{why}"
+        "the compromise should be at least 20% likely\n{why}"
     );
 }
 
@@ -190,6 +195,8 @@ fn each_pillar_of_the_compromise_matters() {
     let swaps: &[(&str, &str, &str)] = &[
         ("p21", "drafted", "ua"),
         ("p21", "freeze_line_of_contact", "ru"),
+        ("p21", "economic_zone_referendum", "ru"),
+        ("p5", "article5_like", "ru"),
         ("p7", "drafted", "eu"),
         ("p7", "alliance_consensus", "ru"),
         ("p14", "drafted", "eu"),

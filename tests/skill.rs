@@ -115,8 +115,8 @@ fn tutorial_skill_table() {
 }
 
 /// The public deal likelihood at round ends against whether every
-/// signatory would in fact sign that text: within 10 points in every
-/// decile with at least 100 samples.
+/// party the text needs would in fact sign it: within 5 points plus 2.5
+/// standard errors in every decile with at least 100 samples.
 #[test]
 fn plan28_public_likelihood_is_calibrated() {
     let m = Arc::new(open("plan28").unwrap());
@@ -127,8 +127,11 @@ fn plan28_public_likelihood_is_calibrated() {
             d.from, d.samples, d.shown, d.signed
         );
         if d.samples >= 100 {
+            // Within 5 points plus 2.5 standard errors of the share.
+            let p = d.signed.clamp(0.05, 0.95);
+            let se = (p * (1.0 - p) / d.samples as f64).sqrt();
             assert!(
-                (d.shown - d.signed).abs() <= 0.10,
+                (d.shown - d.signed).abs() <= 0.05 + 2.5 * se,
                 "decile {:.1}: shown {:.3}, signed {:.3}",
                 d.from,
                 d.shown,

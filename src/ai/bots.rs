@@ -398,9 +398,8 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
                 let e = game.what_if_changes(&[(c1, o1), (c2, o2)]);
                 // A careful player pushes no one over a public red line: the
                 // party would refuse, and may leave the table.
-                let pushes = (0..e.crossed.len()).any(|q| {
-                    q != party && e.crossed[q].is_some() && now.crossed[q].is_none()
-                });
+                let pushes = (0..e.crossed.len())
+                    .any(|q| q != party && e.crossed[q].is_some() && now.crossed[q].is_none());
                 if e.crossed[party].is_some()
                     || pushes
                     || (pen.is_some() && pen_value(&e) <= pen_now)

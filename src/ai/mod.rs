@@ -13,8 +13,8 @@ pub use brain::{Assessment, Brain, View};
 pub use reason::Reason;
 
 use crate::core::Model;
-use crate::core::schema::Personality;
 use crate::core::PartyVec;
+use crate::core::schema::Personality;
 use crate::engine::{
     Action, Changes, Evaluation, Event, Game, Phase, RED_LINE_PENALTY, Stance, falls_on,
 };
@@ -122,8 +122,11 @@ impl AiSeat {
             table: brain
                 .tabulate(model, party, params.cooperation, false)
                 .into(),
-            opening: (params.anchor > 0)
-                .then(|| brain.tabulate(model, party, params.cooperation, true).into()),
+            opening: (params.anchor > 0).then(|| {
+                brain
+                    .tabulate(model, party, params.cooperation, true)
+                    .into()
+            }),
             params,
             brain,
         })
@@ -585,8 +588,7 @@ pub fn revise(game: &Game, party: usize) -> Decision {
     // twice if a revision would cross it (docs/AI.md, "The pen-holder"), so
     // the pen does not trade one party's grievance for another's.
     let now: PartyVec<u64> = game.evaluation().lines.clone();
-    let objective =
-        move |e: &Evaluation| e.utility[party] + w * (e.support - fresh_harm(&now, e));
+    let objective = move |e: &Evaluation| e.utility[party] + w * (e.support - fresh_harm(&now, e));
     let before = objective(game.evaluation());
     let adopt = game.broker(&objective, 0.0);
     let after = if adopt.is_empty() {

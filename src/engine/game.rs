@@ -1014,13 +1014,26 @@ impl Game {
                 deadline: self.deadline,
             });
         }
+        let mut amended = false;
         for &(c, o) in &e.amend {
             if self.status[c] == Status::Open
                 && self.options[c] != o
                 && model.linkage_with(&self.options, c, o).is_none()
             {
                 self.rewrite(c, o, None, Some(event));
+                amended = true;
             }
+        }
+        if amended {
+            // The text moved: evaluate it afresh (a later refresh only
+            // rechecks what the metrics can reach).
+            self.eval = finish(
+                &self.model,
+                &self.sums,
+                &self.options,
+                self.context(),
+                &mut NoTrace,
+            );
         }
         if let Some(pen) = e.pen {
             self.pen = pen;

@@ -286,7 +286,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
 
     let _ = writeln!(
         out,
-        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th></tr>"
+        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th><th>Sources</th></tr>"
     );
     for c in &d.draft {
         let label = if c.changed {
@@ -294,12 +294,31 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         } else {
             html(&c.label)
         };
+        let mut seen: Vec<&str> = Vec::new();
+        let links: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|u| {
+                let site = crate::text::source_site(u);
+                let new = !seen.contains(&site);
+                seen.push(site);
+                new
+            })
+            .map(|u| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    html(u),
+                    html(crate::text::source_site(u))
+                )
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td><td>{}</td></tr>",
             c.number,
             html(&c.title),
-            html(&c.status)
+            html(&c.status),
+            links.join(", ")
         );
     }
     let _ = writeln!(out, "</table>");

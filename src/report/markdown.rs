@@ -188,17 +188,18 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
     heading(out, level, "Final draft");
     let _ = writeln!(
         out,
-        "| # | Clause | Wording | Status |\n| ---: | --- | --- | --- |"
+        "| # | Clause | Wording | Status | Sources |\n| ---: | --- | --- | --- | --- |"
     );
     for c in &d.draft {
         let mark = if c.changed { " (changed)" } else { "" };
         let _ = writeln!(
             out,
-            "| {} | {} | {}{mark} | {} |",
+            "| {} | {} | {}{mark} | {} | {} |",
             c.number,
             md(&c.title),
             md(&c.label),
-            c.status
+            c.status,
+            md(&crate::text::source_sites(&c.sources))
         );
     }
     let _ = writeln!(out);

@@ -148,6 +148,8 @@ pub struct ClauseState {
     /// `open`, `agreed` or `struck`.
     pub status: String,
     pub changed: bool,
+    /// Where the clause and its final wording are on record (URLs).
+    pub sources: Vec<String>,
 }
 
 /// Four decimals are plenty for a report, and keep golden files stable.
@@ -430,6 +432,19 @@ fn draft(model: &Model, game: &Game) -> Vec<ClauseState> {
                 }
                 .into(),
                 changed: option != model.clauses[c].initial,
+                sources: clause
+                    .sources
+                    .iter()
+                    .chain(
+                        clause
+                            .variants
+                            .get(option)
+                            .map(|v| &v.sources)
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .cloned()
+                    .collect(),
             }
         })
         .collect()

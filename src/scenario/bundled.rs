@@ -19,6 +19,11 @@ pub const BUNDLED: &[Bundled] = &[
         text: include_str!("../../scenarios/plan28.ron"),
     },
     Bundled {
+        id: "plan28-class",
+        file: "scenarios/plan28-class.ron",
+        text: include_str!("../../scenarios/plan28-class.ron"),
+    },
+    Bundled {
         id: "tutorial",
         file: "scenarios/tutorial.ron",
         text: include_str!("../../scenarios/tutorial.ron"),

@@ -273,6 +273,21 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         .get(cur)
         .map_or("Struck from the draft.", |v| v.text.as_str());
     lines.push(Line::from(Span::raw(text.to_string())));
+    // Whose consent this wording needs beyond the signatories (docs/RULES.md).
+    let consent = m.clauses[c].options[cur].consent;
+    if consent != 0 {
+        let who: Vec<&str> = (0..m.parties.len())
+            .filter(|&p| consent >> p & 1 == 1)
+            .map(|p| m.party_name(p))
+            .collect();
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Needs the consent of {}: the deal needs its signature while this reads so.",
+                who.join(", ")
+            ),
+            t.warn,
+        )));
+    }
     // Who stands where.
     let mut stances = vec![Span::styled("Stances: ", t.dim)];
     for p in 0..m.parties.len() {
@@ -403,6 +418,26 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(cl.text.clone(), t.dim)));
+    let sources: Vec<&String> = cl
+        .sources
+        .iter()
+        .chain(
+            cl.variants
+                .get(cur)
+                .map(|v| &v.sources)
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
+    if !sources.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Sources: {} (full addresses in the report and the scenario file)",
+                crate::text::source_sites(sources)
+            ),
+            t.dim,
+        )));
+    }
     Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((play.detail_scroll, 0))
