@@ -26,18 +26,22 @@ const MAX_QUEUED: usize = 8;
 pub(super) enum Incoming {
     /// A non-empty line, trimmed.
     Line(String),
-    /// A line longer than [`MAX_LINE`]: the reader stops there.
+    /// A line longer than [`MAX_LINE`]: its bytes were skipped up to its
+    /// newline, never read as several lines, and reading goes on after it.
     TooLong,
 }
 
 /// Read the bot's output line by line on a thread of its own. The channel
-/// closes when the bot closes its output or sends a line that is too long.
+/// closes when the bot closes its output. A line over the limit is reported
+/// once and skipped to its end (an endless one is skipped until the bot is
+/// stopped), so a bot stays in step after it.
 pub(super) fn read_lines(out: ChildStdout) -> Receiver<Incoming> {
     let (tx, rx) = sync_channel(READ_AHEAD);
     std::thread::spawn(move || {
-        let mut reader = BufReader::new(out);
+        let mut reader = BufReader::with_capacity(1 << 16, out);
+        let mut line = Vec::new();
         loop {
-            let mut line = Vec::new();
+            line.clear();
             // One byte over the limit tells a line of exactly MAX_LINE from a longer one.
             match (&mut reader)
                 .take(MAX_LINE as u64 + 1)
@@ -48,8 +52,10 @@ pub(super) fn read_lines(out: ChildStdout) -> Receiver<Incoming> {
                     if line.last() == Some(&b'\n') {
                         line.pop();
                     } else if line.len() > MAX_LINE {
-                        let _ = tx.send(Incoming::TooLong);
-                        break;
+                        if tx.send(Incoming::TooLong).is_err() || !skip_line(&mut reader) {
+                            break;
+                        }
+                        continue;
                     }
                     let text = String::from_utf8_lossy(&line).trim().to_string();
                     if text.is_empty() {
@@ -63,6 +69,23 @@ pub(super) fn read_lines(out: ChildStdout) -> Receiver<Incoming> {
         }
     });
     rx
+}
+
+/// Skip the rest of a line without keeping it; false when the output ends first.
+fn skip_line(reader: &mut BufReader<ChildStdout>) -> bool {
+    loop {
+        let (found, used) = match reader.fill_buf() {
+            Ok([]) | Err(_) => return false,
+            Ok(buf) => match buf.iter().position(|&b| b == b'\n') {
+                Some(at) => (true, at + 1),
+                None => (false, buf.len()),
+            },
+        };
+        reader.consume(used);
+        if found {
+            return true;
+        }
+    }
 }
 
 /// Why a line could not be handed to the bot.
