@@ -386,6 +386,16 @@ impl Bot {
             if keep {
                 return;
             }
+        }
+        self.close();
+    }
+}
+
+impl Bot {
+    /// Close the bot's input and give it a moment to exit, then kill its
+    /// process group (with whatever it started).
+    pub fn close(&mut self) {
+        if let Some(link) = &mut self.link {
             link.outbox.close();
             link.group.wait_for(FINISH_GRACE);
         }

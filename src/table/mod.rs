@@ -476,6 +476,15 @@ impl Table {
         }
     }
 
+    /// Let a long-lived table's bots go (after its last game's `end`).
+    pub fn close_bots(&mut self) {
+        for d in &mut self.drivers {
+            if let Driver::Exec(bot) = d {
+                bot.close();
+            }
+        }
+    }
+
     /// Play one move of whoever is due.
     pub fn step(&mut self) -> Result<Step, TableError> {
         let Some(party) = self.game.to_move() else {
