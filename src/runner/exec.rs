@@ -201,20 +201,22 @@ impl Bot {
     /// Send a request with the next id and wait for the line that answers
     /// it, all within the time limit. Lines without that id are discarded
     /// (and noted).
-    fn ask(&mut self, mut msg: Value, what: &str) -> Result<(u64, Value), String> {
+    fn ask(
+        &mut self,
+        game: &Game,
+        news: &[Narration],
+        kind: &str,
+        what: &str,
+    ) -> Result<(u64, Value), String> {
         if self.gone.is_some() {
             return Err(self.forfeits());
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        if let Value::Object(map) = &mut msg {
-            map.insert("id".into(), json!(id));
-        }
+        let (id, msg) = self.request(game, news, kind);
         let Some(link) = &mut self.link else {
             return Err(self.forfeits());
         };
         let mut discarded = Discarded::default();
-        let got = exchange(link, &msg, id, self.timeout, &mut discarded);
+        let got = exchange(link, msg, id, self.timeout, &mut discarded);
         if discarded.count > 0 {
             let first = discarded.first.as_deref().unwrap_or("");
             self.notes.push(format!(
@@ -241,14 +243,17 @@ impl Bot {
         }
     }
 
-    /// A message with `events`: what happened at the table since the bot's
-    /// last message, in the table's one narration (docs/REPORT.md). Another
-    /// seat's reasons are its own and are left out.
-    fn with_news(&mut self, mut msg: Value, game: &Game, news: &[Narration]) -> Value {
+    /// The `events` field: what happened at the table since the bot's last
+    /// message, in the table's one narration (docs/REPORT.md), as JSON.
+    /// Another seat's reasons are its own and are left out.
+    fn news(&mut self, game: &Game, news: &[Narration]) -> Vec<u8> {
         let me = &game.model().scenario.parties[self.party].id;
-        let events: Vec<Value> = news
-            .get(self.seen..)
-            .unwrap_or_default()
+        let fresh = news.get(self.seen..).unwrap_or_default();
+        self.seen = news.len();
+        if fresh.is_empty() {
+            return b"[]".to_vec();
+        }
+        let events: Vec<Value> = fresh
             .iter()
             .map(|n| {
                 let mut n = n.clone();
@@ -258,17 +263,27 @@ impl Bot {
                 serde_json::to_value(n).unwrap_or(Value::Null)
             })
             .collect();
-        self.seen = news.len();
-        if let Value::Object(map) = &mut msg {
-            map.insert("events".into(), Value::Array(events));
-        }
-        msg
+        Value::Array(events).to_string().into_bytes()
+    }
+
+    /// A request of this kind, with its id.
+    fn request(&mut self, game: &Game, news: &[Narration], kind: &str) -> (u64, Vec<u8>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let events = self.news(game, news);
+        let line = if kind == "revise" {
+            messages::state_line(game, self.party, kind, Some(id), &events, |o| {
+                messages::proposals_field(game, o)
+            })
+        } else {
+            messages::state_line(game, self.party, kind, Some(id), &events, |_| {})
+        };
+        (id, line)
     }
 
     /// The bot's moves for its turn, or why it forfeits the turn.
     pub fn turn(&mut self, game: &Game, news: &[Narration]) -> Result<Answer, String> {
-        let msg = self.with_news(messages::state(game, self.party, "turn", None), game, news);
-        let (id, reply) = self.ask(msg, "turn")?;
+        let (id, reply) = self.ask(game, news, "turn", "turn")?;
         let reason = said(&reply);
         let Some(moves) = reply.get("moves").and_then(Value::as_array) else {
             self.failed = true;
@@ -311,8 +326,7 @@ impl Bot {
     /// The bot's vote and its request's id, or why it forfeits (the table
     /// then refuses for it).
     pub fn vote(&mut self, game: &Game, news: &[Narration]) -> Result<(u64, Decision), String> {
-        let msg = self.with_news(messages::state(game, self.party, "vote", None), game, news);
-        let (id, reply) = self.ask(msg, "vote")?;
+        let (id, reply) = self.ask(game, news, "vote", "vote")?;
         let reason = said(&reply);
         match reply.get("sign").and_then(Value::as_bool) {
             Some(sign) => Ok((
@@ -339,12 +353,7 @@ impl Bot {
     /// The pen-holder's revision: the proposals the bot adopts, or why it
     /// forfeits (the table then adopts none).
     pub fn revise(&mut self, game: &Game, news: &[Narration]) -> Result<(u64, Decision), String> {
-        let msg = self.with_news(
-            messages::state(game, self.party, "revise", None),
-            game,
-            news,
-        );
-        let (id, reply) = self.ask(msg, "revision")?;
+        let (id, reply) = self.ask(game, news, "revise", "revision")?;
         let reason = said(&reply);
         let adopt = reply
             .get("adopt")
@@ -379,10 +388,11 @@ impl Bot {
     /// `new_game`; otherwise it has a moment to exit on its own, then its
     /// process group is killed (with whatever it started).
     pub fn finish(&mut self, game: &Game, news: &[Narration], keep: bool) {
-        let msg = self.with_news(messages::end(game, self.party), game, news);
+        let events = self.news(game, news);
+        let msg = messages::end_line(game, self.party, &events);
         self.pending = None;
         if let Some(link) = &mut self.link {
-            let _ = link.outbox.post(line_of(&msg));
+            let _ = link.outbox.post(msg);
             if keep {
                 return;
             }
@@ -437,7 +447,7 @@ fn answer_id(v: &Value) -> Option<u64> {
 /// lines without its id, are discarded (and counted).
 fn exchange(
     link: &mut Link,
-    msg: &Value,
+    msg: Vec<u8>,
     id: u64,
     timeout: Duration,
     discarded: &mut Discarded,
@@ -453,7 +463,7 @@ fn exchange(
     }
     let written = link
         .outbox
-        .post(line_of(msg))
+        .post(msg)
         .and_then(|ticket| link.outbox.wait_written(ticket, deadline));
     match written {
         Ok(()) => {}

@@ -267,83 +267,247 @@ pub(super) fn new_game(game: &Game, party: usize, number: u64) -> Value {
     })
 }
 
-/// A request (`turn`, `vote`, `revise`) or the `end` notice: the public state
-/// and the party's own numbers.
-pub(super) fn state(game: &Game, party: usize, kind: &str, id: Option<u64>) -> Value {
+/// A JSON object written straight into bytes: the requests go out many
+/// times a game (thousands of times a second in a sweep), so they skip the
+/// `Value` tree.
+pub(super) struct Out<'a> {
+    buf: &'a mut Vec<u8>,
+    /// Whether the object or list being written is still empty.
+    first: bool,
+}
+
+impl<'a> Out<'a> {
+    pub(super) fn object(buf: &'a mut Vec<u8>) -> Out<'a> {
+        buf.push(b'{');
+        Out { buf, first: true }
+    }
+
+    fn comma(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// `"key":` (a key is always one of ours, or an id checked by validation,
+    /// but it is escaped all the same).
+    fn key(&mut self, key: &str) -> &mut Self {
+        self.comma();
+        self.string(key);
+        self.buf.push(b':');
+        self
+    }
+
+    fn string(&mut self, s: &str) {
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f) {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.push(b'"');
+        } else {
+            // A string always serialises.
+            let _ = serde_json::to_writer(&mut *self.buf, s);
+        }
+    }
+
+    fn str_field(&mut self, key: &str, s: &str) -> &mut Self {
+        self.key(key);
+        self.string(s);
+        self
+    }
+
+    fn num_field(&mut self, key: &str, x: f64) -> &mut Self {
+        self.key(key);
+        self.number(x);
+        self
+    }
+
+    fn number(&mut self, x: f64) {
+        use std::io::Write;
+        if x.is_finite() {
+            let _ = write!(self.buf, "{}", round4(x));
+        } else {
+            self.buf.extend_from_slice(b"null");
+        }
+    }
+
+    fn int_field(&mut self, key: &str, x: u64) -> &mut Self {
+        use std::io::Write;
+        self.key(key);
+        let _ = write!(self.buf, "{x}");
+        self
+    }
+
+    fn bool_field(&mut self, key: &str, b: bool) -> &mut Self {
+        self.key(key);
+        self.buf
+            .extend_from_slice(if b { b"true" } else { b"false" });
+        self
+    }
+
+    fn raw_field(&mut self, key: &str, json: &[u8]) -> &mut Self {
+        self.key(key);
+        self.buf.extend_from_slice(json);
+        self
+    }
+
+    /// A nested object under `key`, written by `f`.
+    fn object_field(&mut self, key: &str, f: impl FnOnce(&mut Out<'_>)) -> &mut Self {
+        self.key(key);
+        let mut inner = Out::object(self.buf);
+        f(&mut inner);
+        inner.buf.push(b'}');
+        self
+    }
+
+    /// A list of strings under `key`.
+    fn strings_field<'s>(&mut self, key: &str, items: impl Iterator<Item = &'s str>) -> &mut Self {
+        self.key(key);
+        self.buf.push(b'[');
+        for (i, s) in items.enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            self.string(s);
+        }
+        self.buf.push(b']');
+        self
+    }
+
+    /// Close the object and end the line.
+    pub(super) fn end_line(self) {
+        self.buf.extend_from_slice(b"}\n");
+    }
+}
+
+/// A request (`turn`, `vote`, `revise`) or the `end` notice as one line: the
+/// public state and the party's own numbers, the table's events since the
+/// bot's last message (`events`, JSON already), and `extra` fields.
+pub(super) fn state_line(
+    game: &Game,
+    party: usize,
+    kind: &str,
+    id: Option<u64>,
+    events: &[u8],
+    extra: impl FnOnce(&mut Out<'_>),
+) -> Vec<u8> {
     let model = game.model();
     let s = &model.scenario;
     let eval = game.evaluation();
-    let draft: Vec<Value> = (0..model.clauses.len())
-        .map(|c| {
-            let status = match game.status()[c] {
-                Status::Open => "open",
-                Status::Agreed => "agreed",
-                Status::Struck => "struck",
-            };
-            json!({"clause": s.clauses[c].id, "option": model.option_id(c, game.options()[c]), "status": status})
-        })
-        .collect();
-    let stances: Map<String, Value> = (0..model.parties.len())
-        .map(|p| {
-            let m: Map<String, Value> = (0..model.clauses.len())
-                .filter_map(|c| {
-                    game.stance(p, c)
-                        .map(|st| (s.clauses[c].id.clone(), json!(stance_name(model, c, st))))
-                })
-                .collect();
-            (s.parties[p].id.clone(), Value::Object(m))
-        })
-        .collect();
-    let metrics: Map<String, Value> = s
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(m, def)| (def.id.clone(), json!(round4(eval.metrics[m]))))
-        .collect();
+    let np = model.parties.len();
+    let mut buf = Vec::with_capacity(4096);
+    let mut o = Out::object(&mut buf);
+    o.str_field("type", kind);
+    if let Some(id) = id {
+        o.int_field("id", id);
+    }
+    o.str_field("party", party_id(model, party))
+        .int_field("round", u64::from(game.round()))
+        .int_field("deadline", u64::from(game.deadline()));
     let phase = match game.phase() {
         Phase::Turns => "turns",
         Phase::Vote { .. } => "vote",
         Phase::Revision { .. } => "revision",
         Phase::Over(_) => "over",
     };
-    let open_actions: Vec<&str> = (0..model.actions.len())
-        .filter(|&a| !game.acted() && game.diplomacy_open(party, a).is_ok())
-        .map(|a| s.actions[a].id.as_str())
-        .collect();
-    let mut msg = json!({
-        "type": kind,
-        "party": s.parties[party].id,
-        "round": game.round(),
-        "deadline": game.deadline(),
-        "phase": phase,
-        "draft": draft,
-        "stances": stances,
-        "metrics": metrics,
-        "likelihood": round4(eval.likelihood),
-        "acceptance": per_party(model, &eval.acceptance),
-        "beliefs": beliefs(model, game.belief()),
-        "pen": game.pen().map(|q| party_id(model, q)),
-        "signatories": (0..model.parties.len()).filter(|&q| game.signatories()[q]).map(|q| party_id(model, q)).collect::<Vec<_>>(),
-        "acted": game.acted(),
-        "votes_left": model.rules.votes_per_party.saturating_sub(game.votes_called(party)),
-        "open_actions": open_actions,
-        "may_walk_out": game.may_walk_out(party).is_ok(),
-        "you": {
-            "utility": round4(eval.utility[party]),
-            "reservation": round4(eval.reservation[party]),
-            "acceptance": round4(eval.acceptance[party]),
-            "red_line_crossed": eval.crossed[party].map(|l| s.parties[party].red_lines[l].id.clone()),
-        },
+    o.str_field("phase", phase);
+    o.key("draft");
+    o.buf.push(b'[');
+    for c in 0..model.clauses.len() {
+        if c > 0 {
+            o.buf.push(b',');
+        }
+        let status = match game.status()[c] {
+            Status::Open => "open",
+            Status::Agreed => "agreed",
+            Status::Struck => "struck",
+        };
+        let mut item = Out::object(o.buf);
+        item.str_field("clause", &s.clauses[c].id)
+            .str_field("option", model.option_id(c, game.options()[c]))
+            .str_field("status", status);
+        item.buf.push(b'}');
+    }
+    o.buf.push(b']');
+    o.object_field("stances", |o| {
+        for p in 0..np {
+            o.object_field(party_id(model, p), |o| {
+                for c in 0..model.clauses.len() {
+                    if let Some(st) = game.stance(p, c) {
+                        o.str_field(&s.clauses[c].id, &stance_name(model, c, st));
+                    }
+                }
+            });
+        }
     });
-    if let (Some(id), Value::Object(map)) = (id, &mut msg) {
-        map.insert("id".into(), json!(id));
+    o.object_field("metrics", |o| {
+        for (m, def) in s.metrics.iter().enumerate() {
+            o.num_field(&def.id, eval.metrics[m]);
+        }
+    });
+    o.num_field("likelihood", eval.likelihood);
+    o.object_field("acceptance", |o| {
+        for p in 0..np {
+            o.num_field(party_id(model, p), eval.acceptance[p]);
+        }
+    });
+    o.object_field("beliefs", |o| {
+        for (p, b) in game.belief().iter().enumerate() {
+            o.object_field(party_id(model, p), |o| {
+                o.num_field("mean", b.mean)
+                    .num_field("spread", b.spread)
+                    .num_field("lo", b.lo)
+                    .num_field("hi", b.hi);
+            });
+        }
+    });
+    o.key("pen");
+    match game.pen() {
+        Some(q) => o.string(party_id(model, q)),
+        None => o.buf.extend_from_slice(b"null"),
     }
-    if kind == "revise"
-        && let Value::Object(map) = &mut msg
-    {
-        map.insert("proposals".into(), proposals(game));
-    }
-    msg
+    o.strings_field(
+        "signatories",
+        (0..np)
+            .filter(|&q| game.signatories()[q])
+            .map(|q| party_id(model, q)),
+    );
+    o.bool_field("acted", game.acted());
+    o.int_field(
+        "votes_left",
+        u64::from(
+            model
+                .rules
+                .votes_per_party
+                .saturating_sub(game.votes_called(party)),
+        ),
+    );
+    o.strings_field(
+        "open_actions",
+        (0..model.actions.len())
+            .filter(|&a| !game.acted() && game.diplomacy_open(party, a).is_ok())
+            .map(|a| s.actions[a].id.as_str()),
+    );
+    o.bool_field("may_walk_out", game.may_walk_out(party).is_ok());
+    o.object_field("you", |o| {
+        o.num_field("utility", eval.utility[party])
+            .num_field("reservation", eval.reservation[party])
+            .num_field("acceptance", eval.acceptance[party]);
+        o.key("red_line_crossed");
+        match eval.crossed[party] {
+            Some(l) => o.string(&s.parties[party].red_lines[l].id),
+            None => o.buf.extend_from_slice(b"null"),
+        }
+    });
+    extra(&mut o);
+    o.raw_field("events", events);
+    o.end_line();
+    buf
+}
+
+/// The proposals before the pen-holder as a field (a `revise` request).
+pub(super) fn proposals_field(game: &Game, o: &mut Out<'_>) {
+    let v = proposals(game);
+    o.raw_field("proposals", v.to_string().as_bytes());
 }
 
 /// The proposals before the pen-holder, by index (what `adopt` names).
@@ -367,35 +531,26 @@ fn proposals(game: &Game) -> Value {
 }
 
 /// The `end` notice: the state, the outcome and every party's score.
-pub(super) fn end(game: &Game, party: usize) -> Value {
+pub(super) fn end_line(game: &Game, party: usize, events: &[u8]) -> Vec<u8> {
     let model = game.model();
-    let mut msg = state(game, party, "end", None);
     let ending = game.ending();
-    let scores: Map<String, Value> = game
-        .scores()
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(p, sc)| {
-                    (
-                        party_id(model, p).to_string(),
-                        json!({"utility": round4(sc.utility), "reservation": round4(sc.reservation), "score": round4(sc.score)}),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Value::Object(map) = &mut msg {
-        map.insert(
-            "outcome".into(),
-            json!(ending.map_or("unfinished", |e| e.name())),
-        );
-        let by = match ending {
-            Some(crate::engine::Ending::WalkOut { party: p }) => json!(party_id(model, p)),
-            _ => Value::Null,
-        };
-        map.insert("walked_out".into(), by);
-        map.insert("scores".into(), Value::Object(scores));
-    }
-    msg
+    state_line(game, party, "end", None, events, |o| {
+        o.str_field("outcome", ending.map_or("unfinished", |e| e.name()));
+        o.key("walked_out");
+        match ending {
+            Some(crate::engine::Ending::WalkOut { party: p }) => o.string(party_id(model, p)),
+            _ => o.buf.extend_from_slice(b"null"),
+        }
+        o.object_field("scores", |o| {
+            if let Some(list) = game.scores() {
+                for (p, sc) in list.iter().enumerate() {
+                    o.object_field(party_id(model, p), |o| {
+                        o.num_field("utility", sc.utility)
+                            .num_field("reservation", sc.reservation)
+                            .num_field("score", sc.score);
+                    });
+                }
+            }
+        });
+    })
 }
