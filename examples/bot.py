@@ -49,7 +49,7 @@ for line in sys.stdin:
               "reason": "utility %.1f against bottom line %.1f" % (you["utility"], you["reservation"])})
     elif kind == "revise":
         # Adopt each proposal that raises its own utility, one per clause.
-        current = {d["clause"]: d["option"] for d in msg["draft"]}
+        current = msg["draft"]
         taken, adopt = set(), []
         for p in msg["proposals"]:
             clauses = [c for c, _ in p["changes"]]
@@ -61,12 +61,12 @@ for line in sys.stdin:
     elif kind == "turn":
         mine = msg["stances"].get(me, {})
         moves = []
-        for item in msg["draft"]:
-            if item["status"] != "open":
+        closed = msg["closed"]
+        for cid, option in msg["draft"].items():
+            if cid in closed:
                 continue
-            cid = item["clause"]
             best, ask = favourite[cid]
-            stance = "accept" if best == item["option"] else ask
+            stance = "accept" if best == option else ask
             if mine.get(cid) != stance:
                 moves.append({"type": "stance", "party": me, "clause": cid, "stance": stance})
         moves.append({"type": "end_turn", "party": me})

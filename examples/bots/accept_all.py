@@ -28,9 +28,9 @@ for line in sys.stdin:
         me = msg["party"]
         mine = msg["stances"].get(me, {})
         moves = [
-            {"type": "stance", "party": me, "clause": item["clause"], "stance": "accept"}
-            for item in msg["draft"]
-            if item["status"] == "open" and mine.get(item["clause"]) != "accept"
+            {"type": "stance", "party": me, "clause": cid, "stance": "accept"}
+            for cid in msg["draft"]
+            if cid not in msg["closed"] and mine.get(cid) != "accept"
         ]
         moves.append({"type": "end_turn", "party": me})
         send({"id": msg["id"], "moves": moves, "reason": "it accepts everything"})

@@ -36,7 +36,7 @@ for line in sys.stdin:
         send({"id": msg["id"], "sign": sign,
               "reason": "utility %.2f, bottom line %.2f" % (you["utility"], you["reservation"])})
     elif kind == "revise":
-        current = {d["clause"]: d["option"] for d in msg["draft"]}
+        current = msg["draft"]
         taken, adopt = set(), []
         for p in msg["proposals"]:
             clauses = [c for c, _ in p["changes"]]
@@ -48,10 +48,9 @@ for line in sys.stdin:
     elif kind == "turn":
         mine = msg["stances"].get(me, {})
         moves = []
-        for item in msg["draft"]:
-            if item["status"] != "open":
+        for cid, current in msg["draft"].items():
+            if cid in msg["closed"]:
                 continue
-            cid, current = item["clause"], item["option"]
             utility = options[cid]
             # The best option (ties: the first listed).
             want = max(utility.items(), key=lambda kv: kv[1])[0]

@@ -43,13 +43,13 @@ for line in sys.stdin:
     elif kind == "turn":
         me = msg["party"]
         moves = []
-        for item in msg["draft"]:
-            if item["status"] != "open":
+        for cid, option in msg["draft"].items():
+            if cid in msg["closed"]:
                 continue
             choices = ["accept", "reject"]
-            choices += ["propose:" + v for v in variants[item["clause"]] if v != item["option"]]
+            choices += ["propose:" + v for v in variants[cid] if v != option]
             stance = rng.choice(choices)
-            moves.append({"type": "stance", "party": me, "clause": item["clause"], "stance": stance})
+            moves.append({"type": "stance", "party": me, "clause": cid, "stance": stance})
         moves.append({"type": "end_turn", "party": me})
         send({"id": msg["id"], "moves": moves, "reason": "at random"})
     # refused, end: nothing to answer.
