@@ -345,6 +345,47 @@ for line in sys.stdin:
     );
 }
 
+/// The issue that made v2: a bot's real utility differed from the sum it
+/// could see by 8–17 points. Now the hello and each request carry all of it:
+/// `tests/check_utility.py` recomputes `you.utility` from them alone.
+#[test]
+fn the_hello_lets_a_bot_compute_its_own_utility_exactly() {
+    if !python() {
+        return eprintln!("python3 is missing: skipped");
+    }
+    let dir = folder("utility");
+    let mut files = Vec::new();
+    for (seat, seed) in [("ua", "1"), ("eu", "2"), ("ru", "3"), ("us", "4")] {
+        let file = dir.join(format!("{seat}.jsonl"));
+        let o = run(&[
+            "run",
+            "plan28",
+            "--seed",
+            seed,
+            "--seat",
+            &format!("{seat}=exec:tee {} | python3 examples/bot.py", file.display()),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        files.push(file.display().to_string());
+    }
+    let o = Command::new("python3")
+        .arg("tests/check_utility.py")
+        .args(&files)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let worst: f64 = out
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("worst difference "))
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(worst < 1e-3, "{out}");
+    assert!(out.lines().count() == 1, "{out}");
+}
+
 /// A sweep's JSON summary, checked to have succeeded.
 fn sweep(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["sweep"];

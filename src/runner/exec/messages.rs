@@ -446,6 +446,11 @@ pub(super) fn state_line(
             o.num_field(&def.id, eval.metrics[m]);
         }
     });
+    o.object_field("base", |o| {
+        for (m, def) in s.metrics.iter().enumerate() {
+            o.num_field(&def.id, game.base()[m]);
+        }
+    });
     o.num_field("likelihood", eval.likelihood);
     o.object_field("acceptance", |o| {
         for p in 0..np {
