@@ -11,10 +11,9 @@ mod process;
 use crate::ai::{Decision, Reason};
 use crate::engine::{Action, Game, NamedAction, Selection};
 use crate::table::Narration;
-use pipe::{Incoming, Outbox, Stalled};
+use pipe::{Incoming, Pipe, Stalled};
 use process::Group;
 use serde_json::{Value, json};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 pub use messages::{PROTOCOL, condition};
@@ -57,8 +56,7 @@ pub struct Bot {
 /// The running process and its two pipes. Dropping it kills the process group.
 struct Link {
     group: Group,
-    outbox: Outbox,
-    inbox: Receiver<Incoming>,
+    pipe: Pipe,
 }
 
 /// A bot's answer to a `turn` request, its moves resolved.
@@ -106,15 +104,14 @@ impl Bot {
         match Group::spawn(&self.command) {
             Err(e) => self.gone = Some(format!("could not be started ({e})")),
             Ok((group, stdin, stdout)) => {
-                let link = Link {
+                let mut link = Link {
                     group,
-                    outbox: Outbox::new(stdin),
-                    inbox: pipe::read_lines(stdout),
+                    pipe: Pipe::new(stdin, stdout),
                 };
                 // Refused only by a bot already gone: the first request says how.
                 let _ = link
-                    .outbox
-                    .post(line_of(&messages::hello(game.model(), self.party)));
+                    .pipe
+                    .post(&line_of(&messages::hello(game.model(), self.party)));
                 self.link = Some(link);
             }
         }
@@ -122,10 +119,10 @@ impl Bot {
 
     fn post_new_game(&mut self, game: &Game) {
         self.games += 1;
-        if let Some(link) = &self.link {
+        if let Some(link) = &mut self.link {
             let _ = link
-                .outbox
-                .post(line_of(&messages::new_game(game, self.party, self.games)));
+                .pipe
+                .post(&line_of(&messages::new_game(game, self.party, self.games)));
         }
     }
 
@@ -178,9 +175,9 @@ impl Bot {
     /// Tell the bot that move `index` of its answer to request `id` was
     /// refused, and why (a structured refusal, docs/AGENT_PROTOCOL.md).
     pub fn refused(&mut self, id: u64, index: Option<usize>, refusal: Value) {
-        if let Some(link) = &self.link {
+        if let Some(link) = &mut self.link {
             let msg = json!({"type": "refused", "id": id, "move": index, "refusal": refusal});
-            let _ = link.outbox.post(line_of(&msg));
+            let _ = link.pipe.post(&line_of(&msg));
         }
     }
 
@@ -392,7 +389,7 @@ impl Bot {
         let msg = messages::end_line(game, self.party, &events);
         self.pending = None;
         if let Some(link) = &mut self.link {
-            let _ = link.outbox.post(msg);
+            let _ = link.pipe.post(&msg);
             if keep {
                 return;
             }
@@ -406,7 +403,7 @@ impl Bot {
     /// process group (with whatever it started).
     pub fn close(&mut self) {
         if let Some(link) = &mut self.link {
-            link.outbox.close();
+            link.pipe.close(Instant::now() + FINISH_GRACE);
             link.group.wait_for(FINISH_GRACE);
         }
         self.link = None;
@@ -454,18 +451,15 @@ fn exchange(
 ) -> Result<Value, Failure> {
     let deadline = Instant::now() + timeout;
     let secs = timeout.as_secs_f64();
-    loop {
-        match link.inbox.try_recv() {
-            Ok(Incoming::Line(line)) => discarded.add(&line),
-            Ok(Incoming::TooLong) => discarded.add("(a line over the limit)"),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+    // Bounded: a bot that floods its output cannot keep the table here.
+    for _ in 0..64 {
+        match link.pipe.try_next() {
+            Some(Incoming::Line(line)) => discarded.add(&line),
+            Some(Incoming::TooLong) => discarded.add("(a line over the limit)"),
+            None => break,
         }
     }
-    let written = link
-        .outbox
-        .post(msg)
-        .and_then(|ticket| link.outbox.wait_written(ticket, deadline));
-    match written {
+    match link.pipe.post(&msg).and_then(|()| link.pipe.flush(deadline)) {
         Ok(()) => {}
         Err(Stalled::Late) => {
             return Err(Failure::Stop(format!(
@@ -477,21 +471,18 @@ fn exchange(
         }
     }
     loop {
-        match link
-            .inbox
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
+        match link.pipe.next(deadline) {
             Ok(Incoming::Line(line)) => match serde_json::from_str::<Value>(&line) {
                 Ok(v) if answer_id(&v) == Some(id) => return Ok(v),
                 _ => discarded.add(&line),
             },
             Ok(Incoming::TooLong) => return Err(Failure::TooLong),
-            Err(RecvTimeoutError::Timeout) => {
+            Err(Stalled::Late) => {
                 return Err(Failure::Stop(format!(
                     "did not answer within {secs:.1} s and was stopped"
                 )));
             }
-            Err(RecvTimeoutError::Disconnected) => {
+            Err(Stalled::Broken) => {
                 return Err(Failure::Stop(exited(&mut link.group, "closed its output")));
             }
         }
