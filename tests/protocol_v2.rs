@@ -43,11 +43,7 @@ fn run(args: &[&str]) -> Output {
 
 /// The transcript of `run --format json` as JSON values.
 fn events(o: &Output) -> Vec<serde_json::Value> {
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -260,7 +256,10 @@ for line in sys.stdin:
         e["kind"] == "stance" && e["party"] == "ua" && e["clause"] == "p6" && e["round"] == 2
     })
     .expect("the move after call_vote was played");
-    assert!(called < failed && failed < stance, "{called} {failed} {stance}");
+    assert!(
+        called < failed && failed < stance,
+        "{called} {failed} {stance}"
+    );
     // The illegal move: one forfeit line, and a structured `refused`.
     assert!(ev.iter().any(|e| e["kind"] == "forfeit"
         && e["text"].as_str().unwrap().contains("illegal move")));
@@ -275,18 +274,40 @@ for line in sys.stdin:
     assert_eq!(refused[0]["refusal"]["kind"], "already_drafted");
     assert_eq!(refused[0]["refusal"]["clause"], "p1");
     // hello, new_game and end carry what the protocol promises.
-    let msgs: Vec<serde_json::Value> = seen.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let msgs: Vec<serde_json::Value> = seen
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let hello = &msgs[0];
     assert_eq!(hello["type"], "hello");
     assert_eq!(hello["protocol"], 2);
-    let p21 = hello["clauses"].as_array().unwrap().iter().find(|c| c["id"] == "p21").unwrap();
+    let p21 = hello["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "p21")
+        .unwrap();
     assert!(p21["variants"][0]["utility"]["ru"].is_number(), "{p21}");
     assert!(p21["variants"][0]["effects"].is_object());
-    let ua = hello["parties"].as_array().unwrap().iter().find(|p| p["id"] == "ua").unwrap();
-    assert!(ua["weights"].as_object().is_some_and(|w| !w.is_empty()), "{ua}");
+    let ua = hello["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "ua")
+        .unwrap();
+    assert!(
+        ua["weights"].as_object().is_some_and(|w| !w.is_empty()),
+        "{ua}"
+    );
     assert!(ua["red_lines"][0]["crossed_if"].is_object(), "{ua}");
-    assert!(hello["combinations"].as_array().is_some_and(|c| !c.is_empty()));
-    assert!(hello["actions"][0]["cost"].is_number() && hello["actions"][0]["from_round"].is_number());
+    assert!(
+        hello["combinations"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    assert!(
+        hello["actions"][0]["cost"].is_number() && hello["actions"][0]["from_round"].is_number()
+    );
     let new_game = &msgs[1];
     assert_eq!(new_game["type"], "new_game");
     assert_eq!(new_game["seed"], 4);
@@ -363,7 +384,10 @@ fn the_hello_lets_a_bot_compute_its_own_utility_exactly() {
             "--seed",
             seed,
             "--seat",
-            &format!("{seat}=exec:tee {} | python3 examples/bot.py", file.display()),
+            &format!(
+                "{seat}=exec:tee {} | python3 examples/bot.py",
+                file.display()
+            ),
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         files.push(file.display().to_string());
@@ -392,11 +416,7 @@ fn sweep(args: &[&str]) -> serde_json::Value {
     all.extend_from_slice(args);
     all.push("--json");
     let o = run(&all);
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
@@ -407,21 +427,26 @@ fn a_sweep_with_a_bot_is_the_same_for_any_jobs() {
     }
     let bot = "mill=exec:python3 examples/bots/random_bot.py";
     let one = run(&[
-        "sweep", "tutorial", "--runs", "300", "--seed", "5", "--jobs", "1", "--seat", bot,
-        "--json",
+        "sweep", "tutorial", "--runs", "300", "--seed", "5", "--jobs", "1", "--seat", bot, "--json",
     ]);
     let two = run(&[
-        "sweep", "tutorial", "--runs", "300", "--seed", "5", "--jobs", "2", "--seat", bot,
-        "--json",
+        "sweep", "tutorial", "--runs", "300", "--seed", "5", "--jobs", "2", "--seat", bot, "--json",
     ]);
-    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&one.stdout),
         String::from_utf8_lossy(&two.stdout)
     );
     let v: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
     assert_eq!(v["runs"], 300);
-    assert_eq!(v["seats"]["mill"], "exec:python3 examples/bots/random_bot.py");
+    assert_eq!(
+        v["seats"]["mill"],
+        "exec:python3 examples/bots/random_bot.py"
+    );
     // The bot played: no game forfeited, and not the AI's results.
     let outcomes = v["outcomes"].as_object().unwrap();
     assert!(!outcomes.keys().any(|k| k.starts_with("forfeit")), "{v}");
@@ -457,9 +482,12 @@ for line in sys.stdin:
     );
     let runs = 60u64;
     let crashes = (0..runs)
-        .filter(|&i| backchannel::runner::game_seed(3, i) % 5 == 0)
+        .filter(|&i| backchannel::runner::game_seed(3, i).is_multiple_of(5))
         .count() as u64;
-    assert!(crashes > 3 && crashes < 30, "{crashes} crashes in the schedule");
+    assert!(
+        crashes > 3 && crashes < 30,
+        "{crashes} crashes in the schedule"
+    );
     let seat = format!("mill=exec:python3 {bot}");
     let started = std::time::Instant::now();
     let a = sweep(&[
@@ -468,7 +496,11 @@ for line in sys.stdin:
     let b = sweep(&[
         "tutorial", "--runs", "60", "--seed", "3", "--jobs", "2", "--seat", &seat,
     ]);
-    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(a, b);
     assert_eq!(a["outcomes"]["forfeit:mill"], crashes, "{a}");
     let played: u64 = a["outcomes"]
@@ -494,7 +526,10 @@ fn a_bot_that_never_works_stops_the_sweep_with_a_clear_error() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("seat mill: its bot failed in 20 games in a row"), "{err}");
+    assert!(
+        err.contains("seat mill: its bot failed in 20 games in a row"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -505,8 +540,12 @@ fn a_sweep_plays_script_seats() {
         "script.ron",
         r#"(rounds: [(round: 1, moves: [Stance(party: "mill", clause: "t1", stance: "reject")])])"#,
     );
-    let a = sweep(&["tutorial", "--runs", "50", "--script", &script, "--jobs", "1"]);
-    let b = sweep(&["tutorial", "--runs", "50", "--script", &script, "--jobs", "2"]);
+    let a = sweep(&[
+        "tutorial", "--runs", "50", "--script", &script, "--jobs", "1",
+    ]);
+    let b = sweep(&[
+        "tutorial", "--runs", "50", "--script", &script, "--jobs", "2",
+    ]);
     assert_eq!(a, b);
     assert_eq!(a["seats"]["mill"], "script");
     let o = run(&["sweep", "tutorial", "--runs", "5", "--seat", "mill=script"]);

@@ -143,7 +143,10 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
     for (cmd, says) in [
         ("exec:sleep 30", "did not answer within"),
         ("exec:exit 3", "forfeits"),
-        ("exec:yes garbage", "lines discarded while waiting for the answer"),
+        (
+            "exec:yes garbage",
+            "lines discarded while waiting for the answer",
+        ),
     ] {
         let started = std::time::Instant::now();
         let o = run(&[

@@ -82,9 +82,10 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
     let mut chosen = Vec::new();
     if let Some(plan) = &plan {
         for (p, policy) in &plan.seats {
-            let named = args.seats.iter().any(|s| {
-                runner::parse_seat(&model, s).is_ok_and(|(q, _)| q == *p)
-            });
+            let named = args
+                .seats
+                .iter()
+                .any(|s| runner::parse_seat(&model, s).is_ok_and(|(q, _)| q == *p));
             if matches!(policy, Policy::Exec(_)) && !args.allow_exec && !named {
                 let id = &model.scenario.parties[*p].id;
                 let pol = crate::text::clean_line(&policy.to_string()).into_owned();

@@ -459,7 +459,11 @@ fn exchange(
             None => break,
         }
     }
-    match link.pipe.post(&msg).and_then(|()| link.pipe.flush(deadline)) {
+    match link
+        .pipe
+        .post(&msg)
+        .and_then(|()| link.pipe.flush(deadline))
+    {
         Ok(()) => {}
         Err(Stalled::Late) => {
             return Err(Failure::Stop(format!(

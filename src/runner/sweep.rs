@@ -6,8 +6,8 @@
 use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
 use crate::engine::{Ending, Event, Stance};
-use crate::scenario::Model;
 use crate::runner::script::Plan;
+use crate::scenario::Model;
 use crate::table::{self, SeatPolicy, Table, TableError};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -53,7 +53,10 @@ impl Seats {
         if plan.is_none()
             && let Some(p) = self.policies.iter().position(|p| *p == SeatPolicy::Script)
         {
-            return Err(format!("--seat {}=script needs --script FILE", self.labels[p].0));
+            return Err(format!(
+                "--seat {}=script needs --script FILE",
+                self.labels[p].0
+            ));
         }
         self.script = plan;
         Ok(self)

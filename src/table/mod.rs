@@ -615,7 +615,9 @@ impl Table {
     fn outside_vote(&mut self, party: usize) {
         let name = self.game.model().party_name(party).to_string();
         let decision = match &mut self.drivers[party] {
-            Driver::Exec(bot) => bot.vote(&self.game, &self.stream).map(|(id, d)| (Some(id), d)),
+            Driver::Exec(bot) => bot
+                .vote(&self.game, &self.stream)
+                .map(|(id, d)| (Some(id), d)),
             _ => Ok((
                 None,
                 script::vote(&self.game, party, self.script.as_deref(), &mut self.cursor),
@@ -677,7 +679,10 @@ impl Table {
                 party,
                 adopt: crate::engine::Selection::default(),
             };
-            if self.decide(nothing, &Reason::Said("forfeit".into())).is_err() {
+            if self
+                .decide(nothing, &Reason::Said("forfeit".into()))
+                .is_err()
+            {
                 let d = ai::revise(&self.game, party);
                 let _ = self.decide(d.action, &d.reason);
             }

@@ -192,7 +192,9 @@ impl Pipe {
             }
             match newline {
                 Some(at) if at <= MAX_LINE => {
-                    let text = String::from_utf8_lossy(&self.inbox[..at]).trim().to_string();
+                    let text = String::from_utf8_lossy(&self.inbox[..at])
+                        .trim()
+                        .to_string();
                     self.inbox.drain(..=at);
                     if text.is_empty() {
                         continue;

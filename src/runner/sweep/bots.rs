@@ -28,7 +28,11 @@ const CHUNK: u64 = 8;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SweepError {
     /// A scripted move could not be played (bad input): the first such game.
-    Script { game: u64, seed: u64, error: TableError },
+    Script {
+        game: u64,
+        seed: u64,
+        error: TableError,
+    },
     /// A seat's bot failed in [`MAX_FAILURES_IN_A_ROW`] games in a row.
     Failing { party: String, games: u32 },
     /// A worker thread panicked (a bug).
@@ -102,7 +106,10 @@ pub fn run_checked(
                 // job would meet first.
                 let earlier = match (&first, &e) {
                     (None, _) => true,
-                    (Some(SweepError::Script { game: a, .. }), SweepError::Script { game: b, .. }) => b < a,
+                    (
+                        Some(SweepError::Script { game: a, .. }),
+                        SweepError::Script { game: b, .. },
+                    ) => b < a,
                     (Some(SweepError::Script { .. }), _) => false,
                     (Some(_), SweepError::Script { .. }) => true,
                     (Some(_), _) => false,
