@@ -1,8 +1,11 @@
-//! Outside programs at the table (docs/AGENT_PROTOCOL.md): one JSON object per
-//! line each way. Every request has a deadline that bounds both its write and
-//! the wait for its answer, lines read are bounded in length, and the bot runs
-//! in a process group of its own that is killed whole when it is done with.
-//! A bot that hangs, floods or stops reading forfeits; the run goes on.
+//! Outside programs at the table, agent protocol v2 (docs/AGENT_PROTOCOL.md):
+//! one JSON object per line each way. Every request has an id that its
+//! answer echoes (other lines are discarded, with a note), and a deadline
+//! that bounds both its write and the wait for its answer; lines read are
+//! bounded in length, and the bot runs in a process group of its own that is
+//! killed whole when it is done with. A bot that hangs, floods or stops
+//! reading forfeits; the run goes on. One bot may play many games (a sweep's
+//! long-lived bots): `hello` once, then `new_game` … `end` per game.
 
 mod messages;
 mod pipe;
@@ -76,9 +79,8 @@ pub struct Answer {
 
 impl Bot {
     /// Start `command` (through `sh -c`) for `party` and send it the `hello`
-    /// and the `new_game` of `game`. Never blocks: they are written by the
-    /// bot's writer thread, and the first request waits for them within its
-    /// deadline.
+    /// and the `new_game` of `game`. Never blocks: what the pipe does not take
+    /// at once is written by the first request, within its deadline.
     pub fn spawn(command: &str, game: &Game, party: usize, timeout: Duration) -> Bot {
         let name = game.model().party_name(party).to_string();
         let mut bot = Bot {

@@ -96,7 +96,11 @@ pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, Str
                 labels.push((id, format!("ai:{}", seat.personality)));
             }
             SeatPolicy::Bot(k) => labels.push((id, format!("bot:{k}"))),
-            SeatPolicy::Exec(_) | SeatPolicy::Script => labels.push((id, policy.to_string())),
+            // A command is shown in the summary: one line, no control characters.
+            SeatPolicy::Exec(_) | SeatPolicy::Script => labels.push((
+                id,
+                crate::text::clean_line(&policy.to_string()).into_owned(),
+            )),
             SeatPolicy::Human => {
                 return Err(format!(
                     "seat {id}: a sweep cannot seat a human (use ai, ai:PERSONALITY, bot:NAME, script or exec:COMMAND)"
@@ -135,10 +139,15 @@ impl Worker {
     }
 }
 
-/// Play game `seed` and keep its result.
+/// Play game `seed` and keep its result: seats without a script (AI,
+/// reference bots, `exec:` bots), which always finish a game. With a script,
+/// use [`try_one`].
 pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) -> GameResult {
-    // Only a script can fail a game, and `run` plays no script seat.
-    try_one(model, seats, seed, worker).unwrap_or_else(|_| unreachable!("a sweep without a script"))
+    match try_one(model, seats, seed, worker) {
+        Ok(r) => r,
+        // Only a scripted move can fail a game.
+        Err(e) => unreachable!("a game without a script failed: {e}"),
+    }
 }
 
 /// Play game `seed` and keep its result; a scripted move that cannot be
