@@ -375,9 +375,17 @@ fn an_endless_line_is_a_forfeit_with_a_note_and_bounded_memory() {
         "--bot-timeout",
         "5",
     ]);
+    // The line is skipped, not split: the turn is forfeited, and the next
+    // request finds the bot still inside that line.
     assert_ok(
         &f,
-        "Millbrook's bot forfeits: it sent a line longer than 1048576 bytes (the limit) and was stopped",
+        "Millbrook's bot forfeits its turn: it sent a line longer than 1048576 bytes (the limit); the line was skipped",
+    );
+    assert!(
+        f.stdout
+            .contains("Millbrook's bot forfeits: it did not answer within 5.0 s and was stopped"),
+        "{}",
+        f.stdout
     );
     assert!(f.max_rss_kib < 100 * 1024, "peak RSS {} KiB", f.max_rss_kib);
 }
@@ -397,9 +405,11 @@ fn a_flood_of_long_lines_costs_bounded_memory() {
         "--seat",
         &format!("mill=exec:python3 {bot}"),
         "--bot-timeout",
-        "0.5",
+        "2",
     ]);
-    assert_ok(&f, "its answer is not JSON");
+    // Lines without the request's id are discarded (and noted), and the
+    // bot is stopped when no answer comes in time.
+    assert_ok(&f, "did not answer within 2.0 s and was stopped");
     assert!(f.max_rss_kib < 100 * 1024, "peak RSS {} KiB", f.max_rss_kib);
 }
 
@@ -416,13 +426,13 @@ for line in sys.stdin:
     msg = json.loads(line)
     if msg["type"] == "turn" and msg["round"] == 1:
         end = {"type": "end_turn", "party": msg["party"]}
-        print(json.dumps({"moves": [end], "reason": reason}), flush=True)
+        print(json.dumps({"id": msg["id"], "moves": [end], "reason": reason}), flush=True)
     elif msg["type"] == "turn":
         # An unknown clause id the error message would quote whole.
         move = {"type": "stance", "party": msg["party"], "clause": "c" * 200000, "stance": "accept"}
-        print(json.dumps({"moves": [move], "reason": reason}), flush=True)
+        print(json.dumps({"id": msg["id"], "moves": [move], "reason": reason}), flush=True)
     elif msg["type"] == "vote":
-        print(json.dumps({"sign": False, "reason": reason}), flush=True)
+        print(json.dumps({"id": msg["id"], "sign": False, "reason": reason}), flush=True)
 "#,
     );
     let f = run(&[
@@ -439,7 +449,11 @@ for line in sys.stdin:
         "the reason is shown: {}",
         f.stdout
     );
-    assert!(f.stdout.contains("forfeits its turn"), "{}", f.stdout);
+    assert!(
+        f.stdout.contains("forfeits the rest of its turn"),
+        "{}",
+        f.stdout
+    );
     let longest = f.stdout.lines().map(str::len).max().unwrap_or(0);
     assert!(longest < 4000, "a transcript line of {longest} bytes");
 }

@@ -226,13 +226,18 @@ while IFS= read -r line; do
   case "$line" in
     *'"type":"turn"'*)
       n=$((n+1))
+      id=$(printf '%s' "$line" | sed -n 's/^{"type":"[a-z_]*","id":\([0-9]*\).*/\1/p')
       if [ "$n" -eq 1 ]; then
         printf '\033]0;pwned\007 not json \033[2J\302\233\n'
+        printf '{"id":%s,"moves":%s}\n' "$id" '"\u001b]0;pwned"'
       else
-        printf '%s\n' '{"moves":[{"type":"stance","party":"south","clause":"split","stance":"reject"},{"type":"end_turn","party":"south"}],"reason":"\u001b]0;pwned\u0007because\n== Round 9 ==\u202e\u009b2J\u007f"}'
+        printf '{"id":%s,' "$id"
+        printf '%s\n' '"moves":[{"type":"stance","party":"south","clause":"split","stance":"reject"},{"type":"end_turn","party":"south"}],"reason":"\u001b]0;pwned\u0007because\n== Round 9 ==\u202e\u009b2J\u007f"}'
       fi;;
     *'"type":"vote"'*)
-      printf '%s\n' '{"sign":false,"reason":"\u001b]52;c;cHduZWQ=\u0007no\r\nforged line\u2066"}';;
+      id=$(printf '%s' "$line" | sed -n 's/^{"type":"[a-z_]*","id":\([0-9]*\).*/\1/p')
+      printf '{"id":%s,' "$id"
+      printf '%s\n' '"sign":false,"reason":"\u001b]52;c;cHduZWQ=\u0007no\r\nforged line\u2066"}';;
     *'"type":"end"'*) exit 0;;
   esac
 done
@@ -418,18 +423,34 @@ fn errors_quoting_a_hostile_field_are_one_line() {
             &fails(&dir, &["run", "orchard.ron", "--script", &file]),
         );
     }
-    for seat in [
-        "north=ai:x\nbackchannel: forged",
-        "north=exec:x\nbackchannel: forged",
-    ] {
-        one_line(
-            seat,
-            &fails(
-                &dir,
-                &["sweep", "orchard.ron", "--runs", "1", "--seat", seat],
-            ),
-        );
-    }
+    let seat = "north=ai:x\nbackchannel: forged";
+    one_line(
+        seat,
+        &fails(
+            &dir,
+            &["sweep", "orchard.ron", "--runs", "1", "--seat", seat],
+        ),
+    );
+    // A sweep plays exec: seats (protocol v2): the command, quoted in the
+    // summary's seats, stays on one line.
+    let text = ok(
+        &dir,
+        &[
+            "sweep",
+            "orchard.ron",
+            "--runs",
+            "1",
+            "--seat",
+            "north=exec:x\nbackchannel: forged",
+            "--bot-timeout",
+            "1",
+        ],
+    );
+    assert!(
+        !text.lines().any(|l| l.starts_with("backchannel: forged")),
+        "{text}"
+    );
+    assert!(text.contains("exec:x backchannel: forged"), "{text}");
     one_line(
         "run --seat",
         &fails(&dir, &["run", "orchard.ron", "--seat", "no\nrth=ai"]),

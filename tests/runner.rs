@@ -143,7 +143,10 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
     for (cmd, says) in [
         ("exec:sleep 30", "did not answer within"),
         ("exec:exit 3", "forfeits"),
-        ("exec:yes garbage", "not JSON"),
+        (
+            "exec:yes garbage",
+            "lines discarded while waiting for the answer",
+        ),
     ] {
         let started = std::time::Instant::now();
         let o = run(&[
@@ -233,7 +236,9 @@ for line in sys.stdin:
     if msg["type"] == "end":
         break
     if msg["type"] == "vote":
-        print(json.dumps({"sign": False}), flush=True)
+        print(json.dumps({"id": msg["id"], "sign": False}), flush=True)
+    elif msg["type"] == "revise":
+        print(json.dumps({"id": msg["id"], "adopt": []}), flush=True)
     elif msg["type"] == "turn":
         me = msg["party"]
         moves = []
@@ -241,7 +246,7 @@ for line in sys.stdin:
             moves.append({"type": "table", "party": me,
                           "package": [["p6", "cap_800k"], ["p5", "article5_like"]]})
         moves.append({"type": "end_turn", "party": me})
-        print(json.dumps({"moves": moves, "reason": "a package"}), flush=True)
+        print(json.dumps({"id": msg["id"], "moves": moves, "reason": "a package"}), flush=True)
 "#,
     )
     .unwrap();

@@ -241,10 +241,10 @@ for line in sys.stdin:
     if msg["type"] == "turn":
         kinds = sorted({e["kind"] for e in msg["events"]})
         others = [e for e in msg["events"] if e.get("party") not in (None, msg["party"]) and "reason" in e]
-        print(json.dumps({"moves": [{"type": "end_turn", "party": msg["party"]}],
+        print(json.dumps({"id": msg["id"], "moves": [{"type": "end_turn", "party": msg["party"]}],
                           "reason": "heard %d events (%s), %d reasons of others" % (len(msg["events"]), ",".join(kinds), len(others))}), flush=True)
     elif msg["type"] == "vote":
-        print(json.dumps({"sign": False, "reason": "heard %d events" % len(msg["events"])}), flush=True)
+        print(json.dumps({"id": msg["id"], "sign": False, "reason": "heard %d events" % len(msg["events"])}), flush=True)
 "#,
     )
     .expect("bot");

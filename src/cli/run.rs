@@ -130,6 +130,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         record: true,
         bot_timeout: Some(Duration::from_secs_f64(args.bot_timeout)),
         brain: None,
+        long_lived: false,
     };
     let mut table = Table::new(Arc::clone(&model), seed, policies, options)
         .map_err(|e| CliError::input(e.to_string()))?;

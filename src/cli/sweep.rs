@@ -1,11 +1,13 @@
-//! `backchannel sweep`: many seeded AI games and their statistics.
+//! `backchannel sweep`: many seeded games (AI, reference bots, scripts and
+//! long-lived `exec:` bots) and their statistics.
 
 use super::CliError;
+use crate::runner::script::Plan;
 use crate::runner::{self, Policy, sweep};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
@@ -20,10 +22,20 @@ pub struct SweepArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// A seat's policy: PARTY=ai, PARTY=ai:PERSONALITY or PARTY=bot:NAME
-    /// (random, accept_all, reject_all, greedy, voter, expert). Repeatable.
+    /// A seat's policy: PARTY=ai, PARTY=ai:PERSONALITY, PARTY=bot:NAME
+    /// (random, accept_all, reject_all, greedy, voter, expert), PARTY=script,
+    /// or PARTY=exec:COMMAND (one long-lived bot process per job). Repeatable.
     #[arg(long = "seat", value_name = "PARTY=POLICY")]
     pub seats: Vec<String>,
+    /// A script file (RON, docs/SCRIPTS.md) for `script` seats, played in every game.
+    #[arg(long)]
+    pub script: Option<PathBuf>,
+    /// Seconds an exec: bot has to take each request and answer it.
+    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    pub bot_timeout: f64,
+    /// Run the commands of the script's exec: seats (a script alone never runs a program).
+    #[arg(long)]
+    pub allow_exec: bool,
     /// Print the statistics as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -43,7 +55,11 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
         } else {
             &[]
         };
-        super::check_outputs(&[(csv, "the --csv file")], inputs)?;
+        let mut inputs = inputs.to_vec();
+        if let Some(script) = &args.script {
+            inputs.push((script.as_path(), "the --script file"));
+        }
+        super::check_outputs(&[(csv, "the --csv file")], &inputs)?;
     }
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
     if args.runs == 0 || args.runs > MAX_RUNS {
@@ -51,19 +67,50 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
             "--runs must be between 1 and {MAX_RUNS}"
         )));
     }
+    let plan = match &args.script {
+        Some(path) => {
+            let file = path.display().to_string();
+            let bytes = crate::files::read_limited(path, crate::runner::script::MAX_SCRIPT_BYTES)
+                .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
+            Some(Arc::new(
+                Plan::load(&file, &bytes, &model).map_err(|e| CliError::input(e.to_string()))?,
+            ))
+        }
+        None => None,
+    };
+    // Seats: the script's, then --seat (a script's exec: seat only with --allow-exec).
     let mut chosen = Vec::new();
-    for s in &args.seats {
-        match runner::parse_seat(&model, s).map_err(CliError::input)? {
-            (p, policy @ (Policy::Ai(_) | Policy::Bot(_))) => chosen.push((p, policy)),
-            (_, other) => {
-                return Err(CliError::input(crate::text::clean_line(&format!(
-                    "--seat '{s}': a sweep plays AI seats and reference bots only (ai, ai:PERSONALITY, bot:NAME), not '{other}'"
-                ))));
+    if let Some(plan) = &plan {
+        for (p, policy) in &plan.seats {
+            let named = args
+                .seats
+                .iter()
+                .any(|s| runner::parse_seat(&model, s).is_ok_and(|(q, _)| q == *p));
+            if matches!(policy, Policy::Exec(_)) && !args.allow_exec && !named {
+                let id = &model.scenario.parties[*p].id;
+                let pol = crate::text::clean_line(&policy.to_string()).into_owned();
+                return Err(CliError::input(format!(
+                    "{}: seat {id} is '{pol}', a command the script would run; \
+                     run it with --allow-exec, or give the seat on the command line \
+                     (--seat {id}=exec:COMMAND, or another policy)",
+                    plan.file
+                )));
             }
+            chosen.push((*p, policy.clone()));
         }
     }
-    let seats =
-        sweep::seats(&model, &chosen).map_err(|e| CliError::input(crate::text::clean_line(&e)))?;
+    for s in &args.seats {
+        chosen.push(runner::parse_seat(&model, s).map_err(CliError::input)?);
+    }
+    if !(args.bot_timeout > 0.0 && args.bot_timeout <= 3600.0) {
+        return Err(CliError::input(
+            "--bot-timeout must be between 0 and 3600 seconds",
+        ));
+    }
+    let seats = sweep::seats(&model, &chosen)
+        .and_then(|s| s.with_script(plan))
+        .map_err(|e| CliError::input(crate::text::clean_line(&e)))?
+        .with_bot_timeout(Duration::from_secs_f64(args.bot_timeout));
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 1024 {
         return Err(CliError::input("--jobs must be at most 1024"));
@@ -83,12 +130,23 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
     });
     let started = Instant::now();
     let results = pool.install(|| {
-        sweep::run(&model, &seats, args.runs, args.seed, |done| {
+        sweep::run_checked(&model, &seats, args.runs, args.seed, |done| {
             if let Some(b) = &bar {
                 b.set_position(done);
             }
         })
     });
+    let results = results.map_err(|e| {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        let text = crate::text::clean_line(&e.to_string()).into_owned();
+        if e.is_input() {
+            CliError::input(text)
+        } else {
+            CliError::other(text)
+        }
+    })?;
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();

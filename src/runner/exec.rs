@@ -1,27 +1,27 @@
-//! Outside programs at the table (docs/AGENT_PROTOCOL.md): one JSON object per
-//! line each way. Every request has a deadline that bounds both its write and
-//! the wait for its answer, lines read are bounded in length, and the bot runs
-//! in a process group of its own that is killed whole when it is done with.
-//! A bot that hangs, floods or stops reading forfeits; the run goes on.
+//! Outside programs at the table, agent protocol v2 (docs/AGENT_PROTOCOL.md):
+//! one JSON object per line each way. Every request has an id that its
+//! answer echoes (other lines are discarded, with a note), and a deadline
+//! that bounds both its write and the wait for its answer; lines read are
+//! bounded in length, and the bot runs in a process group of its own that is
+//! killed whole when it is done with. A bot that hangs, floods or stops
+//! reading forfeits; the run goes on. One bot may play many games (a sweep's
+//! long-lived bots): `hello` once, then `new_game` … `end` per game.
 
+mod messages;
 mod pipe;
 mod process;
 
 use crate::ai::{Decision, Reason};
-use crate::engine::named::stance_name;
-use crate::engine::{Action, Game, NamedAction, Phase, Status};
+use crate::engine::{Action, Game, NamedAction, Selection};
 use crate::table::Narration;
-use pipe::{Incoming, Outbox, Stalled};
+use pipe::{Incoming, Pipe, Stalled};
 use process::Group;
-use serde_json::{Map, Value, json};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
+pub use messages::{PROTOCOL, condition};
 pub use pipe::MAX_LINE;
 pub use process::{signalled, stop_all};
-
-/// The protocol's version, sent in the hello message.
-pub const PROTOCOL: u32 = 1;
 
 /// Longest `reason` kept from a bot, in characters (the rest is cut).
 pub const MAX_REASON: usize = 500;
@@ -32,7 +32,8 @@ const EXIT_GRACE: Duration = Duration::from_millis(500);
 /// How long a bot has to exit on its own after `end` before it is killed.
 const FINISH_GRACE: Duration = Duration::from_millis(200);
 
-/// A running bot that plays one seat.
+/// A running bot that plays one seat, for one game or (long-lived, in a
+/// sweep) for many: `hello` once per process, then `new_game` … `end` per game.
 pub struct Bot {
     party: usize,
     name: String,
@@ -43,19 +44,43 @@ pub struct Bot {
     seen: usize,
     /// Why the bot no longer plays (it then forfeits every turn).
     gone: Option<String>,
+    /// The id of the next request (unique for the process's life).
+    next_id: u64,
+    /// Games started with this process.
+    games: u64,
+    /// Whether the bot failed in this game (stopped, or sent an unusable answer).
+    failed: bool,
+    /// Notes for the transcript (lines discarded), not yet taken.
+    notes: Vec<String>,
+    /// Moves of an answer that follow its `call_vote`: played after the vote.
+    pending: Option<Answer>,
 }
 
 /// The running process and its two pipes. Dropping it kills the process group.
 struct Link {
     group: Group,
-    outbox: Outbox,
-    inbox: Receiver<Incoming>,
+    pipe: Pipe,
+}
+
+/// A bot's answer to a `turn` request, its moves resolved.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The request's id (a `refused` notice names it).
+    pub id: u64,
+    /// The moves, in order, up to the first that could not be read.
+    pub moves: Vec<Action>,
+    /// The index in the answer of `moves[0]` (moves after a `call_vote`
+    /// are kept and played later).
+    pub offset: usize,
+    /// The first move that could not be read: its index and why.
+    pub bad: Option<(usize, String)>,
+    pub reason: Reason,
 }
 
 impl Bot {
-    /// Start `command` (through `sh -c`) for `party` and send it the hello
-    /// message. Never blocks: the hello is written by the bot's writer thread,
-    /// and the first request waits for it within its deadline.
+    /// Start `command` (through `sh -c`) for `party` and send it the `hello`
+    /// and the `new_game` of `game`. Never blocks: what the pipe does not take
+    /// at once is written by the first request, within its deadline.
     pub fn spawn(command: &str, game: &Game, party: usize, timeout: Duration) -> Bot {
         let name = game.model().party_name(party).to_string();
         let mut bot = Bot {
@@ -66,22 +91,56 @@ impl Bot {
             timeout,
             seen: 0,
             gone: None,
+            next_id: 1,
+            games: 0,
+            failed: false,
+            notes: Vec::new(),
+            pending: None,
         };
-        match Group::spawn(command) {
-            Err(e) => bot.gone = Some(format!("could not be started ({e})")),
+        bot.start(game);
+        bot.post_new_game(game);
+        bot
+    }
+
+    fn start(&mut self, game: &Game) {
+        match Group::spawn(&self.command) {
+            Err(e) => self.gone = Some(format!("could not be started ({e})")),
             Ok((group, stdin, stdout)) => {
-                bot.link = Some(Link {
+                let mut link = Link {
                     group,
-                    outbox: Outbox::new(stdin),
-                    inbox: pipe::read_lines(stdout),
-                });
-                if let Some(link) = &bot.link {
-                    // Refused only by a bot already gone: the first request says how.
-                    let _ = link.outbox.post(line_of(&hello(game, party)));
-                }
+                    pipe: Pipe::new(stdin, stdout),
+                };
+                // Refused only by a bot already gone: the first request says how.
+                let _ = link
+                    .pipe
+                    .post(&line_of(&messages::hello(game.model(), self.party)));
+                self.link = Some(link);
             }
         }
-        bot
+    }
+
+    fn post_new_game(&mut self, game: &Game) {
+        self.games += 1;
+        if let Some(link) = &mut self.link {
+            let _ = link
+                .pipe
+                .post(&line_of(&messages::new_game(game, self.party, self.games)));
+        }
+    }
+
+    /// A new game for a long-lived bot: a bot that failed in the last game
+    /// is stopped and started again (with a new `hello`) first.
+    pub fn new_game(&mut self, game: &Game) {
+        if self.failed || self.gone.is_some() {
+            self.link = None;
+            self.gone = None;
+            self.start(game);
+        }
+        self.failed = false;
+        self.seen = 0;
+        self.pending = None;
+        self.notes.clear();
+        self.post_new_game(game);
     }
 
     /// The command line the bot was started with.
@@ -89,11 +148,47 @@ impl Bot {
         &self.command
     }
 
+    /// Whether the bot failed in this game: it was stopped (crash, timeout,
+    /// a line over the limit) or sent an answer that could not be used.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Count an unusable answer as a failure of this game.
+    pub fn mark_failed(&mut self) {
+        self.failed = true;
+    }
+
+    /// The transcript notes gathered since the last call (discarded lines).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Moves left over from an answer with a `call_vote`, to play now.
+    pub fn take_pending(&mut self) -> Option<Answer> {
+        self.pending.take()
+    }
+
+    /// Keep the moves that follow a `call_vote` until the vote is over.
+    pub fn keep_pending(&mut self, answer: Answer) {
+        self.pending = Some(answer);
+    }
+
+    /// Tell the bot that move `index` of its answer to request `id` was
+    /// refused, and why (a structured refusal, docs/AGENT_PROTOCOL.md).
+    pub fn refused(&mut self, id: u64, index: Option<usize>, refusal: Value) {
+        if let Some(link) = &mut self.link {
+            let msg = json!({"type": "refused", "id": id, "move": index, "refusal": refusal});
+            let _ = link.pipe.post(&line_of(&msg));
+        }
+    }
+
     /// The bot no longer plays: kill its process group and remember why.
     fn stop(&mut self, why: String) {
         if self.gone.is_none() {
             self.gone = Some(why);
         }
+        self.failed = true;
         self.link = None;
     }
 
@@ -102,37 +197,62 @@ impl Bot {
         format!("{}'s bot forfeits: it {why}", self.name)
     }
 
-    /// Send a request and wait for one line, all within the time limit.
-    fn ask(&mut self, msg: &Value) -> Result<Value, String> {
+    /// Send a request with the next id and wait for the line that answers
+    /// it, all within the time limit. Lines without that id are discarded
+    /// (and noted).
+    fn ask(
+        &mut self,
+        game: &Game,
+        news: &[Narration],
+        kind: &str,
+        what: &str,
+    ) -> Result<(u64, Value), String> {
         if self.gone.is_some() {
             return Err(self.forfeits());
         }
+        let (id, msg) = self.request(game, news, kind);
         let Some(link) = &mut self.link else {
             return Err(self.forfeits());
         };
-        match exchange(link, msg, self.timeout) {
-            Ok(line) => serde_json::from_str::<Value>(&line).map_err(|e| {
-                format!(
-                    "{}'s bot forfeits its turn: its answer is not JSON ({e}): {}",
-                    self.name,
-                    clip(&line, 120)
-                )
-            }),
-            Err(why) => {
+        let mut discarded = Discarded::default();
+        let got = exchange(link, msg, id, self.timeout, &mut discarded);
+        if discarded.count > 0 {
+            let first = discarded.first.as_deref().unwrap_or("");
+            self.notes.push(format!(
+                "{}'s bot: {} line{} discarded while waiting for the answer to request {id} (no id, or an old one; the first: {})",
+                self.name,
+                discarded.count,
+                if discarded.count == 1 { "" } else { "s" },
+                clip(first, 80)
+            ));
+        }
+        match got {
+            Ok(reply) => Ok((id, reply)),
+            Err(Failure::TooLong) => {
+                self.failed = true;
+                Err(format!(
+                    "{}'s bot forfeits its {what}: it sent a line longer than {MAX_LINE} bytes (the limit); the line was skipped",
+                    self.name
+                ))
+            }
+            Err(Failure::Stop(why)) => {
                 self.stop(why);
                 Err(self.forfeits())
             }
         }
     }
 
-    /// A message with `events`: what happened at the table since the bot's
-    /// last message, in the table's one narration (docs/REPORT.md). Another
-    /// seat's reasons are its own and are left out.
-    fn with_news(&mut self, mut msg: Value, game: &Game, news: &[Narration]) -> Value {
+    /// The `events` field: what happened at the table since the bot's last
+    /// message, in the table's one narration (docs/REPORT.md), as JSON.
+    /// Another seat's reasons are its own and are left out.
+    fn news(&mut self, game: &Game, news: &[Narration]) -> Vec<u8> {
         let me = &game.model().scenario.parties[self.party].id;
-        let events: Vec<Value> = news
-            .get(self.seen..)
-            .unwrap_or_default()
+        let fresh = news.get(self.seen..).unwrap_or_default();
+        self.seen = news.len();
+        if fresh.is_empty() {
+            return b"[]".to_vec();
+        }
+        let events: Vec<Value> = fresh
             .iter()
             .map(|n| {
                 let mut n = n.clone();
@@ -142,139 +262,236 @@ impl Bot {
                 serde_json::to_value(n).unwrap_or(Value::Null)
             })
             .collect();
-        self.seen = news.len();
-        if let Value::Object(map) = &mut msg {
-            map.insert("events".into(), Value::Array(events));
-        }
-        msg
+        Value::Array(events).to_string().into_bytes()
+    }
+
+    /// A request of this kind, with its id.
+    fn request(&mut self, game: &Game, news: &[Narration], kind: &str) -> (u64, Vec<u8>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let events = self.news(game, news);
+        let line = if kind == "revise" {
+            messages::state_line(game, self.party, kind, Some(id), &events, |o| {
+                messages::proposals_field(game, o)
+            })
+        } else {
+            messages::state_line(game, self.party, kind, Some(id), &events, |_| {})
+        };
+        (id, line)
     }
 
     /// The bot's moves for its turn, or why it forfeits the turn.
-    pub fn turn(
-        &mut self,
-        game: &Game,
-        news: &[Narration],
-    ) -> Result<(Vec<Action>, Reason), String> {
-        let msg = self.with_news(state(game, self.party, "turn"), game, news);
-        let reply = self.ask(&msg)?;
-        // Bounded: an error message may quote the bot's text (an unknown id…).
-        let garbage = |what: String| {
-            format!(
-                "{}'s bot forfeits its turn: {}",
-                self.name,
-                clip(&what, MAX_REASON)
-            )
-        };
+    pub fn turn(&mut self, game: &Game, news: &[Narration]) -> Result<Answer, String> {
+        let (id, reply) = self.ask(game, news, "turn", "turn")?;
         let reason = said(&reply);
         let Some(moves) = reply.get("moves").and_then(Value::as_array) else {
-            return Err(garbage(format!(
-                "no \"moves\" list in {}",
-                clip(&reply.to_string(), 120)
-            )));
-        };
-        let mut actions = Vec::with_capacity(moves.len());
-        for (i, m) in moves.iter().enumerate() {
-            let named: NamedAction = serde_json::from_value(m.clone())
-                .map_err(|e| garbage(format!("moves[{i}]: {e}")))?;
-            let action = named
-                .resolve(game.model())
-                .map_err(|e| garbage(format!("moves[{i}]: {e}")))?;
-            if action.party() != Some(self.party) {
-                return Err(garbage(format!(
-                    "moves[{i}] is not a move of its own party"
-                )));
-            }
-            actions.push(action);
-        }
-        Ok((actions, reason))
-    }
-
-    /// The bot's vote, or why it forfeits (the runner then refuses for it).
-    pub fn vote(&mut self, game: &Game, news: &[Narration]) -> Result<Decision, String> {
-        let msg = self.with_news(state(game, self.party, "vote"), game, news);
-        let reply = self.ask(&msg)?;
-        let reason = said(&reply);
-        let sign = reply.get("sign").and_then(Value::as_bool).or_else(|| {
-            reply
-                .get("moves")
-                .and_then(Value::as_array)
-                .and_then(|m| m.first())
-                .and_then(|m| m.get("sign"))
-                .and_then(Value::as_bool)
-        });
-        match sign {
-            Some(sign) => Ok(Decision {
-                action: Action::Vote {
-                    party: self.party,
-                    sign,
-                },
-                reason,
-            }),
-            None => Err(format!(
-                "{}'s bot forfeits its vote: expected {{\"sign\": true|false}}, got {}",
+            self.failed = true;
+            return Err(format!(
+                "{}'s bot forfeits its turn: no \"moves\" list in {}",
                 self.name,
                 clip(&reply.to_string(), 120)
+            ));
+        };
+        let mut answer = Answer {
+            id,
+            moves: Vec::with_capacity(moves.len()),
+            offset: 0,
+            bad: None,
+            reason,
+        };
+        for (i, m) in moves.iter().enumerate() {
+            let action = serde_json::from_value::<NamedAction>(m.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|named| named.resolve(game.model()))
+                .and_then(|action| {
+                    if action.party() == Some(self.party) {
+                        Ok(action)
+                    } else {
+                        Err("it is not a move of its own party".to_string())
+                    }
+                });
+            match action {
+                Ok(action) => answer.moves.push(action),
+                Err(e) => {
+                    // Bounded: the message may quote the bot's text (an unknown id…).
+                    answer.bad = Some((i, clip(&format!("moves[{i}]: {e}"), MAX_REASON)));
+                    break;
+                }
+            }
+        }
+        Ok(answer)
+    }
+
+    /// The bot's vote and its request's id, or why it forfeits (the table
+    /// then refuses for it).
+    pub fn vote(&mut self, game: &Game, news: &[Narration]) -> Result<(u64, Decision), String> {
+        let (id, reply) = self.ask(game, news, "vote", "vote")?;
+        let reason = said(&reply);
+        match reply.get("sign").and_then(Value::as_bool) {
+            Some(sign) => Ok((
+                id,
+                Decision {
+                    action: Action::Vote {
+                        party: self.party,
+                        sign,
+                    },
+                    reason,
+                },
             )),
+            None => {
+                self.failed = true;
+                Err(format!(
+                    "{}'s bot forfeits its vote: expected {{\"id\": {id}, \"sign\": true|false}}, got {}",
+                    self.name,
+                    clip(&reply.to_string(), 120)
+                ))
+            }
         }
     }
 
-    /// Tell the bot how the talks ended and let it go: a moment to exit on
-    /// its own, then its process group is killed (with whatever it started).
-    pub fn finish(&mut self, game: &Game, news: &[Narration]) {
-        let msg = self.with_news(state(game, self.party, "end"), game, news);
-        if let Some(link) = &mut self.link {
-            let mut msg = msg;
-            if let Value::Object(map) = &mut msg {
-                map.insert("type".into(), json!("end"));
-                map.insert(
-                    "outcome".into(),
-                    json!(game.ending().map_or("unfinished", |e| e.name())),
-                );
+    /// The pen-holder's revision: the proposals the bot adopts, or why it
+    /// forfeits (the table then adopts none).
+    pub fn revise(&mut self, game: &Game, news: &[Narration]) -> Result<(u64, Decision), String> {
+        let (id, reply) = self.ask(game, news, "revise", "revision")?;
+        let reason = said(&reply);
+        let adopt = reply
+            .get("adopt")
+            .ok_or_else(|| "no \"adopt\" list".to_string())
+            .and_then(|a| {
+                serde_json::from_value::<Selection>(a.clone()).map_err(|e| e.to_string())
+            });
+        match adopt {
+            Ok(adopt) => Ok((
+                id,
+                Decision {
+                    action: Action::Revise {
+                        party: self.party,
+                        adopt,
+                    },
+                    reason,
+                },
+            )),
+            Err(e) => {
+                self.failed = true;
+                Err(format!(
+                    "{}'s bot forfeits its revision (nothing is adopted): {}",
+                    self.name,
+                    clip(&e, MAX_REASON)
+                ))
             }
-            let _ = link.outbox.post(line_of(&msg));
-            link.outbox.close();
+        }
+    }
+
+    /// Tell the bot how the talks ended (`end`, with the outcome and every
+    /// party's score). A long-lived bot (`keep`) waits for its next
+    /// `new_game`; otherwise it has a moment to exit on its own, then its
+    /// process group is killed (with whatever it started).
+    pub fn finish(&mut self, game: &Game, news: &[Narration], keep: bool) {
+        let events = self.news(game, news);
+        let msg = messages::end_line(game, self.party, &events);
+        self.pending = None;
+        if let Some(link) = &mut self.link {
+            let _ = link.pipe.post(&msg);
+            if keep {
+                return;
+            }
+        }
+        self.close();
+    }
+}
+
+impl Bot {
+    /// Close the bot's input and give it a moment to exit, then kill its
+    /// process group (with whatever it started).
+    pub fn close(&mut self) {
+        if let Some(link) = &mut self.link {
+            link.pipe.close(Instant::now() + FINISH_GRACE);
             link.group.wait_for(FINISH_GRACE);
         }
         self.link = None;
     }
 }
 
-/// Send `msg` and read one line, the write and the read within `timeout`
-/// together. Lines the bot sent out of turn are stale and dropped first.
-/// An error says why the bot must be stopped.
-fn exchange(link: &mut Link, msg: &Value, timeout: Duration) -> Result<String, String> {
+/// Lines read that did not answer the request.
+#[derive(Debug, Default)]
+struct Discarded {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Discarded {
+    fn add(&mut self, line: &str) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(clip(line, 80));
+        }
+    }
+}
+
+/// Why a request got no usable answer.
+enum Failure {
+    /// A line over [`MAX_LINE`] came instead of the answer (it was skipped).
+    TooLong,
+    /// The bot must be stopped, for this reason.
+    Stop(String),
+}
+
+/// The answer's id, if the line is a JSON object with one.
+fn answer_id(v: &Value) -> Option<u64> {
+    v.get("id").and_then(Value::as_u64)
+}
+
+/// Send request `id` and wait for the line that answers it, the write and
+/// the wait within `timeout` together. Lines sent before the request, and
+/// lines without its id, are discarded (and counted).
+fn exchange(
+    link: &mut Link,
+    msg: Vec<u8>,
+    id: u64,
+    timeout: Duration,
+    discarded: &mut Discarded,
+) -> Result<Value, Failure> {
     let deadline = Instant::now() + timeout;
     let secs = timeout.as_secs_f64();
-    loop {
-        match link.inbox.try_recv() {
-            Ok(Incoming::Line(_)) => continue,
-            Ok(Incoming::TooLong) => return Err(too_long()),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+    // Bounded: a bot that floods its output cannot keep the table here.
+    for _ in 0..64 {
+        match link.pipe.try_next() {
+            Some(Incoming::Line(line)) => discarded.add(&line),
+            Some(Incoming::TooLong) => discarded.add("(a line over the limit)"),
+            None => break,
         }
-    }
-    let written = link
-        .outbox
-        .post(line_of(msg))
-        .and_then(|ticket| link.outbox.wait_written(ticket, deadline));
-    match written {
-        Ok(()) => {}
-        Err(Stalled::Late) => {
-            return Err(format!(
-                "did not read its input within {secs:.1} s and was stopped"
-            ));
-        }
-        Err(Stalled::Broken) => return Err(exited(&mut link.group, "closed its input")),
     }
     match link
-        .inbox
-        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .pipe
+        .post(&msg)
+        .and_then(|()| link.pipe.flush(deadline))
     {
-        Ok(Incoming::Line(line)) => Ok(line),
-        Ok(Incoming::TooLong) => Err(too_long()),
-        Err(RecvTimeoutError::Timeout) => {
-            Err(format!("did not answer within {secs:.1} s and was stopped"))
+        Ok(()) => {}
+        Err(Stalled::Late) => {
+            return Err(Failure::Stop(format!(
+                "did not read its input within {secs:.1} s and was stopped"
+            )));
         }
-        Err(RecvTimeoutError::Disconnected) => Err(exited(&mut link.group, "closed its output")),
+        Err(Stalled::Broken) => {
+            return Err(Failure::Stop(exited(&mut link.group, "closed its input")));
+        }
+    }
+    loop {
+        match link.pipe.next(deadline) {
+            Ok(Incoming::Line(line)) => match serde_json::from_str::<Value>(&line) {
+                Ok(v) if answer_id(&v) == Some(id) => return Ok(v),
+                _ => discarded.add(&line),
+            },
+            Ok(Incoming::TooLong) => return Err(Failure::TooLong),
+            Err(Stalled::Late) => {
+                return Err(Failure::Stop(format!(
+                    "did not answer within {secs:.1} s and was stopped"
+                )));
+            }
+            Err(Stalled::Broken) => {
+                return Err(Failure::Stop(exited(&mut link.group, "closed its output")));
+            }
+        }
     }
 }
 
@@ -285,10 +502,6 @@ fn exited(group: &mut Group, closed: &str) -> String {
         Some(status) => format!("exited ({status})"),
         None => format!("{closed} and was stopped"),
     }
-}
-
-fn too_long() -> String {
-    format!("sent a line longer than {MAX_LINE} bytes (the limit) and was stopped")
 }
 
 /// A message as one line of the protocol.
@@ -310,117 +523,4 @@ fn clip(text: &str, max: usize) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
     }
-}
-
-/// The hello message: the scenario's public facts and the party's private brief.
-fn hello(game: &Game, party: usize) -> Value {
-    let model = game.model();
-    let s = &model.scenario;
-    let clauses: Vec<Value> = s
-        .clauses
-        .iter()
-        .enumerate()
-        .map(|(c, cl)| {
-            let utility: Map<String, Value> = (0..model.clauses[c].options.len())
-                .filter(|&o| o < model.clauses[c].variants || model.clauses[c].strikable)
-                .map(|o| (model.option_id(c, o).to_string(), json!(round4(model.clauses[c].options[o].utility[party]))))
-                .collect();
-            json!({
-                "id": cl.id,
-                "number": cl.number,
-                "title": cl.title,
-                "variants": cl.variants.iter().map(|v| json!({"id": v.id, "label": v.label})).collect::<Vec<_>>(),
-                "strikable": model.clauses[c].strikable,
-                "utility": utility,
-            })
-        })
-        .collect();
-    let p = &s.parties[party];
-    json!({
-        "type": "hello",
-        "protocol": PROTOCOL,
-        "scenario": s.meta.id,
-        "party": p.id,
-        "seed": game.seed(),
-        "parties": s.parties.iter().map(|q| json!({"id": q.id, "name": q.name, "short": q.short})).collect::<Vec<_>>(),
-        "turn_order": model.rules.turn_order.iter().map(|&q| s.parties[q].id.clone()).collect::<Vec<_>>(),
-        "metrics": s.metrics.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
-        "actions": s.actions.iter().map(|a| json!({"id": a.id, "name": a.name})).collect::<Vec<_>>(),
-        "clauses": clauses,
-        "brief": {
-            "text": p.brief,
-            "goals": p.goals,
-            "red_lines": p.red_lines.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
-            "reservation": round4(game.drawn()[party]),
-            "prior": {"mean": round4(model.parties[party].reservation), "spread": round4(model.parties[party].spread)},
-        },
-        "rules": {
-            "rounds": model.rules.rounds,
-            "votes_per_party": model.rules.votes_per_party,
-            "walkout_allowed": model.rules.walkout_allowed,
-        },
-    })
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
-/// A request: the public state and the party's own numbers.
-fn state(game: &Game, party: usize, kind: &str) -> Value {
-    let model = game.model();
-    let s = &model.scenario;
-    let eval = game.evaluation();
-    let draft: Vec<Value> = (0..model.clauses.len())
-        .map(|c| {
-            let status = match game.status()[c] {
-                Status::Open => "open",
-                Status::Agreed => "agreed",
-                Status::Struck => "struck",
-            };
-            json!({"clause": s.clauses[c].id, "option": model.option_id(c, game.options()[c]), "status": status})
-        })
-        .collect();
-    let stances: Map<String, Value> = (0..model.parties.len())
-        .map(|p| {
-            let m: Map<String, Value> = (0..model.clauses.len())
-                .filter_map(|c| {
-                    game.stance(p, c)
-                        .map(|st| (s.clauses[c].id.clone(), json!(stance_name(model, c, st))))
-                })
-                .collect();
-            (s.parties[p].id.clone(), Value::Object(m))
-        })
-        .collect();
-    let metrics: Map<String, Value> = s
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(m, def)| (def.id.clone(), json!(round4(eval.metrics[m]))))
-        .collect();
-    let phase = match game.phase() {
-        Phase::Turns => "turns",
-        Phase::Vote { .. } => "vote",
-        Phase::Revision { .. } => "revision",
-        Phase::Over(_) => "over",
-    };
-    json!({
-        "type": kind,
-        "party": s.parties[party].id,
-        "round": game.round(),
-        "deadline": game.deadline(),
-        "phase": phase,
-        "draft": draft,
-        "stances": stances,
-        "metrics": metrics,
-        "likelihood": round4(eval.likelihood),
-        "acted": game.acted(),
-        "votes_left": model.rules.votes_per_party.saturating_sub(game.votes_called(party)),
-        "you": {
-            "utility": round4(eval.utility[party]),
-            "reservation": round4(eval.reservation[party]),
-            "acceptance": round4(eval.acceptance[party]),
-            "red_line_crossed": eval.crossed[party].map(|l| s.parties[party].red_lines[l].text.clone()),
-        },
-    })
 }

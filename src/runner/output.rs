@@ -159,6 +159,9 @@ pub fn text(game: &Game, stream: &[Narration], seats: &[(String, String)]) -> St
             Kind::Forfeit => {
                 let _ = writeln!(out, "  ! {text}");
             }
+            Kind::Note => {
+                let _ = writeln!(out, "  (note) {text}");
+            }
             Kind::Ended => {
                 let _ = writeln!(out, "\n== {text} ==");
             }

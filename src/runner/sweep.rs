@@ -1,14 +1,21 @@
-//! Many seeded AI-against-AI games and their statistics. Results depend only
-//! on the scenario, the seats and the seed, never on the number of threads.
+//! Many seeded games and their statistics. Results depend only on the
+//! scenario, the seats and the seed, never on the number of threads. AI and
+//! reference seats play on the rayon pool; bots (`exec:`) are long-lived, one
+//! process per worker thread playing game after game over one pipe.
 
 use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
 use crate::engine::{Ending, Event, Stance};
+use crate::runner::script::Plan;
 use crate::scenario::Model;
-use crate::table::{self, SeatPolicy, Table};
+use crate::table::{self, SeatPolicy, Table, TableError};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
+
+mod bots;
+pub use bots::{MAX_FAILURES_IN_A_ROW, SweepError, run_checked};
 
 /// What a sweep keeps of one game.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +28,9 @@ pub struct GameResult {
     pub scores: PartyVec<f64>,
     /// Clauses some party rejected at least once (a bit per clause).
     pub rejected: [u64; 4],
+    /// The seat whose bot failed in this game (crash, timeout, an unusable
+    /// answer): the game counts as forfeited by it, and the bot is restarted.
+    pub forfeit: Option<usize>,
 }
 
 /// The seats of a sweep: AI seats with each party's default personality, or
@@ -31,6 +41,39 @@ pub struct Seats {
     /// (party id, policy as played: `ai:PERSONALITY`).
     pub labels: Vec<(String, String)>,
     brain: Arc<Brain>,
+    /// The script of `script` seats (and facilitator moves).
+    script: Option<Arc<Plan>>,
+    /// Time a bot has to answer each request.
+    bot_timeout: Option<Duration>,
+}
+
+impl Seats {
+    /// Play `script` seats (and the script's facilitator moves) from this plan.
+    pub fn with_script(mut self, plan: Option<Arc<Plan>>) -> Result<Seats, String> {
+        if plan.is_none()
+            && let Some(p) = self.policies.iter().position(|p| *p == SeatPolicy::Script)
+        {
+            return Err(format!(
+                "--seat {}=script needs --script FILE",
+                self.labels[p].0
+            ));
+        }
+        self.script = plan;
+        Ok(self)
+    }
+
+    /// The time a bot has to answer each request (default [`table::BOT_TIMEOUT`]).
+    pub fn with_bot_timeout(mut self, timeout: Duration) -> Seats {
+        self.bot_timeout = Some(timeout);
+        self
+    }
+
+    /// Whether a seat is an outside program (played by long-lived workers).
+    pub fn has_bots(&self) -> bool {
+        self.policies
+            .iter()
+            .any(|p| matches!(p, SeatPolicy::Exec(_)))
+    }
 }
 
 /// The seats of a sweep: each party's default AI personality, or the policy
@@ -53,9 +96,14 @@ pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, Str
                 labels.push((id, format!("ai:{}", seat.personality)));
             }
             SeatPolicy::Bot(k) => labels.push((id, format!("bot:{k}"))),
-            other => {
+            // A command is shown in the summary: one line, no control characters.
+            SeatPolicy::Exec(_) | SeatPolicy::Script => labels.push((
+                id,
+                crate::text::clean_line(&policy.to_string()).into_owned(),
+            )),
+            SeatPolicy::Human => {
                 return Err(format!(
-                    "a sweep plays AI seats and reference bots only (ai, ai:PERSONALITY, bot:NAME), not '{other}'"
+                    "seat {id}: a sweep cannot seat a human (use ai, ai:PERSONALITY, bot:NAME, script or exec:COMMAND)"
                 ));
             }
         }
@@ -65,6 +113,8 @@ pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, Str
         policies,
         labels,
         brain,
+        script: None,
+        bot_timeout: None,
     })
 }
 
@@ -79,10 +129,35 @@ impl Worker {
     pub fn game(&self) -> Option<&crate::engine::Game> {
         self.table.as_ref().map(Table::game)
     }
+
+    /// Let the worker's bots go: their input closes, they have a moment to
+    /// exit, then their process groups are killed.
+    pub fn close(&mut self) {
+        if let Some(t) = &mut self.table {
+            t.close_bots();
+        }
+    }
 }
 
-/// Play game `seed` and keep its result.
+/// Play game `seed` and keep its result: seats without a script (AI,
+/// reference bots, `exec:` bots), which always finish a game. With a script,
+/// use [`try_one`].
 pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) -> GameResult {
+    match try_one(model, seats, seed, worker) {
+        Ok(r) => r,
+        // Only a scripted move can fail a game.
+        Err(e) => unreachable!("a game without a script failed: {e}"),
+    }
+}
+
+/// Play game `seed` and keep its result; a scripted move that cannot be
+/// played is an error (bad input), as in `run`.
+pub fn try_one(
+    model: &Arc<Model>,
+    seats: &Seats,
+    seed: u64,
+    worker: &mut Worker,
+) -> Result<GameResult, TableError> {
     let table = match &mut worker.table {
         Some(t) if Arc::ptr_eq(t.model(), model) => {
             t.restart(seed);
@@ -91,16 +166,24 @@ pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) ->
         slot => {
             let options = table::Options {
                 brain: Some(Arc::clone(&seats.brain)),
+                script: seats.script.clone(),
+                bot_timeout: seats.bot_timeout,
+                long_lived: true,
                 ..table::Options::default()
             };
-            // The seats were checked by `seats`: AI seats always sit.
-            let t = Table::new(Arc::clone(model), seed, seats.policies.clone(), options)
-                .expect("checked AI seats");
+            let t = Table::new(Arc::clone(model), seed, seats.policies.clone(), options)?;
             slot.insert(t)
         }
     };
-    // AI seats always end a game within the action budget.
-    let _ = table.play();
+    // AI, reference and bot seats always end a game within the action budget;
+    // a script can stop it with an illegal move.
+    match table.play() {
+        Ok(()) | Err(TableError::Stuck) => {}
+        Err(e) => {
+            table.finish();
+            return Err(e);
+        }
+    }
     let game = table.game();
     let mut rejected = [0u64; 4];
     for e in game.journal() {
@@ -115,7 +198,7 @@ pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) ->
         }
     }
     let eval = game.evaluation();
-    GameResult {
+    Ok(GameResult {
         seed,
         ending: game.ending().unwrap_or(Ending::DeadlinePassed),
         round: game.round(),
@@ -126,7 +209,8 @@ pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) ->
             .map(|s| s.iter().map(|x| x.score).collect())
             .unwrap_or_default(),
         rejected,
-    }
+        forfeit: table.failed(),
+    })
 }
 
 /// Play `runs` games from seed `seed` on the current rayon pool, in blocks,
@@ -155,6 +239,17 @@ pub fn run(
         tick(start);
     }
     out
+}
+
+/// A game's outcome as the summary counts it: `forfeit:PARTY` when a seat's
+/// bot failed in it, else `walkout:PARTY` or the ending's name.
+pub fn outcome(model: &Model, r: &GameResult) -> String {
+    let parties = &model.scenario.parties;
+    match (r.forfeit, r.ending) {
+        (Some(p), _) => format!("forfeit:{}", parties[p].id),
+        (None, Ending::WalkOut { party }) => format!("walkout:{}", parties[party].id),
+        (None, e) => e.name().to_string(),
+    }
 }
 
 /// Mean, 10th, 50th and 90th percentiles.
@@ -221,11 +316,7 @@ impl Summary {
         let n = results.len().max(1) as f64;
         let mut outcomes = BTreeMap::new();
         for r in results {
-            let key = match r.ending {
-                Ending::WalkOut { party } => format!("walkout:{}", s.parties[party].id),
-                e => e.name().to_string(),
-            };
-            *outcomes.entry(key).or_insert(0) += 1;
+            *outcomes.entry(outcome(model, r)).or_insert(0) += 1;
         }
         let deals = results.iter().filter(|r| r.ending == Ending::Deal).count();
         let metrics = s
@@ -392,10 +483,7 @@ pub fn csv(model: &Model, results: &[GameResult]) -> String {
     }
     out.push('\n');
     for (i, r) in results.iter().enumerate() {
-        let outcome = match r.ending {
-            Ending::WalkOut { party } => format!("walkout:{}", s.parties[party].id),
-            e => e.name().to_string(),
-        };
+        let outcome = outcome(model, r);
         let _ = write!(out, "{i},{},{outcome},{}", r.seed, r.round);
         for v in &r.metrics {
             let _ = write!(out, ",{}", r4(*v));

@@ -83,6 +83,9 @@ pub struct Options {
     pub bot_timeout: Option<Duration>,
     /// The AI's tables for this model, when the caller already has them.
     pub brain: Option<Arc<Brain>>,
+    /// Keep the bots running from one game to the next ([`Table::restart`]
+    /// sends them `new_game`): a sweep's long-lived bots.
+    pub long_lived: bool,
 }
 
 /// One seat, ready to play.
@@ -123,6 +126,10 @@ pub struct Table {
     reasons: Vec<Option<String>>,
     spent: usize,
     paused: bool,
+    long_lived: bool,
+    /// The first seat whose bot failed in this game (crash, timeout, an
+    /// unusable answer): a sweep counts the game as forfeited by it.
+    failed: Option<usize>,
 }
 
 impl fmt::Debug for Table {
@@ -210,6 +217,8 @@ impl Table {
             reasons: Vec::new(),
             spent: 0,
             paused: false,
+            long_lived: options.long_lived,
+            failed: None,
         };
         table.narrate_new(None);
         Ok(table)
@@ -244,10 +253,15 @@ impl Table {
         self.game.restart(seed);
         let model = Arc::clone(self.game.model());
         for (p, d) in self.drivers.iter_mut().enumerate() {
-            if let Driver::Ai { rng, .. } = d {
-                *rng = ai::seat_rng(seed, &model, p);
+            match d {
+                Driver::Ai { rng, .. } | Driver::Reference { rng, .. } => {
+                    *rng = ai::seat_rng(seed, &model, p);
+                }
+                Driver::Exec(bot) => bot.new_game(&self.game),
+                Driver::Human | Driver::Script => {}
             }
         }
+        self.failed = None;
         self.cursor = script::Cursor::default();
         self.plan.clear();
         self.plan_at = 0;
@@ -278,6 +292,12 @@ impl Table {
             Driver::Ai { seat, .. } => format!("ai:{}", seat.personality),
             _ => self.policies[party].to_string(),
         }
+    }
+
+    /// The first seat whose bot failed in this game (it was stopped, or sent
+    /// an answer that could not be used); None when every bot played it out.
+    pub fn failed(&self) -> Option<usize> {
+        self.failed
     }
 
     /// Whether a person plays this seat.
@@ -366,6 +386,41 @@ impl Table {
         self.narrated = journal.len();
     }
 
+    /// A bot's failure: a forfeit line, and the game counted as failed by it.
+    fn bot_failed(&mut self, party: usize, text: String) {
+        if self.failed.is_none() {
+            self.failed = Some(party);
+        }
+        if let Driver::Exec(bot) = &mut self.drivers[party] {
+            bot.mark_failed();
+        }
+        self.forfeit(party, text);
+    }
+
+    /// The bot's notes (lines it sent that were discarded) into the transcript.
+    fn bot_notes(&mut self, party: usize) {
+        let Driver::Exec(bot) = &mut self.drivers[party] else {
+            return;
+        };
+        let notes = bot.take_notes();
+        if self.record {
+            let round = self.narrator.round();
+            for text in notes {
+                let text = crate::text::clean_line(&text).into_owned();
+                let line = Narration::note(self.game.model(), round, party, text);
+                self.stream.push(line);
+            }
+        }
+    }
+
+    /// Tell a bot its move was refused, with the engine's structured reason.
+    fn tell_refused(&mut self, party: usize, id: u64, index: Option<usize>, e: &ActionError) {
+        let refusal = e.to_json(self.game.model());
+        if let Driver::Exec(bot) = &mut self.drivers[party] {
+            bot.refused(id, index, refusal);
+        }
+    }
+
     fn forfeit(&mut self, party: usize, text: String) {
         if self.record {
             // Bot forfeits quote what the bot sent: one clean line.
@@ -411,11 +466,21 @@ impl Table {
         Ok(())
     }
 
-    /// Tell the bots how the talks ended and let them go.
+    /// Tell the bots how the talks ended and let them go (a long-lived
+    /// table's bots wait for the next game).
     pub fn finish(&mut self) {
         for d in &mut self.drivers {
             if let Driver::Exec(bot) = d {
-                bot.finish(&self.game, &self.stream);
+                bot.finish(&self.game, &self.stream, self.long_lived);
+            }
+        }
+    }
+
+    /// Let a long-lived table's bots go (after its last game's `end`).
+    pub fn close_bots(&mut self) {
+        for d in &mut self.drivers {
+            if let Driver::Exec(bot) = d {
+                bot.close();
             }
         }
     }
@@ -447,8 +512,12 @@ impl Table {
             return Ok(Step::Paused);
         }
         if let Phase::Revision { .. } = self.game.phase() {
-            // The pen-holder's revision. Scripts and bots (protocol 1 has no
-            // revision request) hold the pen by the AI broker's rule.
+            // The pen-holder's revision. A bot is asked (`revise`); a script
+            // holds the pen by the AI broker's rule.
+            if let Driver::Exec(_) = self.drivers[party] {
+                self.bot_revise(party);
+                return Ok(Step::Moved);
+            }
             let d = match &mut self.drivers[party] {
                 Driver::Reference { kind, seat, rng } => {
                     ai::bots::revise(&self.game, *kind, seat, rng)
@@ -546,32 +615,76 @@ impl Table {
     fn outside_vote(&mut self, party: usize) {
         let name = self.game.model().party_name(party).to_string();
         let decision = match &mut self.drivers[party] {
-            Driver::Exec(bot) => bot.vote(&self.game, &self.stream),
-            _ => Ok(script::vote(
-                &self.game,
-                party,
-                self.script.as_deref(),
-                &mut self.cursor,
+            Driver::Exec(bot) => bot
+                .vote(&self.game, &self.stream)
+                .map(|(id, d)| (Some(id), d)),
+            _ => Ok((
+                None,
+                script::vote(&self.game, party, self.script.as_deref(), &mut self.cursor),
             )),
         };
+        self.bot_notes(party);
         match decision {
             Err(why) => {
-                self.forfeit(party, why);
+                self.bot_failed(party, why);
                 self.refuse(party);
             }
-            Ok(d) => {
+            Ok((id, d)) => {
                 if let Err(e) = self.decide(d.action, &d.reason) {
-                    let e = e.describe(self.game.model());
-                    let text = match &self.drivers[party] {
-                        Driver::Exec(_) => {
-                            format!("{name}'s bot forfeits its vote: illegal vote ({e})")
+                    let text = e.describe(self.game.model());
+                    let text = match id {
+                        Some(id) => {
+                            self.tell_refused(party, id, None, &e);
+                            format!("{name}'s bot forfeits its vote: illegal vote ({text})")
                         }
                         // A scripted "sign" across a red line: refuse instead, and say so.
-                        _ => format!("{name} cannot sign as scripted: {e}"),
+                        None => format!("{name} cannot sign as scripted: {text}"),
                     };
                     self.forfeit(party, text);
                     self.refuse(party);
                 }
+            }
+        }
+    }
+
+    /// The pen-holder's revision by a bot: adopt what it names, or nothing
+    /// when its answer is unusable or refused.
+    fn bot_revise(&mut self, party: usize) {
+        let name = self.game.model().party_name(party).to_string();
+        let Driver::Exec(bot) = &mut self.drivers[party] else {
+            return;
+        };
+        let decision = bot.revise(&self.game, &self.stream);
+        self.bot_notes(party);
+        let done = match decision {
+            Err(why) => {
+                self.bot_failed(party, why);
+                false
+            }
+            Ok((id, d)) => match self.decide(d.action, &d.reason) {
+                Ok(()) => true,
+                Err(e) => {
+                    self.tell_refused(party, id, None, &e);
+                    let text = e.describe(self.game.model());
+                    self.forfeit(
+                        party,
+                        format!("{name}'s bot's revision is refused ({text}): nothing is adopted"),
+                    );
+                    false
+                }
+            },
+        };
+        if !done {
+            let nothing = Action::Revise {
+                party,
+                adopt: crate::engine::Selection::default(),
+            };
+            if self
+                .decide(nothing, &Reason::Said("forfeit".into()))
+                .is_err()
+            {
+                let d = ai::revise(&self.game, party);
+                let _ = self.decide(d.action, &d.reason);
             }
         }
     }
@@ -591,34 +704,72 @@ impl Table {
         Ok(())
     }
 
+    /// A bot's turn: its answer's moves in order, up to the first refused
+    /// (the bot is told why) or unreadable one. Moves after a `call_vote`
+    /// wait for the vote and are played when the turn comes back.
     fn bot_turn(&mut self, party: usize) {
         let before = self.game.log().len();
         let name = self.game.model().party_name(party).to_string();
         let Driver::Exec(bot) = &mut self.drivers[party] else {
             return;
         };
-        match bot.turn(&self.game, &self.stream) {
-            Err(why) => self.forfeit(party, why),
-            Ok((actions, reason)) => {
-                for action in actions {
-                    if let Err(e) = self.decide(action, &reason) {
-                        let e = e.describe(self.game.model());
-                        self.forfeit(
-                            party,
-                            format!(
-                                "{name}'s bot forfeits the rest of its turn: illegal move ({e})"
-                            ),
-                        );
-                        break;
-                    }
-                    if matches!(
-                        action,
-                        Action::CallVote { .. } | Action::WalkOut { .. } | Action::EndTurn { .. }
-                    ) {
-                        break;
-                    }
-                }
+        let answer = match bot.take_pending() {
+            Some(rest) => Ok(rest),
+            None => bot.turn(&self.game, &self.stream),
+        };
+        self.bot_notes(party);
+        let mut answer = match answer {
+            Ok(answer) => answer,
+            Err(why) => {
+                self.bot_failed(party, why);
+                self.close_turn(party, before);
+                return;
             }
+        };
+        let moves = std::mem::take(&mut answer.moves);
+        for (i, &action) in moves.iter().enumerate() {
+            if let Err(e) = self.decide(action, &answer.reason) {
+                self.tell_refused(party, answer.id, Some(answer.offset + i), &e);
+                let e = e.describe(self.game.model());
+                self.forfeit(
+                    party,
+                    format!("{name}'s bot forfeits the rest of its turn: illegal move ({e})"),
+                );
+                self.close_turn(party, before);
+                return;
+            }
+            match action {
+                Action::CallVote { .. } => {
+                    let rest = moves[i + 1..].to_vec();
+                    if !rest.is_empty() || answer.bad.is_some() {
+                        if let Driver::Exec(bot) = &mut self.drivers[party] {
+                            answer.moves = rest;
+                            // A later refusal still counts from the answer's first move.
+                            answer.offset += i + 1;
+                            bot.keep_pending(answer);
+                        }
+                        return;
+                    }
+                    break;
+                }
+                Action::WalkOut { .. } | Action::EndTurn { .. } => break,
+                _ => {}
+            }
+            if self.game.to_move() != Some(party) {
+                break;
+            }
+        }
+        if let Some((at, why)) = answer.bad
+            && self.game.to_move() == Some(party)
+        {
+            let refusal = serde_json::json!({"kind": "malformed", "text": why});
+            if let Driver::Exec(bot) = &mut self.drivers[party] {
+                bot.refused(answer.id, Some(at), refusal);
+            }
+            self.bot_failed(
+                party,
+                format!("{name}'s bot forfeits the rest of its turn: {why}"),
+            );
         }
         self.close_turn(party, before);
     }

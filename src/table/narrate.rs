@@ -60,6 +60,8 @@ pub enum Kind {
     Ended,
     /// A seat lost its move: a bot that failed, a scripted move that could not be played.
     Forfeit,
+    /// A remark on a seat that is not a move (lines a bot sent that were discarded).
+    Note,
 }
 
 impl Kind {
@@ -88,6 +90,7 @@ impl Kind {
             Kind::Deadline => "deadline",
             Kind::Ended => "ended",
             Kind::Forfeit => "forfeit",
+            Kind::Note => "note",
         }
     }
 
@@ -160,6 +163,14 @@ impl Narration {
         Narration {
             party: Some(model.scenario.parties[party].id.clone()),
             ..Narration::new(Kind::Forfeit, round, text)
+        }
+    }
+
+    /// A note on a seat (party) that is not a move.
+    pub fn note(model: &Model, round: u32, party: usize, text: String) -> Narration {
+        Narration {
+            party: Some(model.scenario.parties[party].id.clone()),
+            ..Narration::new(Kind::Note, round, text)
         }
     }
 

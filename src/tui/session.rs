@@ -40,7 +40,7 @@ impl TickKind {
         Some(match kind {
             Kind::RoundStart | Kind::RoundEnd => TickKind::Round,
             Kind::Card | Kind::Deadline => TickKind::Card,
-            Kind::Stance | Kind::Diplomacy | Kind::Forfeit => TickKind::Move,
+            Kind::Stance | Kind::Diplomacy | Kind::Forfeit | Kind::Note => TickKind::Move,
             Kind::Agreed => TickKind::Agreed,
             Kind::Revised | Kind::Revision | Kind::RevisionDone | Kind::Pen => TickKind::Revised,
             Kind::Signatories => TickKind::Card,

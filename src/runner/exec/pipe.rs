@@ -1,200 +1,272 @@
-//! The two pipes to a bot, both bounded. What is sent waits in a short queue
-//! for a writer thread, and the caller waits for a write only up to a
-//! deadline: a bot that stops reading cannot block the run. What is read
-//! comes in lines of at most [`MAX_LINE`] bytes through a short channel: a
-//! flood of output costs a few MiB at most, never all memory.
+//! The two pipes to a bot, both non-blocking and both bounded, driven by
+//! the thread that plays the seat (no thread hops: a sweep exchanges
+//! thousands of lines a second). What is sent waits in a buffer until the
+//! bot reads it, and the caller waits for a write only up to a deadline: a
+//! bot that stops reading cannot block the run. What is read is split into
+//! lines of at most [`MAX_LINE`] bytes, and only while the table waits for
+//! the bot: a flood of output costs the buffer, never all memory.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::AsRawFd;
 use std::process::{ChildStdin, ChildStdout};
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 /// Longest line read from a bot, in bytes (its newline not counted).
 pub const MAX_LINE: usize = 1 << 20;
 
-/// Lines read ahead of the runner; more and the reader waits (so does the bot).
-const READ_AHEAD: usize = 4;
+/// Bytes read at a time.
+const CHUNK: usize = 1 << 16;
 
-/// Lines queued for the bot and not yet written. The runner waits for each
-/// request to be written before it reads the answer, so a handful is plenty.
-const MAX_QUEUED: usize = 8;
+/// Most bytes queued for the bot and not yet written (a bot that reads
+/// nothing is stopped long before).
+const MAX_QUEUED: usize = 64 << 20;
 
-/// What the reader thread hands over.
-#[derive(Debug)]
+/// What the bot sent.
+#[derive(Debug, PartialEq, Eq)]
 pub(super) enum Incoming {
     /// A non-empty line, trimmed.
     Line(String),
-    /// A line longer than [`MAX_LINE`]: the reader stops there.
+    /// A line longer than [`MAX_LINE`]: its bytes are skipped up to its
+    /// newline, never read as several lines, and reading goes on after it.
     TooLong,
 }
 
-/// Read the bot's output line by line on a thread of its own. The channel
-/// closes when the bot closes its output or sends a line that is too long.
-pub(super) fn read_lines(out: ChildStdout) -> Receiver<Incoming> {
-    let (tx, rx) = sync_channel(READ_AHEAD);
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(out);
-        loop {
-            let mut line = Vec::new();
-            // One byte over the limit tells a line of exactly MAX_LINE from a longer one.
-            match (&mut reader)
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut line)
-            {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    if line.last() == Some(&b'\n') {
-                        line.pop();
-                    } else if line.len() > MAX_LINE {
-                        let _ = tx.send(Incoming::TooLong);
-                        break;
-                    }
-                    let text = String::from_utf8_lossy(&line).trim().to_string();
-                    if text.is_empty() {
-                        continue;
-                    }
-                    if tx.send(Incoming::Line(text)).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    rx
-}
-
-/// Why a line could not be handed to the bot.
+/// Why a line could not be handed to the bot, or none came from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stalled {
-    /// Its input is closed (it has exited, or closed it).
+    /// The pipe is closed (the bot exited, or closed it).
     Broken,
-    /// It did not read what it was sent in time.
+    /// Not in time: it did not read what it was sent, or did not answer.
     Late,
 }
 
-/// The bot's input, written by a thread of its own.
-pub(super) struct Outbox {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
-}
-
-#[derive(Default)]
-struct State {
-    queue: VecDeque<Vec<u8>>,
-    /// Lines posted and lines fully written so far.
-    posted: u64,
-    written: u64,
+/// Both pipes of one bot.
+pub(super) struct Pipe {
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    /// Bytes queued for the bot; `sent` of them are written.
+    queue: Vec<u8>,
+    sent: usize,
+    /// Bytes read and not yet split into lines.
+    inbox: Vec<u8>,
+    /// Inside a line over the limit: skip up to its newline.
+    skipping: bool,
+    /// The bot closed its output.
+    eof: bool,
     broken: bool,
-    /// No more lines: the writer closes the pipe once the queue is written.
-    closed: bool,
 }
 
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+fn nonblocking(fd: i32) {
+    // SAFETY: fcntl on a descriptor we own; failure leaves it blocking, and
+    // poll still bounds every wait.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
     }
 }
 
-impl Outbox {
-    /// Take over the bot's input.
-    pub(super) fn new(stdin: ChildStdin) -> Outbox {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-        });
-        let writer = Arc::clone(&shared);
-        std::thread::spawn(move || write_all(stdin, &writer));
-        Outbox { shared }
+/// Wait until `fd` is ready for `events` or the deadline passes; false on timeout.
+fn ready(fd: i32, events: i16, deadline: Instant) -> bool {
+    let now = Instant::now();
+    if now >= deadline {
+        return false;
+    }
+    let ms = (deadline - now).as_millis().clamp(1, i32::MAX as u128) as i32;
+    let mut p = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // SAFETY: one pollfd, owned here, for the length given.
+    let n = unsafe { libc::poll(&mut p, 1, ms) };
+    // EINTR counts as "look again": the caller loops until its deadline.
+    n != 0
+}
+
+impl Pipe {
+    pub(super) fn new(stdin: ChildStdin, stdout: ChildStdout) -> Pipe {
+        nonblocking(stdin.as_raw_fd());
+        nonblocking(stdout.as_raw_fd());
+        Pipe {
+            stdin: Some(stdin),
+            stdout,
+            queue: Vec::new(),
+            sent: 0,
+            inbox: Vec::with_capacity(CHUNK),
+            skipping: false,
+            eof: false,
+            broken: false,
+        }
     }
 
-    /// Queue one line (its newline included); the ticket to wait for it.
-    pub(super) fn post(&self, line: Vec<u8>) -> Result<u64, Stalled> {
-        let mut s = self.shared.lock();
-        if s.broken || s.closed {
+    /// Queue one line (its newline included) and write what the pipe takes now.
+    pub(super) fn post(&mut self, line: &[u8]) -> Result<(), Stalled> {
+        if self.broken || self.stdin.is_none() {
             return Err(Stalled::Broken);
         }
-        if s.queue.len() >= MAX_QUEUED {
+        if self.queue.len() - self.sent + line.len() > MAX_QUEUED {
             return Err(Stalled::Late);
         }
-        s.queue.push_back(line);
-        s.posted += 1;
-        let ticket = s.posted;
-        drop(s);
-        self.shared.changed.notify_all();
-        Ok(ticket)
-    }
-
-    /// Wait until the line of `ticket` (and every line before it) is written.
-    pub(super) fn wait_written(&self, ticket: u64, deadline: Instant) -> Result<(), Stalled> {
-        let mut s = self.shared.lock();
-        loop {
-            if s.written >= ticket {
-                return Ok(());
-            }
-            if s.broken {
-                return Err(Stalled::Broken);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Stalled::Late);
-            }
-            s = self
-                .shared
-                .changed
-                .wait_timeout(s, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+        if self.sent > 0 && self.sent == self.queue.len() {
+            self.queue.clear();
+            self.sent = 0;
         }
+        self.queue.extend_from_slice(line);
+        self.write_some();
+        if self.broken {
+            return Err(Stalled::Broken);
+        }
+        Ok(())
     }
 
-    /// No more lines: the bot's input closes once the queue is written.
-    pub(super) fn close(&self) {
-        self.shared.lock().closed = true;
-        self.shared.changed.notify_all();
-    }
-}
-
-impl Drop for Outbox {
-    fn drop(&mut self) {
-        self.close();
-    }
-}
-
-/// The writer thread: write queued lines until the queue is closed and
-/// empty, or the pipe breaks. A write the bot does not read blocks here, not
-/// in the runner; it ends when the bot is killed (the pipe then breaks).
-fn write_all(mut stdin: ChildStdin, shared: &Shared) {
-    loop {
-        let line = {
-            let mut s = shared.lock();
-            loop {
-                if let Some(line) = s.queue.pop_front() {
-                    break line;
-                }
-                if s.closed {
+    /// Write what the pipe takes without waiting.
+    fn write_some(&mut self) {
+        let Some(stdin) = &mut self.stdin else {
+            return;
+        };
+        while self.sent < self.queue.len() {
+            match stdin.write(&self.queue[self.sent..]) {
+                Ok(0) => {
+                    self.broken = true;
                     return;
                 }
-                s = shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.broken = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Wait until everything queued is written.
+    pub(super) fn flush(&mut self, deadline: Instant) -> Result<(), Stalled> {
+        loop {
+            self.write_some();
+            if self.broken {
+                return Err(Stalled::Broken);
+            }
+            if self.sent == self.queue.len() {
+                self.queue.clear();
+                self.sent = 0;
+                return Ok(());
+            }
+            let Some(stdin) = &self.stdin else {
+                return Err(Stalled::Broken);
+            };
+            if !ready(stdin.as_raw_fd(), libc::POLLOUT, deadline) {
+                return Err(Stalled::Late);
+            }
+        }
+    }
+
+    /// No more lines: write what is queued (until `deadline`), then close
+    /// the bot's input.
+    pub(super) fn close(&mut self, deadline: Instant) {
+        if self.stdin.is_some() && !self.broken {
+            let _ = self.flush(deadline);
+        }
+        self.stdin = None;
+    }
+
+    /// The next line already read, if a whole one is in the buffer.
+    fn split(&mut self) -> Option<Incoming> {
+        loop {
+            let newline = self.inbox.iter().position(|&b| b == b'\n');
+            if self.skipping {
+                match newline {
+                    Some(at) => {
+                        self.inbox.drain(..=at);
+                        self.skipping = false;
+                        continue;
+                    }
+                    None => {
+                        self.inbox.clear();
+                        return None;
+                    }
+                }
+            }
+            match newline {
+                Some(at) if at <= MAX_LINE => {
+                    let text = String::from_utf8_lossy(&self.inbox[..at])
+                        .trim()
+                        .to_string();
+                    self.inbox.drain(..=at);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    return Some(Incoming::Line(text));
+                }
+                Some(_) => {
+                    // A whole line over the limit: skip it.
+                    self.skipping = true;
+                    return Some(Incoming::TooLong);
+                }
+                None if self.inbox.len() > MAX_LINE => {
+                    self.skipping = true;
+                    self.inbox.clear();
+                    return Some(Incoming::TooLong);
+                }
+                None => return None,
+            }
+        }
+    }
+
+    /// Read what the pipe holds now, at most a chunk; false when nothing was there.
+    fn read_some(&mut self) -> bool {
+        let at = self.inbox.len();
+        self.inbox.resize(at + CHUNK, 0);
+        let got = self.stdout.read(&mut self.inbox[at..]);
+        let n = match got {
+            Ok(0) => {
+                self.eof = true;
+                0
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => 0,
+            Err(_) => {
+                self.eof = true;
+                0
             }
         };
-        let ok = stdin.write_all(&line).and_then(|()| stdin.flush()).is_ok();
-        let mut s = shared.lock();
-        if ok {
-            s.written += 1;
-        } else {
-            s.broken = true;
-            s.queue.clear();
+        self.inbox.truncate(at + n);
+        n > 0
+    }
+
+    /// The next line, waiting for it until `deadline`: `Late` when none
+    /// came in time, `Broken` when the bot closed its output.
+    pub(super) fn next(&mut self, deadline: Instant) -> Result<Incoming, Stalled> {
+        loop {
+            if let Some(line) = self.split() {
+                return Ok(line);
+            }
+            if self.eof {
+                return Err(Stalled::Broken);
+            }
+            if self.read_some() || self.eof {
+                continue;
+            }
+            if !ready(self.stdout.as_raw_fd(), libc::POLLIN, deadline) {
+                return Err(Stalled::Late);
+            }
         }
-        drop(s);
-        shared.changed.notify_all();
-        if !ok {
-            return;
+    }
+
+    /// A line the bot already sent, without waiting (at most a few chunks are
+    /// read: a bot that floods its output cannot keep the caller here).
+    pub(super) fn try_next(&mut self) -> Option<Incoming> {
+        for _ in 0..4 {
+            if let Some(line) = self.split() {
+                return Some(line);
+            }
+            if self.eof || !self.read_some() {
+                return None;
+            }
         }
+        self.split()
     }
 }
