@@ -119,6 +119,10 @@ pub(super) fn hello(model: &Model, party: usize) -> Value {
                     "effects": effects(model, &om.effects),
                     "requires": links(model, &om.requires),
                     "excludes": links(model, &om.excludes),
+                    "consent_of": (0..model.parties.len())
+                        .filter(|&q| om.consent >> q & 1 == 1)
+                        .map(|q| party_id(model, q))
+                        .collect::<Vec<_>>(),
                 })
             };
             json!({
@@ -229,6 +233,14 @@ pub(super) fn hello(model: &Model, party: usize) -> Value {
             "walkout": {"allowed": r.walkout_allowed, "from_round": r.walkout_from_round, "penalty": r.walkout_penalty},
             "each_round": {"effects": effects(model, &r.each_round.effects), "reservation": per_party(model, &r.each_round.reservation)},
             "collapse": s.rules.collapse.iter().map(|c| json!({"text": c.text, "when": condition(&c.when), "rounds": c.rounds})).collect::<Vec<_>>(),
+            "dissent": effects(model, &r.dissent),
+            "ratification": s.rules.ratification.as_ref().map(|ra| json!({
+                "name": ra.name,
+                "text": ra.text,
+                "when": condition(&ra.when),
+                "chance": ra.chance,
+                "slopes": ra.slopes,
+            })),
         },
     })
 }
