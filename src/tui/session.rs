@@ -64,6 +64,8 @@ pub struct Session {
     /// `save_path` is a proposed name, not yet a file of this game's.
     pub fresh_save: bool,
     pub started: String,
+    /// The table's name (`play --name`), kept in the save for the debrief.
+    pub name: String,
     /// The Nash package for each set of bottom lines a seat reckons with,
     /// found on a background thread (the advisor's slow part), shared by
     /// clones of the session.
@@ -129,6 +131,7 @@ impl Session {
             save_path: None,
             fresh_save: false,
             started: String::new(),
+            name: String::new(),
             nash: Arc::new(Mutex::new(HashMap::new())),
             previews: Arc::new(AtomicBool::new(previews)),
         }
@@ -205,13 +208,25 @@ impl Session {
     /// Undo the last human move in solo play (and the AI moves after it).
     pub fn undo(&self) -> Result<(), String> {
         if !self.solo() {
-            return Err("undo works in solo play only".into());
+            return Err(
+                "undo works in solo play only (in hot-seat the facilitator undoes a move: F)"
+                    .into(),
+            );
         }
-        let human = self.humans()[0];
+        self.undo_human()
+    }
+
+    /// Undo the last move of any human seat and the machine moves after it
+    /// (the facilitator's undo in hot-seat play).
+    pub fn undo_human(&self) -> Result<(), String> {
+        let humans = self.humans();
         let mut t = self.table();
         let log = t.game().log();
-        let Some(i) = log.iter().rposition(|a| a.party() == Some(human)) else {
-            return Err("nothing of yours to undo".into());
+        let Some(i) = log
+            .iter()
+            .rposition(|a| a.party().is_some_and(|p| humans.contains(&p)))
+        else {
+            return Err("no move of a human seat to undo".into());
         };
         let log = log[..i].to_vec();
         let reasons = t.reasons()[..i.min(t.reasons().len())].to_vec();
@@ -378,6 +393,7 @@ impl Session {
         let mut save = Save::of(t.game(), &self.source, seats);
         save.reasons = t.reasons().to_vec();
         save.started = self.started.clone();
+        save.name = self.name.clone();
         save.saved = now.into();
         save
     }
