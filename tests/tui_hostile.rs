@@ -79,7 +79,7 @@ fn a_hostile_scenario_draws_no_control_character_on_any_screen() {
                 enter(&mut a);
                 ch(&mut a, 'y');
             }
-            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Card | Scope::Summary | Scope::Briefing | Scope::Handover => enter(&mut a),
             _ => press(&mut a, KeyCode::Esc),
         }
         settle(&mut a);

@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod benchmarks;
 pub mod brief;
 pub mod deal_space;
 pub mod html;

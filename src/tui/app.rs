@@ -314,10 +314,16 @@ impl Play {
 
     /// The notices (event cards, round summaries) waiting for the viewer now.
     pub fn pending(&self) -> Option<&VecDeque<Notice>> {
+        self.pending_for(self.viewer_party())
+    }
+
+    /// The notices waiting for `viewer` (a party): for renderers, which hold
+    /// the table already and know their viewer.
+    pub fn pending_for(&self, viewer: Option<usize>) -> Option<&VecDeque<Notice>> {
         if self.projector {
             return None;
         }
-        self.viewer_party()
+        viewer
             .and_then(|p| self.notices.get(p))
             .filter(|q| !q.is_empty())
     }
@@ -530,6 +536,8 @@ pub struct Settings {
     pub ai_delay: Duration,
     /// The seed new games get unless the setup changes it.
     pub seed: u64,
+    /// Work out the end screen's benchmarks (a quick sweep on a thread).
+    pub benchmarks: bool,
 }
 
 impl Default for Settings {
@@ -539,6 +547,7 @@ impl Default for Settings {
             save_path: None,
             ai_delay: Duration::from_millis(90),
             seed: 1,
+            benchmarks: true,
         }
     }
 }
@@ -676,6 +685,11 @@ impl App {
         {
             return Some(Duration::from_millis(200));
         }
+        if let Screen::Game(play) = &self.screen
+            && play.session.bench_busy()
+        {
+            return Some(Duration::from_millis(250));
+        }
         match &self.screen {
             Screen::Game(play)
                 if self.popups.is_empty()
@@ -724,6 +738,9 @@ impl App {
         }
         if let Screen::Game(play) = &mut self.screen {
             play.sync();
+            if self.settings.benchmarks && play.scope() == Scope::End {
+                play.session.benchmarks();
+            }
         }
         fx
     }

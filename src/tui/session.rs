@@ -73,6 +73,17 @@ pub struct Session {
     /// The advisor and the what-if previews are on at this table (the
     /// facilitator's switch, shared by every screen).
     previews: Arc<AtomicBool>,
+    /// The end screen's benchmarks, worked out on a thread once the game ends.
+    bench: Arc<Mutex<Bench>>,
+}
+
+/// Where the end screen's benchmarks stand.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Bench {
+    #[default]
+    NotAsked,
+    Working,
+    Done(crate::report::benchmarks::Benchmarks),
 }
 
 /// What the advisor may know for one viewer: the bottom lines it reckons
@@ -134,7 +145,54 @@ impl Session {
             name: String::new(),
             nash: Arc::new(Mutex::new(HashMap::new())),
             previews: Arc::new(AtomicBool::new(previews)),
+            bench: Arc::new(Mutex::new(Bench::NotAsked)),
         }
+    }
+
+    /// The end screen's benchmarks: the first call after the game ended
+    /// starts the work on a thread; until it is done, `Working`.
+    pub fn benchmarks(&self) -> Bench {
+        let state = self.bench.lock().map(|b| b.clone()).unwrap_or_default();
+        if state != Bench::NotAsked {
+            return state;
+        }
+        let (lines, seed) = {
+            let t = self.table();
+            let Some(scores) = t.game().scores() else {
+                return Bench::NotAsked;
+            };
+            let lines: Vec<f64> = scores.iter().map(|s| s.reservation).collect();
+            (lines, t.game().seed())
+        };
+        if let Ok(mut b) = self.bench.lock() {
+            *b = Bench::Working;
+        }
+        let model = Arc::clone(&self.model);
+        let slot = Arc::clone(&self.bench);
+        let spawned = std::thread::Builder::new()
+            .name("benchmarks".into())
+            .spawn(move || {
+                let b = crate::report::benchmarks::compute(&model, &lines, seed);
+                if let Ok(mut s) = slot.lock() {
+                    *s = Bench::Done(b);
+                }
+            });
+        if spawned.is_err()
+            && let Ok(mut b) = self.bench.lock()
+        {
+            *b = Bench::NotAsked;
+        }
+        Bench::Working
+    }
+
+    /// The benchmarks as they stand (never starts the work).
+    pub fn benchmarks_state(&self) -> Bench {
+        self.bench.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Whether the benchmarks are being worked out.
+    pub fn bench_busy(&self) -> bool {
+        self.bench.lock().is_ok_and(|b| *b == Bench::Working)
     }
 
     /// Whether the advisor and the what-if previews are on at this table.

@@ -290,7 +290,9 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
 /// The event card that just fired.
 pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let Some(q) = play.pending() else { return };
+    let Some(q) = play.pending_for(g.viewer().party()) else {
+        return;
+    };
     let Some(&crate::tui::app::Notice::Card(e)) = q.front() else {
         return;
     };

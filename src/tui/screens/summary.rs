@@ -114,7 +114,9 @@ pub fn lines(app: &App, g: &View, round: u32) -> Vec<Line<'static>> {
 /// The summary over the table, sized to the screen.
 pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let Some(crate::tui::app::Notice::Summary(round)) =
-        play.pending().and_then(|q| q.front()).copied()
+        play.pending_for(g.viewer().party())
+            .and_then(|q| q.front())
+            .copied()
     else {
         return;
     };

@@ -126,7 +126,7 @@ fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         };
         let what = match g.phase() {
             crate::engine::Phase::Vote { .. } => "votes",
-            crate::engine::Phase::Revision { .. } => "revises the draft",
+            crate::engine::Phase::Revision { .. } => "holds the pen and is revising the draft",
             _ => "moves",
         };
         spans.push(Span::raw(" · "));
