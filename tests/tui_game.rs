@@ -487,3 +487,147 @@ fn the_facilitator_turns_the_advisor_off() {
     assert!(text.contains("what-if previews are off at this table"));
     assert!(!text.contains("deal 14% (+0)"));
 }
+
+/// Hot-seat: every human seat sees every event card and every round summary,
+/// at its own hand-over, whoever had the keyboard when it happened.
+#[test]
+fn hot_seat_shows_every_seat_each_card_and_round_summary() {
+    use backchannel::table::{Kind, SeatPolicy};
+    use backchannel::tui::app::Notice;
+    use backchannel::tui::session::Session;
+    use std::collections::BTreeSet;
+    let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
+    let np = model.parties.len();
+    let seats = vec![SeatPolicy::Human; np];
+    let session = Session::new(model, "tutorial", 7, seats).expect("seats");
+    let mut a = app();
+    a.start(session);
+    let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); np];
+    let mut handovers = 0;
+    for _ in 0..20_000 {
+        let scope = a.scope();
+        match scope {
+            Scope::End => break,
+            Scope::Handover => {
+                handovers += 1;
+                let text = format!("{}", draw(&a, 80, 24).backend());
+                assert!(text.contains("Pass the keyboard to"), "{text}");
+                enter(&mut a);
+            }
+            Scope::Card | Scope::Summary => {
+                let p = play(&a).viewer_party().expect("a seat at the keyboard");
+                let front = *play(&a).pending().and_then(|q| q.front()).expect("a notice");
+                let key = match front {
+                    Notice::Card(e) => format!("card {e}"),
+                    Notice::Summary(r) => format!("round {r}"),
+                };
+                // Drawn for that seat, at both sizes, without a panic.
+                let _ = draw(&a, 80, 24);
+                let _ = draw(&a, 160, 48);
+                seen[p].insert(key);
+                enter(&mut a);
+            }
+            Scope::Briefing => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Revision => {
+                enter(&mut a);
+                ch(&mut a, 'y');
+            }
+            Scope::Table => {
+                // Accept everything as drafted, then end the turn.
+                ch(&mut a, 'Y');
+                end_turn(&mut a);
+            }
+            Scope::Message => ch(&mut a, 'y'),
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        settle(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::End, "the hot-seat game should end");
+    assert!(handovers > 2, "the keyboard was handed over");
+    // What every seat had to see: the cards fired and the rounds ended.
+    let t = play(&a).session.table();
+    let m = t.model().clone();
+    let mut all = BTreeSet::new();
+    for n in t.narrations() {
+        match n.kind {
+            Kind::Card => {
+                all.insert(format!("card {}", m.event_index(&n.detail).expect("card")));
+            }
+            Kind::RoundEnd => {
+                all.insert(format!("round {}", n.round));
+            }
+            _ => {}
+        }
+    }
+    drop(t);
+    assert!(all.iter().any(|k| k.starts_with("card")), "{all:?}");
+    assert!(all.iter().any(|k| k.starts_with("round")), "{all:?}");
+    for p in 0..np {
+        // Seen, or still waiting when the talks ended (the end screen comes first).
+        let waiting: BTreeSet<String> = play(&a).notices[p]
+            .iter()
+            .map(|n| match n {
+                Notice::Card(e) => format!("card {e}"),
+                Notice::Summary(r) => format!("round {r}"),
+            })
+            .collect();
+        let shown: BTreeSet<String> = seen[p].union(&waiting).cloned().collect();
+        assert_eq!(shown, all, "seat {p} saw {:?}", seen[p]);
+        assert!(
+            seen[p].iter().any(|k| k.starts_with("round")),
+            "seat {p} saw a round summary"
+        );
+    }
+}
+
+/// Enter on a turn with no move asks first; n keeps the turn.
+#[test]
+fn an_empty_turn_asks_before_it_ends() {
+    let mut a = app();
+    to_table(&mut a);
+    let before = play(&a).session.table().game().log().len();
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Message);
+    ch(&mut a, 'n');
+    assert_eq!(play(&a).session.table().game().log().len(), before);
+    assert_eq!(a.scope(), Scope::Table);
+    // After a move, Enter ends the turn at once.
+    ch(&mut a, 'a');
+    enter(&mut a);
+    assert_ne!(a.scope(), Scope::Message);
+}
+
+/// The amend dialog opens on the draft's own wording: Enter changes nothing.
+#[test]
+fn the_amend_dialog_starts_on_the_current_wording() {
+    let mut a = app();
+    to_table(&mut a);
+    let cur = play(&a).session.table().game().options()[0];
+    ch(&mut a, 'm');
+    match a.popups.last() {
+        Some(backchannel::tui::app::Popup::Variants { sel, .. }) => assert_eq!(*sel, cur),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A vote is refused, in words, while the seat's own red line is crossed.
+#[test]
+fn no_vote_over_ones_own_red_line() {
+    let mut a = app();
+    to_table(&mut a);
+    let (me, crossed) = {
+        let p = play(&a);
+        let me = p.human_to_move().expect("my move");
+        (me, p.session.table().game().evaluation().crossed[me])
+    };
+    let before = play(&a).session.table().game().log().len();
+    ch(&mut a, 'v');
+    if crossed.is_some() {
+        assert_eq!(a.scope(), Scope::Table);
+        assert!(a.status.as_deref().unwrap_or("").contains("red line"));
+        assert_eq!(play(&a).session.table().game().log().len(), before);
+    } else {
+        assert_eq!(a.scope(), Scope::Message, "a vote asks first ({me})");
+    }
+}

@@ -234,6 +234,36 @@ fn vote_and_end() {
 }
 
 #[test]
+fn round_summary() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    for _ in 0..200 {
+        match a.scope() {
+            Scope::Summary => break,
+            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Revision => {
+                enter(&mut a);
+                ch(&mut a, 'y');
+            }
+            Scope::Table => end_turn(&mut a),
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        settle(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::Summary);
+    snap("summary", &a);
+    // The dashboard pane, focused, and the news, focused and grown.
+    enter(&mut a);
+    dismiss(&mut a);
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    snap("dashboard_focused", &a);
+    press(&mut a, KeyCode::Tab);
+    snap("news_focused", &a);
+}
+
+#[test]
 fn too_small() {
     let a = app();
     for (w, h) in [(79, 24), (80, 23), (1, 1), (0, 0), (20, 3)] {

@@ -391,20 +391,27 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     text_dialog(app, area, 90, "Signing vote", lines, 0, buf);
 }
 
-/// What a wording does to the seat's and the others' red lines, in words.
+/// The red lines this wording crosses itself: crossed with it, and held
+/// with some other wording of the clause (a line the rest of the draft
+/// crosses whatever this clause says is not this wording's doing).
 fn red_line_marks(g: &View, clause: usize, option: usize) -> Option<String> {
     let m = g.model();
-    let w = g.what_if(clause, option);
+    let n = m.clauses[clause].options.len();
+    let lines: Vec<Vec<u64>> = (0..n).map(|o| g.what_if(clause, o).lines.to_vec()).collect();
     let seat = g.viewer().party();
     let mut own = None;
     let mut others = Vec::new();
     for p in 0..m.parties.len() {
-        if let Some(l) = w.crossed[p] {
-            if seat == Some(p) {
-                own = Some(m.scenario.parties[p].red_lines[l].text.clone());
-            } else {
-                others.push(m.party_short(p).to_string());
-            }
+        let held_somewhere = lines.iter().fold(0u64, |acc, l| acc | l[p]);
+        let due = held_somewhere & !lines[option][p];
+        if due == 0 {
+            continue;
+        }
+        let l = due.trailing_zeros() as usize;
+        if seat == Some(p) {
+            own = m.scenario.parties[p].red_lines.get(l).map(|r| cut(&r.text, 60));
+        } else {
+            others.push(m.party_short(p).to_string());
         }
     }
     let mut out = Vec::new();

@@ -130,8 +130,13 @@ fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             _ => "moves",
         };
         spans.push(Span::raw(" · "));
+        let name = if area.width >= 120 {
+            m.party_name(p)
+        } else {
+            m.party_short(p)
+        };
         spans.push(Span::styled(
-            m.party_short(p).to_string(),
+            name.to_string(),
             t.party(&m.scenario.parties[p].colour),
         ));
         spans.push(Span::raw(format!(" {what} ({who})")));
@@ -193,10 +198,10 @@ fn strip(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
     }
     line(buf, area, 0, spans, t.text);
     let seat = g.viewer().party();
-    let mut spans = vec![Span::styled("Would sign: ", t.dim)];
+    let mut spans = vec![Span::styled("Sign? ", t.dim)];
     for p in 0..m.parties.len() {
         let (text, style) = match ev.crossed[p] {
-            Some(_) => ("✗ red line".to_string(), t.bad),
+            Some(_) => ("✗line".to_string(), t.bad),
             None if seat == Some(p) => {
                 if ev.would_sign(p) {
                     ("✓ yes".into(), t.good)
@@ -213,16 +218,17 @@ fn strip(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
         };
         spans.push(Span::styled(format!("{who} "), t.dim));
         spans.push(Span::styled(text, style));
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(" "));
     }
     if let Some(p) = seat {
         let left = m.rules.votes_per_party.saturating_sub(g.votes_called(p));
+        let num = |x: f64| super::signed(x, 1).trim_start_matches('+').to_string();
         spans.push(Span::styled(
-            format!("│ U {:.1} vs R {:.1}", ev.utility[p], ev.reservation[p]),
+            format!("│ your U {} R {} ", num(ev.utility[p]), num(ev.reservation[p])),
             t.private,
         ));
         spans.push(Span::styled(
-            format!(" │ votes left {left}/{}", m.rules.votes_per_party),
+            format!("│ votes left {left}/{}", m.rules.votes_per_party),
             t.dim,
         ));
     }
