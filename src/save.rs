@@ -276,7 +276,8 @@ pub fn claim_new(path: PathBuf) -> PathBuf {
 /// The list of recent `play --save FILE` files (one absolute path a line),
 /// so that `resume` finds saves kept outside the data folder.
 pub fn recent_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "backchannel").map(|d| d.data_dir().join("recent-saves.txt"))
+    directories::ProjectDirs::from("", "", "backchannel")
+        .map(|d| d.data_dir().join("recent-saves.txt"))
 }
 
 /// Most paths the recent list keeps.

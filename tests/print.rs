@@ -107,7 +107,10 @@ fn a_role_sheet_prints_on_one_page_and_a_tables_debrief_on_two_at_most() {
         teacher.to_str().expect("path"),
     ]);
     let n = pages(chrome, &teacher);
-    assert!((1..=2).contains(&n), "the teacher's sheet prints on {n} pages");
+    assert!(
+        (1..=2).contains(&n),
+        "the teacher's sheet prints on {n} pages"
+    );
     // A whole game, then its debrief.
     let save = d.join("game.ron");
     backchannel(&[
@@ -130,12 +133,16 @@ fn a_role_sheet_prints_on_one_page_and_a_tables_debrief_on_two_at_most() {
         report.to_str().expect("path"),
     ]);
     let n = pages(chrome, &report);
-    assert!((1..=2).contains(&n), "one table's debrief prints on {n} pages");
+    assert!(
+        (1..=2).contains(&n),
+        "one table's debrief prints on {n} pages"
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn the_page_counter_counts_pages_not_the_page_tree() {
-    let pdf = b"1 0 obj << /Type /Pages /Count 2 >> 2 0 obj << /Type /Page >> 3 0 obj <</Type/Page>>";
+    let pdf =
+        b"1 0 obj << /Type /Pages /Count 2 >> 2 0 obj << /Type /Page >> 3 0 obj <</Type/Page>>";
     assert_eq!(count_pages(pdf), 2);
 }

@@ -516,7 +516,10 @@ fn hot_seat_shows_every_seat_each_card_and_round_summary() {
             }
             Scope::Card | Scope::Summary => {
                 let p = play(&a).viewer_party().expect("a seat at the keyboard");
-                let front = *play(&a).pending().and_then(|q| q.front()).expect("a notice");
+                let front = *play(&a)
+                    .pending()
+                    .and_then(|q| q.front())
+                    .expect("a notice");
                 let key = match front {
                     Notice::Card(e) => format!("card {e}"),
                     Notice::Summary(r) => format!("round {r}"),

@@ -35,12 +35,12 @@ pub struct BriefArgs {
 
 pub fn execute(args: BriefArgs) -> Result<(), CliError> {
     let out = args.out.as_deref().map(|p| (p, "the --out file"));
-    let inputs: Vec<(&std::path::Path, &str)> =
-        if crate::scenario::bundled::is_path(&args.scenario) {
-            vec![(std::path::Path::new(&args.scenario), "the scenario")]
-        } else {
-            Vec::new()
-        };
+    let inputs: Vec<(&std::path::Path, &str)> = if crate::scenario::bundled::is_path(&args.scenario)
+    {
+        vec![(std::path::Path::new(&args.scenario), "the scenario")]
+    } else {
+        Vec::new()
+    };
     super::check_outputs(out.as_slice(), &inputs)?;
     let model = crate::scenario::open(&args.scenario)?;
     let sheets: Vec<brief::Sheet> = if args.teacher {

@@ -50,7 +50,12 @@ pub fn compute(model: &Arc<Model>, bottom_lines: &[f64], seed: u64) -> Benchmark
     if let Ok(seats) = sweep::seats(model, &[]) {
         let mut worker = sweep::Worker::default();
         for i in 0..SWEEP_RUNS {
-            let r = sweep::one(model, &seats, crate::runner::game_seed(seed, i), &mut worker);
+            let r = sweep::one(
+                model,
+                &seats,
+                crate::runner::game_seed(seed, i),
+                &mut worker,
+            );
             for (p, s) in r.scores.iter().enumerate().take(np) {
                 ai_mean[p] += s;
             }

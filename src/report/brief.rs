@@ -58,12 +58,12 @@ pub fn priorities(m: &Model, p: usize, n: usize) -> Vec<(usize, usize, f64, usiz
             let opts: Vec<usize> = (0..cm.options.len())
                 .filter(|&o| o != cm.struck() || cm.strikable)
                 .collect();
-            let best = *opts.iter().max_by(|&&a, &&b| {
-                cm.options[a].utility[p].total_cmp(&cm.options[b].utility[p])
-            })?;
-            let worst = *opts.iter().min_by(|&&a, &&b| {
-                cm.options[a].utility[p].total_cmp(&cm.options[b].utility[p])
-            })?;
+            let best = *opts
+                .iter()
+                .max_by(|&&a, &&b| cm.options[a].utility[p].total_cmp(&cm.options[b].utility[p]))?;
+            let worst = *opts
+                .iter()
+                .min_by(|&&a, &&b| cm.options[a].utility[p].total_cmp(&cm.options[b].utility[p]))?;
             let (ub, uw) = (cm.options[best].utility[p], cm.options[worst].utility[p]);
             (ub - uw > 1e-9).then_some((c, best, ub, worst, uw))
         })
@@ -117,7 +117,10 @@ pub fn party_sheet(m: &Model, p: usize) -> Sheet {
         vec![Block::Para(party.brief.clone())],
     )];
     if !party.goals.is_empty() {
-        sections.push(section("Your goals", vec![Block::List(party.goals.clone())]));
+        sections.push(section(
+            "Your goals",
+            vec![Block::List(party.goals.clone())],
+        ));
     }
     if !party.red_lines.is_empty() {
         sections.push(section(
@@ -156,7 +159,10 @@ pub fn party_sheet(m: &Model, p: usize) -> Sheet {
             weights.join(" · ")
         )));
     }
-    sections.push(section("Your priorities: the clauses that matter most to you", pri));
+    sections.push(section(
+        "Your priorities: the clauses that matter most to you",
+        pri,
+    ));
     let mut score = scoring_words(m);
     score.push(format!(
         "The public estimate of your bottom line: {} (spread {}).",
@@ -191,7 +197,11 @@ pub fn teacher_sheet(m: &Model, nash: Option<&[usize]>) -> Sheet {
             let party = &s.parties[p];
             vec![
                 party.name.clone(),
-                format!("{} ± {}", num(m.parties[p].reservation), num(m.parties[p].spread)),
+                format!(
+                    "{} ± {}",
+                    num(m.parties[p].reservation),
+                    num(m.parties[p].spread)
+                ),
                 party
                     .red_lines
                     .iter()
@@ -287,7 +297,10 @@ pub fn teacher_sheet(m: &Model, nash: Option<&[usize]>) -> Sheet {
     }
     Sheet {
         title: format!("{} — teacher's sheet", s.meta.title),
-        subtitle: format!("{} · version {} · checksum {}", s.meta.date, s.meta.version, m.checksum),
+        subtitle: format!(
+            "{} · version {} · checksum {}",
+            s.meta.date, s.meta.version, m.checksum
+        ),
         sections,
     }
 }
@@ -342,7 +355,8 @@ pub const PRINT_CSS: &str = "@page { size: A4; margin: 14mm 14mm 16mm 14mm; }
 /// The sheets as one standalone HTML page, each sheet starting a printed page.
 pub fn html_pages(sheets: &[Sheet]) -> String {
     let title = sheets.first().map_or(String::new(), |s| s.title.clone());
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let mut out =
+        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str(&format!("<title>{}</title>\n<style>\n", html(&title)));
     out.push_str(SHEET_CSS);
     out.push_str(PRINT_CSS);

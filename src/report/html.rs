@@ -371,7 +371,10 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
 /// seat did, and the scenario's questions.
 fn discussion(out: &mut String, d: &Debrief, t: &str) {
     if !d.no_deal.is_empty() {
-        let _ = writeln!(out, "<h2 id=\"{t}-no-deal\">Why there was no deal</h2>\n<ul>");
+        let _ = writeln!(
+            out,
+            "<h2 id=\"{t}-no-deal\">Why there was no deal</h2>\n<ul>"
+        );
         for w in &d.no_deal {
             let _ = writeln!(out, "<li>{}</li>", html(w));
         }
@@ -389,7 +392,11 @@ fn discussion(out: &mut String, d: &Debrief, t: &str) {
             let what = if tp.events.is_empty() {
                 "the stances of the round".to_string()
             } else {
-                tp.events.iter().map(|e| html(e)).collect::<Vec<_>>().join(" ")
+                tp.events
+                    .iter()
+                    .map(|e| html(e))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let _ = writeln!(
                 out,
@@ -420,7 +427,10 @@ fn discussion(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</table>");
     if !d.questions.is_empty() {
-        let _ = writeln!(out, "<h2 id=\"{t}-questions\">Questions for the class</h2>\n<ol>");
+        let _ = writeln!(
+            out,
+            "<h2 id=\"{t}-questions\">Questions for the class</h2>\n<ol>"
+        );
         for q in &d.questions {
             let _ = writeln!(out, "<li>{}</li>", html(q));
         }

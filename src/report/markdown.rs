@@ -243,7 +243,11 @@ fn discussion(out: &mut String, d: &Debrief, level: usize) {
             let what = if tp.events.is_empty() {
                 "the stances of the round".to_string()
             } else {
-                tp.events.iter().map(|e| md(e)).collect::<Vec<_>>().join(" ")
+                tp.events
+                    .iter()
+                    .map(|e| md(e))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let _ = writeln!(
                 out,

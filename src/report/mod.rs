@@ -8,10 +8,10 @@
 //! Entry points: [`load_table`] (read and replay a save), [`render`] (text of a
 //! report), [`write_report`] (render and, given a path, write it atomically).
 
-pub mod compare;
-pub mod csv;
 pub mod benchmarks;
 pub mod brief;
+pub mod compare;
+pub mod csv;
 pub mod deal_space;
 pub mod html;
 pub mod json;

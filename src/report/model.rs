@@ -280,7 +280,11 @@ fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
                     .filter(|n| {
                         matches!(
                             n.kind,
-                            Kind::Card | Kind::Agreed | Kind::Revised | Kind::VoteFailed | Kind::Signatories
+                            Kind::Card
+                                | Kind::Agreed
+                                | Kind::Revised
+                                | Kind::VoteFailed
+                                | Kind::Signatories
                         )
                     })
                     .map(|n| n.text.clone())

@@ -1290,6 +1290,8 @@ impl App {
                     ))
                 });
                 fx.push(Effect::Export(path, Box::new(s.save(&(self.clock)()))));
+                self.status =
+                    Some("writing the debrief (it searches the deal space: a few seconds)…".into());
             }
             (Scope::Variants, Command::Up | Command::Down) => {
                 if let Some(Popup::Variants { clause, sel }) = self.popups.last_mut() {
@@ -1556,7 +1558,8 @@ impl App {
             (Scope::Projector, Command::Up | Command::Down) => {
                 let n = play.session.table().narrations().len();
                 let step: isize = if c == Command::Up { 1 } else { -1 };
-                play.ticker_scroll = (play.ticker_scroll as isize + step).clamp(0, n as isize) as usize;
+                play.ticker_scroll =
+                    (play.ticker_scroll as isize + step).clamp(0, n as isize) as usize;
             }
             (Scope::Projector, Command::Latest) => play.ticker_scroll = 0,
             (Scope::Table, _) => self.table_command(c, fx),
@@ -2015,7 +2018,11 @@ pub fn every_brief(m: &Model, t: &Table) -> Vec<String> {
         if !party.red_lines.is_empty() {
             out.push("Red lines:".into());
             for (i, r) in party.red_lines.iter().enumerate() {
-                let x = if ev.crossed[p] == Some(i) { "✗ crossed" } else { "holds" };
+                let x = if ev.crossed[p] == Some(i) {
+                    "✗ crossed"
+                } else {
+                    "holds"
+                };
                 out.push(format!("  • {} ({x})", r.text));
             }
         }

@@ -334,7 +334,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Pin, C::Back, "cancel", "cancel"),
     b(S::Summary, C::Confirm, "continue", "continue"),
     b(S::Summary, C::Up, "scroll up", ""),
-    b(S::Summary, C::Down, "scroll down", ""),
+    b(S::Summary, C::Down, "scroll down", "more"),
     b(S::Map, C::Map, "back to the table", "table"),
     b(S::Map, C::Back, "back to the table", "table"),
     b(S::End, C::Up, "scroll up", ""),

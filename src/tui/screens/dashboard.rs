@@ -139,7 +139,10 @@ pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
     let lh = super::popups::wrapped_rows(&[Line::from(legend.clone())], area.width).min(2);
     ratatui::widgets::Paragraph::new(Line::from(legend))
         .wrap(ratatui::widgets::Wrap { trim: true })
-        .render(Rect::new(area.x, area.y, area.width, lh.min(area.height)), buf);
+        .render(
+            Rect::new(area.x, area.y, area.width, lh.min(area.height)),
+            buf,
+        );
     let area = Rect::new(
         area.x,
         area.y + lh,

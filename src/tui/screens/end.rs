@@ -22,23 +22,31 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let scores = g.scores();
     // The verdict for the seat on this screen, in plain words.
     let verdict = match (seat, &scores, &bench) {
-        (Some(p), Some(sc), Bench::Done(b)) => Some(crate::report::benchmarks::verdict(sc[p].score, b, p)),
+        (Some(p), Some(sc), Bench::Done(b)) => {
+            Some(crate::report::benchmarks::verdict(sc[p].score, b, p))
+        }
         (Some(_), Some(_), Bench::Working) => {
             Some("Working out your benchmarks (a quick sweep of the AI in every seat)…".into())
         }
         _ => None,
     };
-    let head_h = 3 + u16::from(verdict.is_some()) * 2;
+    let head_h = 3 + u16::from(verdict.is_some()) * 3;
     let [head, mid, chart_area] = Layout::vertical([
         Constraint::Length(head_h),
-        Constraint::Length((m.metrics.len().max(m.parties.len() + 3) as u16 + 3).min(area.height / 2)),
+        Constraint::Length(
+            (m.metrics.len().max(m.parties.len() + 3) as u16 + 3).min(area.height / 2),
+        ),
         Constraint::Fill(1),
     ])
     .areas(area);
     let mut head_text = vec![Line::from(Span::styled(
         format!(
             "{} {}",
-            if deal { "✓ DEAL —" } else { "✗ NO DEAL —" },
+            if deal {
+                "✓ DEAL —"
+            } else {
+                "✗ NO DEAL —"
+            },
             ending_words(m, ending)
         ),
         if deal { t.good } else { t.bad },

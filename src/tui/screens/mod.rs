@@ -96,7 +96,8 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let mut x = area.x;
     let right = area.right();
     if let Some(s) = &app.status {
-        let w = (s.chars().count() as u16 + 2).min(area.width * 2 / 3);
+        // A message is read whole: it takes the line it needs, keys after it.
+        let w = (s.chars().count() as u16 + 2).min(area.width);
         buf.set_stringn(x, area.y, format!("{s}  "), w as usize, t.warn);
         x += w;
     }

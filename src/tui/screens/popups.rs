@@ -69,7 +69,9 @@ pub fn text_dialog(
         .max()
         .unwrap_or(0)
         .max(title.chars().count() + 4) as u16;
-    let w = dialog_w(area, max_w).min(longest + 4).max(40.min(area.width));
+    let w = dialog_w(area, max_w)
+        .min(longest + 4)
+        .max(40.min(area.width));
     let h = (wrapped_rows(&lines, w.saturating_sub(2)) + 2).min(area.height);
     let inner = frame(app, area, w, h, title, buf);
     Paragraph::new(Text::from(lines))
@@ -197,7 +199,10 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             }
             if !notes.is_empty() {
                 lines.push(Line::default());
-                lines.push(Line::from(Span::styled("Beside it (not in the total):", t.dim)));
+                lines.push(Line::from(Span::styled(
+                    "Beside it (not in the total):",
+                    t.dim,
+                )));
                 for n in notes {
                     lines.push(Line::from(Span::styled(format!("  {n}"), t.dim)));
                 }
@@ -337,14 +342,22 @@ pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         lines.insert(
             0,
             Line::from(Span::styled(
-                format!("News for {} — every seat sees this card", m.party_name(p)),
+                format!("For {}: news every seat sees", m.party_name(p)),
                 t.dim,
             )),
         );
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Enter: continue", t.accent)));
-    text_dialog(app, area, 90, &format!("! {}{more}", ev.title), lines, 0, buf);
+    text_dialog(
+        app,
+        area,
+        90,
+        &format!("! {}{more}", ev.title),
+        lines,
+        0,
+        buf,
+    );
 }
 
 /// A signing vote for the seat at the keyboard.
@@ -391,25 +404,31 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     text_dialog(app, area, 90, "Signing vote", lines, 0, buf);
 }
 
-/// The red lines this wording crosses itself: crossed with it, and held
+/// The red lines this wording crosses itself: crossed with it, and not
 /// with some other wording of the clause (a line the rest of the draft
 /// crosses whatever this clause says is not this wording's doing).
 fn red_line_marks(g: &View, clause: usize, option: usize) -> Option<String> {
     let m = g.model();
     let n = m.clauses[clause].options.len();
-    let lines: Vec<Vec<u64>> = (0..n).map(|o| g.what_if(clause, o).lines.to_vec()).collect();
+    let lines: Vec<Vec<u64>> = (0..n)
+        .map(|o| g.what_if(clause, o).lines.to_vec())
+        .collect();
     let seat = g.viewer().party();
     let mut own = None;
     let mut others = Vec::new();
     for p in 0..m.parties.len() {
-        let held_somewhere = lines.iter().fold(0u64, |acc, l| acc | l[p]);
-        let due = held_somewhere & !lines[option][p];
+        // `lines`: the red lines a text crosses (their condition holds).
+        let crossed_anyway = lines.iter().fold(u64::MAX, |acc, l| acc & l[p]);
+        let due = lines[option][p] & !crossed_anyway;
         if due == 0 {
             continue;
         }
         let l = due.trailing_zeros() as usize;
         if seat == Some(p) {
-            own = m.scenario.parties[p].red_lines.get(l).map(|r| cut(&r.text, 60));
+            own = m.scenario.parties[p]
+                .red_lines
+                .get(l)
+                .map(|r| cut(&r.text, 60));
         } else {
             others.push(m.party_short(p).to_string());
         }
@@ -846,7 +865,10 @@ fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect,
                 style,
             )),
         ));
-        lines.push((i, Line::from(Span::styled(format!("    {}", a.description), t.dim))));
+        lines.push((
+            i,
+            Line::from(Span::styled(format!("    {}", a.description), t.dim)),
+        ));
         lines.push((
             i,
             Line::from(Span::styled(
@@ -857,7 +879,10 @@ fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect,
         if let Some(e) = refused {
             lines.push((
                 i,
-                Line::from(Span::styled(format!("    not now: {}", e.describe(m)), t.warn)),
+                Line::from(Span::styled(
+                    format!("    not now: {}", e.describe(m)),
+                    t.warn,
+                )),
             ));
         }
     }

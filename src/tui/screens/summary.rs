@@ -46,11 +46,18 @@ pub fn lines(app: &App, g: &View, round: u32) -> Vec<Line<'static>> {
     }
     // The numbers: the round's start (the previous round's end) against its end.
     let history = g.history();
-    let end = history.iter().rev().find(|(r, _)| *r == round).map(|x| &x.1);
+    let end = history
+        .iter()
+        .rev()
+        .find(|(r, _)| *r == round)
+        .map(|x| &x.1);
     let start = history.iter().rev().find(|(r, _)| *r < round).map(|x| &x.1);
     if let Some(end) = end {
         out.push(Line::default());
-        out.push(Line::from(Span::styled("The numbers at the round's end", t.title)));
+        out.push(Line::from(Span::styled(
+            "The numbers at the round's end",
+            t.title,
+        )));
         for k in 0..m.metrics.len() {
             let v = end.metrics[k];
             let unit = if Some(k) == m.deal_metric { "%" } else { "" };
@@ -113,17 +120,16 @@ pub fn lines(app: &App, g: &View, round: u32) -> Vec<Line<'static>> {
 
 /// The summary over the table, sized to the screen.
 pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
-    let Some(crate::tui::app::Notice::Summary(round)) =
-        play.pending_for(g.viewer().party())
-            .and_then(|q| q.front())
-            .copied()
+    let Some(crate::tui::app::Notice::Summary(round)) = play
+        .pending_for(g.viewer().party())
+        .and_then(|q| q.front())
+        .copied()
     else {
         return;
     };
-    let who = g
-        .viewer()
-        .party()
-        .map_or(String::new(), |p| format!(" — for {}", g.model().party_name(p)));
+    let who = g.viewer().party().map_or(String::new(), |p| {
+        format!(" — for {}", g.model().party_name(p))
+    });
     text_dialog(
         app,
         area,

@@ -188,7 +188,9 @@ fn strip(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
             format!("{v:.1}")
         };
         let bar_w = 4;
-        let name_w = cell.saturating_sub(value.chars().count() + bar_w + 3).max(3);
+        let name_w = cell
+            .saturating_sub(value.chars().count() + bar_w + 3)
+            .max(3);
         let text = format!(
             "{} {} {value}",
             cut(&m.scenario.metrics[k].name, name_w),
@@ -224,7 +226,11 @@ fn strip(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
         let left = m.rules.votes_per_party.saturating_sub(g.votes_called(p));
         let num = |x: f64| super::signed(x, 1).trim_start_matches('+').to_string();
         spans.push(Span::styled(
-            format!("│ your U {} R {} ", num(ev.utility[p]), num(ev.reservation[p])),
+            format!(
+                "│ your U {} R {} ",
+                num(ev.utility[p]),
+                num(ev.reservation[p])
+            ),
             t.private,
         ));
         spans.push(Span::styled(
