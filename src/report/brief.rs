@@ -130,7 +130,7 @@ pub fn party_sheet(m: &Model, p: usize) -> Sheet {
             )],
         ));
     }
-    let rows: Vec<Vec<String>> = priorities(m, p, 8)
+    let rows: Vec<Vec<String>> = priorities(m, p, 7)
         .into_iter()
         .map(|(c, best, ub, worst, uw)| {
             vec![
@@ -341,9 +341,10 @@ pub fn markdown(sheet: &Sheet) -> String {
 
 /// Print CSS shared by the role sheets and the debrief: A4, margins, no
 /// heading left alone at a page's foot, tables that do not split a row.
-pub const PRINT_CSS: &str = "@page { size: A4; margin: 14mm 14mm 16mm 14mm; }
+pub const PRINT_CSS: &str = "@page { size: A4; margin: 12mm 13mm 12mm 13mm; }
 @media print {
-  body { font-size: 9.5pt; }
+  body { font-size: 9pt; line-height: 1.22; max-width: none; margin: 0; }
+  h2 { margin: .6em 0 .2em; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   tr, li, figure, svg { break-inside: avoid; page-break-inside: avoid; }
   p { orphans: 3; widows: 3; }

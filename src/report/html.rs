@@ -47,7 +47,9 @@ section.table { margin-top: 28px; }
 h2.tablehead { background: #1d232b; color: #fff; padding: 6px 10px; border: none; font-size: 1.4em; }
 footer { margin-top: 36px; color: #6b7280; font-size: 0.85em; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  @page { size: A4; margin: 12mm; }
+  body { max-width: none; padding: 0; margin: 0; font-size: 9.5pt; line-height: 1.3; }
+  table { margin: 3px 0 6px; }
   h2 { break-after: avoid; }
   figure, table, .outcome { break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
@@ -205,7 +207,11 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         out.push_str(&chart(info, &[(String::new(), line)]));
     }
     let _ = writeln!(out, "</div>");
-    let _ = write!(out, "<table>\n<tr><th class=\"n\">Round</th>");
+    // The numbers behind the charts: on screen only (the print keeps to two pages).
+    let _ = write!(
+        out,
+        "<table class=\"detail\">\n<tr><th class=\"n\">Round</th>"
+    );
     for info in &d.metrics {
         let _ = write!(out, "<th class=\"n\">{}</th>", html(&info.name));
     }
@@ -247,7 +253,12 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2 id=\"{t}-red-lines\">Red lines touched</h2>");
+    // Red lines in play over the game: on screen only (the print says, under
+    // "why there was no deal", the ones that still held the deal back).
+    let _ = writeln!(
+        out,
+        "<div class=\"detail\">\n<h2 id=\"{t}-red-lines\">Red lines touched</h2>"
+    );
     if d.red_lines.is_empty() {
         let _ = writeln!(
             out,
@@ -273,6 +284,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         }
         let _ = writeln!(out, "</ul>");
     }
+    let _ = writeln!(out, "</div>");
 
     let _ = writeln!(
         out,

@@ -288,7 +288,7 @@ fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
                         )
                     })
                     .map(|n| n.text.clone())
-                    .take(6)
+                    .take(4)
                     .collect(),
             })
         })
