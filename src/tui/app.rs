@@ -1719,7 +1719,17 @@ impl App {
             }
             Command::Latest => play.ticker_scroll = 0,
             Command::WalkOut => {
-                if play.human_to_move().is_some() {
+                // A walk-out the rules refuse is said at once, not after "press y".
+                let refused = play.human_to_move().and_then(|party| {
+                    play.with_view(|v| {
+                        v.check(&Action::WalkOut { party })
+                            .err()
+                            .map(|e| e.describe(v.model()))
+                    })
+                });
+                if let Some(why) = refused {
+                    self.status = Some(why);
+                } else if play.human_to_move().is_some() {
                     self.popups.push(Popup::Message {
                         title: "Walk out?".into(),
                         text: "Leaving the table ends the talks for everyone. Press y to walk out, Esc to stay.".into(),
