@@ -566,7 +566,7 @@ fn hot_seat_shows_every_seat_each_card_and_round_summary() {
     drop(t);
     assert!(all.iter().any(|k| k.starts_with("card")), "{all:?}");
     assert!(all.iter().any(|k| k.starts_with("round")), "{all:?}");
-    for p in 0..np {
+    for (p, seen) in seen.iter().enumerate() {
         // Seen, or still waiting when the talks ended (the end screen comes first).
         let waiting: BTreeSet<String> = play(&a).notices[p]
             .iter()
@@ -575,10 +575,10 @@ fn hot_seat_shows_every_seat_each_card_and_round_summary() {
                 Notice::Summary(r) => format!("round {r}"),
             })
             .collect();
-        let shown: BTreeSet<String> = seen[p].union(&waiting).cloned().collect();
-        assert_eq!(shown, all, "seat {p} saw {:?}", seen[p]);
+        let shown: BTreeSet<String> = seen.union(&waiting).cloned().collect();
+        assert_eq!(shown, all, "seat {p} saw {seen:?}");
         assert!(
-            seen[p].iter().any(|k| k.starts_with("round")),
+            seen.iter().any(|k| k.starts_with("round")),
             "seat {p} saw a round summary"
         );
     }
