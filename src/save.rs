@@ -37,6 +37,9 @@ pub struct Save {
     pub seed: u64,
     /// Seat policies by party id ("human", "ai:hardliner", "script", …).
     pub seats: Vec<(String, String)>,
+    /// The table's name (`play --name`: a team name for the debrief), if any.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
     /// When the game was started and last saved (RFC 3339, from the shell's clock).
     #[serde(default)]
     pub started: String,
@@ -102,6 +105,7 @@ impl Save {
             checksum: model.checksum.clone(),
             seed: game.seed(),
             seats,
+            name: String::new(),
             started: String::new(),
             saved: String::new(),
             actions: game.log().iter().map(|a| a.to_named(model)).collect(),
@@ -267,6 +271,54 @@ pub fn claim_new(path: PathBuf) -> PathBuf {
         }
     }
     path
+}
+
+/// The list of recent `play --save FILE` files (one absolute path a line),
+/// so that `resume` finds saves kept outside the data folder.
+pub fn recent_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "backchannel")
+        .map(|d| d.data_dir().join("recent-saves.txt"))
+}
+
+/// Most paths the recent list keeps.
+pub const MAX_RECENT: usize = 50;
+
+/// Put `path` first in the recent list (best effort: a list that cannot be
+/// written only costs `resume` its entry).
+pub fn remember(path: &Path) {
+    let Some(list) = recent_file() else { return };
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let line = abs.display().to_string();
+    if line.contains('\n') {
+        return;
+    }
+    let old = crate::files::read_limited(&list, 1 << 20).unwrap_or_default();
+    let old = String::from_utf8_lossy(&old);
+    let mut out = vec![line.clone()];
+    out.extend(
+        old.lines()
+            .filter(|l| !l.is_empty() && *l != line)
+            .take(MAX_RECENT - 1)
+            .map(str::to_string),
+    );
+    if let Some(dir) = list.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = crate::files::write_atomic(&list, (out.join("\n") + "\n").as_bytes());
+}
+
+/// The recent `--save` files that still exist, most recent first.
+pub fn recent() -> Vec<PathBuf> {
+    let Some(list) = recent_file() else {
+        return Vec::new();
+    };
+    let text = crate::files::read_limited(&list, 1 << 20).unwrap_or_default();
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .take(MAX_RECENT)
+        .collect()
 }
 
 /// The folder saves go in by default (the platform's data folder).

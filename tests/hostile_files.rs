@@ -389,6 +389,7 @@ fn autosave_failure_shows_a_banner_and_the_quit_dialog_does_not_say_saved() {
         save_path: Some(d.join("file/game.ron")),
         ai_delay: Duration::ZERO,
         seed: 7,
+        benchmarks: false,
     });
     for _ in 0..2 {
         for e in key(&mut app, KeyCode::Enter) {

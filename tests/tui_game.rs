@@ -20,7 +20,7 @@ fn a_whole_game_from_title_to_end_by_keys() {
     for _ in 0..5000 {
         match a.scope() {
             Scope::End => break,
-            Scope::Briefing | Scope::Card | Scope::Handover => enter(&mut a),
+            Scope::Briefing | Scope::Card | Scope::Summary | Scope::Handover => enter(&mut a),
             Scope::Vote => ch(&mut a, 'y'),
             Scope::Table => {
                 if play(&a).human_to_move().is_some() {
@@ -31,6 +31,7 @@ fn a_whole_game_from_title_to_end_by_keys() {
                         press(&mut a, KeyCode::Down);
                     }
                     ch(&mut a, 'm');
+                    press(&mut a, KeyCode::Down);
                     enter(&mut a);
                     enter(&mut a);
                     turns += 1;
@@ -65,7 +66,7 @@ fn undo_takes_back_the_last_move_and_the_ai_replies() {
     ch(&mut a, 'a');
     enter(&mut a);
     settle(&mut a);
-    press(&mut a, KeyCode::Esc); // news cards of the new round, if any
+    dismiss(&mut a); // the round's summary and the new round's cards
     assert_eq!(a.scope(), Scope::Table);
     assert!(play(&a).session.table().game().log().len() > before + 1);
     ch(&mut a, 'u');
@@ -359,10 +360,11 @@ fn a_human_tables_a_two_clause_package_and_the_pen_sees_it() {
     assert_eq!(a.scope(), Scope::Table);
     let me = board(&a);
     assert_eq!(play(&a).human_to_move(), Some(me));
-    // Point 1 and point 2: the amend dialog's first other wording, added to the package.
+    // Point 1 and point 2: the wording after the draft's, added to the package.
     for _ in 0..2 {
         ch(&mut a, 'm');
         assert_eq!(a.scope(), Scope::Variants);
+        press(&mut a, KeyCode::Down);
         ch(&mut a, 'p');
         assert_eq!(a.scope(), Scope::Table, "{:?}", a.status);
         press(&mut a, KeyCode::Down);
@@ -426,6 +428,10 @@ fn signing_below_ones_bottom_line_asks_first() {
         tutorial_seeded(&mut a, "board", seed);
         let me = board(&a);
         ch(&mut a, 'v');
+        if a.scope() != Scope::Message {
+            continue; // refused: the board's own red line is crossed
+        }
+        ch(&mut a, 'y'); // the vote is confirmed
         settle(&mut a);
         if a.scope() != Scope::Vote || !below(&a, me) {
             continue;
@@ -467,11 +473,8 @@ fn the_facilitator_turns_the_advisor_off() {
     ch(&mut a, 'A');
     assert_eq!(a.scope(), Scope::Why, "the advisor opens");
     press(&mut a, KeyCode::Esc);
-    ch(&mut a, 'F');
-    // The switch is the third line of the menu.
-    press(&mut a, KeyCode::Down);
-    press(&mut a, KeyCode::Down);
-    enter(&mut a);
+    facilitator_menu(&mut a);
+    facilitator_item(&mut a, "Advisor and what-if");
     press(&mut a, KeyCode::Esc);
     assert!(!play(&a).session.previews());
     ch(&mut a, 'A');
@@ -483,4 +486,151 @@ fn the_facilitator_turns_the_advisor_off() {
     let text = format!("{}", draw(&a, 160, 48).backend());
     assert!(text.contains("what-if previews are off at this table"));
     assert!(!text.contains("deal 14% (+0)"));
+}
+
+/// Hot-seat: every human seat sees every event card and every round summary,
+/// at its own hand-over, whoever had the keyboard when it happened.
+#[test]
+fn hot_seat_shows_every_seat_each_card_and_round_summary() {
+    use backchannel::table::{Kind, SeatPolicy};
+    use backchannel::tui::app::Notice;
+    use backchannel::tui::session::Session;
+    use std::collections::BTreeSet;
+    let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
+    let np = model.parties.len();
+    let seats = vec![SeatPolicy::Human; np];
+    let session = Session::new(model, "tutorial", 7, seats).expect("seats");
+    let mut a = app();
+    a.start(session);
+    let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); np];
+    let mut handovers = 0;
+    for _ in 0..20_000 {
+        let scope = a.scope();
+        match scope {
+            Scope::End => break,
+            Scope::Handover => {
+                handovers += 1;
+                let text = format!("{}", draw(&a, 80, 24).backend());
+                assert!(text.contains("Pass the keyboard to"), "{text}");
+                enter(&mut a);
+            }
+            Scope::Card | Scope::Summary => {
+                let p = play(&a).viewer_party().expect("a seat at the keyboard");
+                let front = *play(&a)
+                    .pending()
+                    .and_then(|q| q.front())
+                    .expect("a notice");
+                let key = match front {
+                    Notice::Card(e) => format!("card {e}"),
+                    Notice::Summary(r) => format!("round {r}"),
+                };
+                // Drawn for that seat, at both sizes, without a panic.
+                let _ = draw(&a, 80, 24);
+                let _ = draw(&a, 160, 48);
+                seen[p].insert(key);
+                enter(&mut a);
+            }
+            Scope::Briefing => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Revision => {
+                enter(&mut a);
+                ch(&mut a, 'y');
+            }
+            Scope::Table => {
+                // Accept everything as drafted, then end the turn.
+                ch(&mut a, 'Y');
+                end_turn(&mut a);
+            }
+            Scope::Message => ch(&mut a, 'y'),
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        settle(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::End, "the hot-seat game should end");
+    assert!(handovers > 2, "the keyboard was handed over");
+    // What every seat had to see: the cards fired and the rounds ended.
+    let t = play(&a).session.table();
+    let m = t.model().clone();
+    let mut all = BTreeSet::new();
+    for n in t.narrations() {
+        match n.kind {
+            Kind::Card => {
+                all.insert(format!("card {}", m.event_index(&n.detail).expect("card")));
+            }
+            Kind::RoundEnd => {
+                all.insert(format!("round {}", n.round));
+            }
+            _ => {}
+        }
+    }
+    drop(t);
+    assert!(all.iter().any(|k| k.starts_with("card")), "{all:?}");
+    assert!(all.iter().any(|k| k.starts_with("round")), "{all:?}");
+    for (p, seen) in seen.iter().enumerate() {
+        // Seen, or still waiting when the talks ended (the end screen comes first).
+        let waiting: BTreeSet<String> = play(&a).notices[p]
+            .iter()
+            .map(|n| match n {
+                Notice::Card(e) => format!("card {e}"),
+                Notice::Summary(r) => format!("round {r}"),
+            })
+            .collect();
+        let shown: BTreeSet<String> = seen.union(&waiting).cloned().collect();
+        assert_eq!(shown, all, "seat {p} saw {seen:?}");
+        assert!(
+            seen.iter().any(|k| k.starts_with("round")),
+            "seat {p} saw a round summary"
+        );
+    }
+}
+
+/// Enter on a turn with no move asks first; n keeps the turn.
+#[test]
+fn an_empty_turn_asks_before_it_ends() {
+    let mut a = app();
+    to_table(&mut a);
+    let before = play(&a).session.table().game().log().len();
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Message);
+    ch(&mut a, 'n');
+    assert_eq!(play(&a).session.table().game().log().len(), before);
+    assert_eq!(a.scope(), Scope::Table);
+    // After a move, Enter ends the turn at once.
+    ch(&mut a, 'a');
+    enter(&mut a);
+    assert_ne!(a.scope(), Scope::Message);
+}
+
+/// The amend dialog opens on the draft's own wording: Enter changes nothing.
+#[test]
+fn the_amend_dialog_starts_on_the_current_wording() {
+    let mut a = app();
+    to_table(&mut a);
+    let cur = play(&a).session.table().game().options()[0];
+    ch(&mut a, 'm');
+    match a.popups.last() {
+        Some(backchannel::tui::app::Popup::Variants { sel, .. }) => assert_eq!(*sel, cur),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A vote is refused, in words, while the seat's own red line is crossed.
+#[test]
+fn no_vote_over_ones_own_red_line() {
+    let mut a = app();
+    to_table(&mut a);
+    let (me, crossed) = {
+        let p = play(&a);
+        let me = p.human_to_move().expect("my move");
+        (me, p.session.table().game().evaluation().crossed[me])
+    };
+    let before = play(&a).session.table().game().log().len();
+    ch(&mut a, 'v');
+    if crossed.is_some() {
+        assert_eq!(a.scope(), Scope::Table);
+        assert!(a.status.as_deref().unwrap_or("").contains("red line"));
+        assert_eq!(play(&a).session.table().game().log().len(), before);
+    } else {
+        assert_eq!(a.scope(), Scope::Message, "a vote asks first ({me})");
+    }
 }

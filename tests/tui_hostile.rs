@@ -57,11 +57,18 @@ fn a_hostile_scenario_draws_no_control_character_on_any_screen() {
             Scope::End => break,
             Scope::Table => {
                 // Look at every pane and popup a player can open, then move on.
-                for key in ['?', 'w', 'm', 'd', 'F', 'M', 'c', 'A'] {
+                for key in ['?', 'w', 'm', 'd', 'M', 'c', 'A'] {
                     ch(&mut a, key);
                     assert_screen_clean(&a, &format!("{scope:?} then '{key}'"));
                     press(&mut a, KeyCode::Esc);
                 }
+                // The facilitator's menu and its reveal of every brief.
+                facilitator_menu(&mut a);
+                assert_screen_clean(&a, "the facilitator menu");
+                facilitator_item(&mut a, "Reveal all briefs");
+                assert_screen_clean(&a, "every brief revealed");
+                press(&mut a, KeyCode::Esc);
+                press(&mut a, KeyCode::Esc);
                 // A wording into the package, then the package pop-up.
                 ch(&mut a, 'm');
                 ch(&mut a, 'p');
@@ -70,7 +77,7 @@ fn a_hostile_scenario_draws_no_control_character_on_any_screen() {
                 press(&mut a, KeyCode::Esc);
                 press(&mut a, KeyCode::Tab);
                 press(&mut a, KeyCode::Down);
-                enter(&mut a);
+                end_turn(&mut a);
             }
             Scope::Vote => ch(&mut a, 'n'),
             Scope::Revision => {
@@ -79,7 +86,7 @@ fn a_hostile_scenario_draws_no_control_character_on_any_screen() {
                 enter(&mut a);
                 ch(&mut a, 'y');
             }
-            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Card | Scope::Summary | Scope::Briefing | Scope::Handover => enter(&mut a),
             _ => press(&mut a, KeyCode::Esc),
         }
         settle(&mut a);

@@ -48,6 +48,8 @@ fn resume_list() {
             path: "plan28-2025-11-21.ron".into(),
             save: Err("plan28-2025-11-21.ron: 3:1: expected a save".into()),
             round: None,
+            finished: None,
+            when: String::new(),
         }],
         sel: 0,
     };
@@ -143,12 +145,29 @@ fn diplomacy() {
 fn facilitator_and_projector() {
     let mut a = app();
     to_table(&mut a);
+    // No facilitator at this table: F says so and opens nothing.
     ch(&mut a, 'F');
-    assert_eq!(a.scope(), Scope::Facilitator);
+    assert_eq!(a.scope(), Scope::Table);
+    assert!(a.status.as_deref().unwrap_or("").contains("--facilitator"));
+    // With a PIN set at the start, F asks for it; a wrong one keeps it closed.
+    a.pin = Some("4711".into());
+    ch(&mut a, 'F');
+    assert_eq!(a.scope(), Scope::Pin);
+    for c in "0000".chars() {
+        ch(&mut a, c);
+    }
+    snap("pin", &a);
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Table);
+    facilitator_menu(&mut a);
     snap("facilitator", &a);
+    // The projector is a view the facilitator turns on, not a seat.
+    facilitator_item(&mut a, "Projector view");
     press(&mut a, KeyCode::Esc);
-    ch(&mut a, 'P');
+    assert_eq!(a.scope(), Scope::Projector);
     snap("projector", &a);
+    ch(&mut a, 'a');
+    assert_eq!(a.scope(), Scope::Projector, "no move from the projector");
 }
 
 #[test]
@@ -187,8 +206,12 @@ fn hand_over() {
 fn vote_and_end() {
     let mut a = app();
     to_table(&mut a);
-    // Call a vote at once.
+    // Call a vote at once: it asks first.
     ch(&mut a, 'v');
+    if a.scope() == Scope::Message {
+        snap("call_vote", &a);
+        ch(&mut a, 'y');
+    }
     settle(&mut a);
     if a.scope() == Scope::Vote {
         snap("vote", &a);
@@ -199,15 +222,45 @@ fn vote_and_end() {
             break;
         }
         match a.scope() {
-            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Card | Scope::Summary | Scope::Briefing | Scope::Handover => enter(&mut a),
             Scope::Vote => ch(&mut a, 'n'),
-            Scope::Table => enter(&mut a),
+            Scope::Table => end_turn(&mut a),
             _ => press(&mut a, KeyCode::Esc),
         }
         settle(&mut a);
     }
     assert_eq!(a.scope(), Scope::End);
     snap("end", &a);
+}
+
+#[test]
+fn round_summary() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    for _ in 0..200 {
+        match a.scope() {
+            Scope::Summary => break,
+            Scope::Card | Scope::Briefing | Scope::Handover => enter(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Revision => {
+                enter(&mut a);
+                ch(&mut a, 'y');
+            }
+            Scope::Table => end_turn(&mut a),
+            _ => press(&mut a, KeyCode::Esc),
+        }
+        settle(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::Summary);
+    snap("summary", &a);
+    // The dashboard pane, focused, and the news, focused and grown.
+    enter(&mut a);
+    dismiss(&mut a);
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    snap("dashboard_focused", &a);
+    press(&mut a, KeyCode::Tab);
+    snap("news_focused", &a);
 }
 
 #[test]
@@ -286,13 +339,13 @@ fn other_seats_see_who_holds_the_pen() {
     other.join(session, Some(low));
     if let Screen::Game(p) = &mut other.screen {
         p.briefed[low] = true;
-        p.cards.clear();
+        p.notices.iter_mut().for_each(|q| q.clear());
     }
     assert_eq!(other.scope(), Scope::Table);
     if let Screen::Game(p) = &mut a.screen {
         p.projector = true;
     }
-    assert_eq!(a.scope(), Scope::Table, "the projector shows the table");
+    assert_eq!(a.scope(), Scope::Projector, "the projector shows the table");
     for screen in [&other, &a] {
         let text = format!("{}", draw(screen, 160, 48).backend());
         assert!(

@@ -3,6 +3,7 @@
 //! (0 success, 2 bad input, 1 other failure).
 
 pub mod analyze;
+pub mod brief;
 pub mod check;
 pub mod generate;
 pub mod hindcast;
@@ -49,6 +50,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Write a synthetic scenario to stdout.
     Generate(generate::GenerateArgs),
+    /// Printable role sheets: one page per seat, or the teacher's sheet.
+    Brief(brief::BriefArgs),
     /// Serve one table over SSH: each seat joins with `ssh -p PORT CODE@HOST` (first step).
     Serve(serve::ServeArgs),
 }
@@ -174,6 +177,7 @@ pub fn main() -> i32 {
         Some(Command::Report(a)) => report::execute(a),
         Some(Command::Generate(a)) => generate::execute(a),
         Some(Command::Serve(a)) => serve::execute(a),
+        Some(Command::Brief(a)) => brief::execute(a),
     };
     match result {
         Ok(()) => 0,

@@ -23,9 +23,14 @@ pub struct PlayArgs {
     /// Replace the --save file even when it already holds a game.
     #[arg(long, requires = "save")]
     pub force: bool,
-    /// Open the facilitator menu (inject events, pause, deadline, reveal).
+    /// A facilitator runs this table: choose a PIN at the start; `F` then asks
+    /// for it before the facilitator menu opens (cards, pause, deadline,
+    /// undo, reveal, projector). Without it there is no facilitator menu.
     #[arg(long)]
     pub facilitator: bool,
+    /// The table's name (a team name), shown on the resume list and the debrief.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +64,7 @@ pub fn execute(args: PlayArgs) -> Result<(), CliError> {
         seed: args.seed,
         save: args.save,
         facilitator: args.facilitator,
+        name: args.name,
     })
     .map_err(CliError::other)
 }

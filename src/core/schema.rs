@@ -84,6 +84,10 @@ pub struct Meta {
     /// Free-form notes for teachers (calibration remarks, caveats).
     #[serde(default)]
     pub notes: String,
+    /// Questions for the class after a game, printed on each table's debrief
+    /// and the teacher's sheet (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub debrief_questions: Vec<String>,
 }
 
 /// A tracked quantity of the world.

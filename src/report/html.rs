@@ -47,13 +47,25 @@ section.table { margin-top: 28px; }
 h2.tablehead { background: #1d232b; color: #fff; padding: 6px 10px; border: none; font-size: 1.4em; }
 footer { margin-top: 36px; color: #6b7280; font-size: 0.85em; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  @page { size: A4; margin: 12mm; }
+  body { max-width: none; padding: 0; margin: 0; font-size: 9.5pt; line-height: 1.3; }
+  table { margin: 3px 0 6px; }
   h2 { break-after: avoid; }
   figure, table, .outcome { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  li, tr { break-inside: avoid; }
+  p { orphans: 3; widows: 3; }
   section.table { break-before: page; }
   section.table:first-of-type { break-before: auto; }
   .charts { grid-template-columns: repeat(3, 1fr); }
+  .detail { display: none; }
+  .print-note { display: block; }
+  h2 { margin: 14px 0 4px; font-size: 1.1em; }
+  table.facts { font-size: 0.85em; }
+  figure svg { max-height: 46mm; }
+  footer { display: none; }
 }
+.print-note { display: none; color: #6b7280; font-size: 0.85em; }
 "#;
 
 /// Line colours and dash patterns: a table's line differs from another's by
@@ -137,7 +149,15 @@ fn score_cell(score: f64) -> String {
 }
 
 fn table(out: &mut String, d: &Debrief, t: &str) {
-    let _ = writeln!(out, "<h2 id=\"{t}-outcome\">Outcome</h2>");
+    if d.name.is_empty() {
+        let _ = writeln!(out, "<h2 id=\"{t}-outcome\">Outcome</h2>");
+    } else {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"{t}-outcome\">Outcome — {}</h2>",
+            html(&d.name)
+        );
+    }
     let _ = writeln!(
         out,
         "<p class=\"{}\"><strong>{}.</strong> {}</p>",
@@ -187,7 +207,11 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         out.push_str(&chart(info, &[(String::new(), line)]));
     }
     let _ = writeln!(out, "</div>");
-    let _ = write!(out, "<table>\n<tr><th class=\"n\">Round</th>");
+    // The numbers behind the charts: on screen only (the print keeps to two pages).
+    let _ = write!(
+        out,
+        "<table class=\"detail\">\n<tr><th class=\"n\">Round</th>"
+    );
     for info in &d.metrics {
         let _ = write!(out, "<th class=\"n\">{}</th>", html(&info.name));
     }
@@ -229,7 +253,12 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2 id=\"{t}-red-lines\">Red lines touched</h2>");
+    // Red lines in play over the game: on screen only (the print says, under
+    // "why there was no deal", the ones that still held the deal back).
+    let _ = writeln!(
+        out,
+        "<div class=\"detail\">\n<h2 id=\"{t}-red-lines\">Red lines touched</h2>"
+    );
     if d.red_lines.is_empty() {
         let _ = writeln!(
             out,
@@ -255,6 +284,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         }
         let _ = writeln!(out, "</ul>");
     }
+    let _ = writeln!(out, "</div>");
 
     let _ = writeln!(
         out,
@@ -280,6 +310,11 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         let _ = writeln!(out, "</table>");
     }
 
+    discussion(out, d, t);
+    let _ = writeln!(
+        out,
+        "<p class=\"print-note\">The deal space, the final draft and the whole timeline are in the on-screen report.</p>\n<div class=\"detail\">"
+    );
     if let Some(ds) = &d.deal_space {
         deal_space(out, d, ds, t);
     }
@@ -359,6 +394,78 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
             };
         }
         let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(out, "</div>");
+}
+
+/// For the discussion: why there was no deal, the turning points, what each
+/// seat did, and the scenario's questions.
+fn discussion(out: &mut String, d: &Debrief, t: &str) {
+    if !d.no_deal.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"{t}-no-deal\">Why there was no deal</h2>\n<ul>"
+        );
+        for w in &d.no_deal {
+            let _ = writeln!(out, "<li>{}</li>", html(w));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(out, "<h2 id=\"{t}-turning\">Turning points</h2>");
+    if d.turning_points.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>No round moved the public chance of a deal by five points or more.</p>"
+        );
+    } else {
+        let _ = writeln!(out, "<ul>");
+        for tp in &d.turning_points {
+            let what = if tp.events.is_empty() {
+                "the stances of the round".to_string()
+            } else {
+                tp.events
+                    .iter()
+                    .map(|e| html(e))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let _ = writeln!(
+                out,
+                "<li><strong>Round {}</strong>: chance of a deal {} → {}. {what}</li>",
+                tp.round,
+                super::text::percent(tp.before),
+                super::text::percent(tp.after)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-contributions\">What each seat did</h2>\n<table>\n<tr><th>Seat</th><th class=\"n\">Proposals</th><th class=\"n\">Adopted</th><th class=\"n\">Votes called</th><th class=\"n\">Signed</th><th class=\"n\">Refused</th><th class=\"n\">Actions</th></tr>"
+    );
+    for c in &d.contributions {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            html(d.party_name(&c.party)),
+            c.proposals,
+            c.adopted,
+            c.votes_called,
+            c.signed,
+            c.refused,
+            c.actions
+        );
+    }
+    let _ = writeln!(out, "</table>");
+    if !d.questions.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"{t}-questions\">Questions for the class</h2>\n<ol>"
+        );
+        for q in &d.questions {
+            let _ = writeln!(out, "<li>{}</li>", html(q));
+        }
+        let _ = writeln!(out, "</ol>");
     }
 }
 

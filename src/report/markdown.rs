@@ -43,6 +43,9 @@ fn heading(out: &mut String, level: usize, title: &str) {
 /// One table's debrief, with its section headings at `level`.
 fn table(out: &mut String, d: &Debrief, level: usize) {
     let _ = writeln!(out, "| | |\n| --- | --- |");
+    if !d.name.is_empty() {
+        let _ = writeln!(out, "| Table | {} |", md(&d.name));
+    }
     let _ = writeln!(
         out,
         "| Scenario | {} (`{}`, version {}) |",
@@ -181,6 +184,8 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
         let _ = writeln!(out);
     }
 
+    discussion(out, d, level);
+
     if let Some(ds) = &d.deal_space {
         deal_space(out, d, ds, level);
     }
@@ -214,6 +219,70 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
                     writeln!(out, "- **{}** {}.", md(party), md(&parts.join("; ")))
                 }
             };
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// For the discussion: why no deal, turning points, each seat's part, questions.
+fn discussion(out: &mut String, d: &Debrief, level: usize) {
+    if !d.no_deal.is_empty() {
+        heading(out, level, "Why there was no deal");
+        for w in &d.no_deal {
+            let _ = writeln!(out, "- {}", md(w));
+        }
+        let _ = writeln!(out);
+    }
+    heading(out, level, "Turning points");
+    if d.turning_points.is_empty() {
+        let _ = writeln!(
+            out,
+            "No round moved the public chance of a deal by five points or more.\n"
+        );
+    } else {
+        for tp in &d.turning_points {
+            let what = if tp.events.is_empty() {
+                "the stances of the round".to_string()
+            } else {
+                tp.events
+                    .iter()
+                    .map(|e| md(e))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let _ = writeln!(
+                out,
+                "- **Round {}**: chance of a deal {} → {}. {what}",
+                tp.round,
+                super::text::percent(tp.before),
+                super::text::percent(tp.after)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    heading(out, level, "What each seat did");
+    let _ = writeln!(
+        out,
+        "| Seat | Proposals | Adopted | Votes called | Signed | Refused | Actions |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for c in &d.contributions {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(d.party_name(&c.party)),
+            c.proposals,
+            c.adopted,
+            c.votes_called,
+            c.signed,
+            c.refused,
+            c.actions
+        );
+    }
+    let _ = writeln!(out);
+    if !d.questions.is_empty() {
+        heading(out, level, "Questions for the class");
+        for (i, q) in d.questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, md(q));
         }
         let _ = writeln!(out);
     }

@@ -8,6 +8,8 @@
 //! Entry points: [`load_table`] (read and replay a save), [`render`] (text of a
 //! report), [`write_report`] (render and, given a path, write it atomically).
 
+pub mod benchmarks;
+pub mod brief;
 pub mod compare;
 pub mod csv;
 pub mod deal_space;

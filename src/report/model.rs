@@ -35,6 +35,44 @@ pub struct Debrief {
     pub draft: Vec<ClauseState>,
     /// The final draft against the ZOPA and the Nash package.
     pub deal_space: Option<DealSpace>,
+    /// The table's name (`play --name`: a team name), if it has one.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// The rounds that moved the chance of a deal most, with what happened.
+    pub turning_points: Vec<TurningPoint>,
+    /// Without a deal: who would not sign the final text, and why.
+    pub no_deal: Vec<String>,
+    /// What each seat did: proposals made and adopted, votes, actions.
+    pub contributions: Vec<Contribution>,
+    /// The scenario's questions for the class (optional field `debrief_questions`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
+}
+
+/// A round that moved the public chance of a deal.
+#[derive(Debug, Clone, Serialize)]
+pub struct TurningPoint {
+    pub round: u32,
+    /// The public chance of a deal (0..1) before the round and at its end.
+    pub before: f64,
+    pub after: f64,
+    /// What happened in it: cards, agreements, rewrites, failed votes.
+    pub events: Vec<String>,
+}
+
+/// What one seat did at the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contribution {
+    pub party: String,
+    /// Wordings proposed (a strike counts) and tabled packages.
+    pub proposals: u32,
+    /// Rewrites the pen-holder adopted from this seat's proposals.
+    pub adopted: u32,
+    pub votes_called: u32,
+    pub signed: u32,
+    pub refused: u32,
+    /// Diplomatic actions taken.
+    pub actions: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,6 +248,11 @@ impl Debrief {
             changes: changes(model, game),
             draft: draft(model, game),
             deal_space: advisor.map(|a| DealSpace::of(model, a, game.options())),
+            name: line(&save.name),
+            turning_points: turning_points(model, game),
+            no_deal: no_deal(model, game),
+            contributions: contributions(model, game),
+            questions: s.meta.debrief_questions.clone(),
         }
     }
 
@@ -217,6 +260,104 @@ impl Debrief {
     pub fn finished(&self) -> bool {
         self.outcome.ending != "in_progress"
     }
+}
+
+/// The (at most three) rounds whose end moved the public chance of a deal by
+/// five points or more, largest first, each with what happened in it.
+fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
+    let points = series(game);
+    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
+    let mut out: Vec<TurningPoint> = points
+        .windows(2)
+        .filter_map(|w| {
+            let (before, after) = (w[0].1.likelihood, w[1].1.likelihood);
+            let round = w[1].0;
+            ((after - before).abs() >= 0.05).then(|| TurningPoint {
+                round,
+                before: r4(before),
+                after: r4(after),
+                events: lines
+                    .iter()
+                    .filter(|n| n.round == round)
+                    .filter(|n| {
+                        matches!(
+                            n.kind,
+                            Kind::Card
+                                | Kind::Agreed
+                                | Kind::Revised
+                                | Kind::VoteFailed
+                                | Kind::Signatories
+                        )
+                    })
+                    .map(|n| n.text.clone())
+                    .take(4)
+                    .collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b.after - b.before)
+            .abs()
+            .total_cmp(&(a.after - a.before).abs())
+            .then(a.round.cmp(&b.round))
+    });
+    out.truncate(3);
+    out.sort_by_key(|t| t.round);
+    out
+}
+
+/// Without a deal, who would not sign the final text and why.
+fn no_deal(model: &Model, game: &Game) -> Vec<String> {
+    if matches!(game.ending(), Some(Ending::Deal) | None) {
+        return Vec::new();
+    }
+    let ev = game.evaluation();
+    let r = game.reservation();
+    (0..model.parties.len())
+        .filter_map(|p| match ev.crossed[p] {
+            Some(l) => Some(format!(
+                "{} could not sign: its red line \u{201c}{}\u{201d} was crossed.",
+                model.party_name(p),
+                model.scenario.parties[p].red_lines[l].text
+            )),
+            None if ev.utility[p] < r[p] => Some(format!(
+                "{} would not sign: the text was worth {} to it, below its bottom line {}.",
+                model.party_name(p),
+                super::text::num(ev.utility[p]),
+                super::text::num(r[p])
+            )),
+            None => None,
+        })
+        .collect()
+}
+
+/// What each seat did, counted from the table's narration.
+fn contributions(model: &Model, game: &Game) -> Vec<Contribution> {
+    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
+    model
+        .scenario
+        .parties
+        .iter()
+        .map(|party| {
+            let mine = |n: &&Narration| n.party.as_deref() == Some(party.id.as_str());
+            let count = |f: &dyn Fn(&Narration) -> bool| {
+                lines.iter().filter(mine).filter(|n| f(n)).count() as u32
+            };
+            Contribution {
+                party: party.id.clone(),
+                proposals: count(&|n| {
+                    (n.kind == Kind::Stance
+                        && (n.detail.starts_with("propose") || n.detail == "strike"))
+                        || (n.kind == Kind::Package && !n.detail.is_empty())
+                }),
+                adopted: count(&|n| n.kind == Kind::Revised),
+                votes_called: count(&|n| n.kind == Kind::VoteCalled),
+                signed: count(&|n| n.kind == Kind::Vote && n.detail == "sign"),
+                refused: count(&|n| n.kind == Kind::Vote && n.detail == "refuse"),
+                actions: count(&|n| n.kind == Kind::Diplomacy),
+            }
+        })
+        .collect()
 }
 
 fn seats(model: &Model, save: &Save) -> Vec<Seat> {

@@ -67,9 +67,11 @@ pub(super) fn clean(s: &mut Scenario) {
         version,
         sources,
         notes,
+        debrief_questions,
     } = meta;
     lines([title, summary, date, version]);
     sources.iter_mut().for_each(clean_line_in);
+    debrief_questions.iter_mut().for_each(clean_line_in);
     clean_text_in(notes);
     for Metric {
         name,

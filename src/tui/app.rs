@@ -100,12 +100,22 @@ pub enum Popup {
     Why {
         breakdown: Breakdown,
         scroll: u16,
+        /// The value is a chance (0..1) reached through the terms, not their sum.
+        percent: bool,
+        /// Lines said after the terms, not added into the value.
+        notes: Vec<String>,
     },
     Diplomacy {
         sel: usize,
     },
     Facilitator {
         sel: usize,
+    },
+    /// The facilitator's PIN: `set` chooses it at the start, otherwise it is
+    /// asked before the facilitator menu opens.
+    Pin {
+        input: String,
+        set: bool,
     },
     /// The package being built on this screen, with its what-if.
     Package {
@@ -131,6 +141,10 @@ pub enum Popup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     WalkOut,
+    /// End a turn in which the seat made no move.
+    EndTurn,
+    /// Call a signing vote (a seat has few).
+    CallVote,
     /// Sign a text below the seat's own bottom line.
     Sign,
     /// Write these proposals into the draft (the pen-holder).
@@ -143,6 +157,7 @@ impl Popup {
             Popup::Help { .. } => Scope::Help,
             Popup::Quit => Scope::Quit,
             Popup::OpenPath { .. } => Scope::OpenPath,
+            Popup::Pin { .. } => Scope::Pin,
             Popup::Variants { .. } => Scope::Variants,
             Popup::Why { .. } | Popup::Text { .. } => Scope::Why,
             Popup::Diplomacy { .. } => Scope::Diplomacy,
@@ -179,6 +194,10 @@ pub struct SaveEntry {
     pub save: Result<Save, String>,
     /// The round it was saved in (when its scenario still replays).
     pub round: Option<u32>,
+    /// Whether the game is over (when its scenario still replays).
+    pub finished: Option<bool>,
+    /// When it was last saved, in local time (the shell's clock).
+    pub when: String,
 }
 
 /// One screen on a table: the viewer it is for, and its own cursor, scroll,
@@ -197,10 +216,12 @@ pub struct Play {
     pub reveal_all: bool,
     /// Public information only on this screen.
     pub projector: bool,
-    /// How much of the table's narration this screen has looked through for cards.
+    /// How much of the table's narration this screen has looked through for
+    /// event cards and round ends.
     pub cards_seen: usize,
-    /// Event cards fired and not yet shown on this screen.
-    pub cards: VecDeque<usize>,
+    /// Per party, the event cards and round summaries not yet shown to that
+    /// seat on this screen (in hot-seat, each seat sees them at its hand-over).
+    pub notices: Vec<VecDeque<Notice>>,
     /// The scenario as this screen's viewer may know it.
     pub redacted: Redacted,
     pub focus: Pane,
@@ -216,6 +237,15 @@ pub struct Play {
     pub packages: Vec<Vec<(usize, usize)>>,
     /// The pen-holder's revision screen.
     pub revision: Revision,
+}
+
+/// Something a seat is shown once, over the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// An event card fired (the event's index).
+    Card(usize),
+    /// A round ended: its summary.
+    Summary(u32),
 }
 
 /// The pen-holder's choices on the revision screen.
@@ -243,7 +273,7 @@ impl Play {
             reveal_all: false,
             projector: false,
             cards_seen: 0,
-            cards: VecDeque::new(),
+            notices: vec![VecDeque::new(); np],
             redacted,
             focus: Pane::Clauses,
             clause: 0,
@@ -257,8 +287,50 @@ impl Play {
             packages: vec![Vec::new(); np],
             revision: Revision::default(),
         };
+        // A resumed game shows the cards of the round it is in, not every
+        // card and summary of its past.
+        play.cards_seen = {
+            let t = play.session.table();
+            t.narrations()
+                .iter()
+                .rposition(|n| n.kind == Kind::RoundStart)
+                .unwrap_or(0)
+        };
         play.sync();
         play
+    }
+
+    /// The seats this screen shows notices to: its own seat, or on the local
+    /// keyboard every human seat (none on the projector).
+    fn notice_seats(&self, t: &Table) -> Vec<usize> {
+        if self.projector {
+            return Vec::new();
+        }
+        match self.seat {
+            Some(s) => vec![s],
+            None => t.humans(),
+        }
+    }
+
+    /// The notices (event cards, round summaries) waiting for the viewer now.
+    pub fn pending(&self) -> Option<&VecDeque<Notice>> {
+        self.pending_for(self.viewer_party())
+    }
+
+    /// The notices waiting for `viewer` (a party): for renderers, which hold
+    /// the table already and know their viewer.
+    pub fn pending_for(&self, viewer: Option<usize>) -> Option<&VecDeque<Notice>> {
+        if self.projector {
+            return None;
+        }
+        viewer
+            .and_then(|p| self.notices.get(p))
+            .filter(|q| !q.is_empty())
+    }
+
+    fn pending_mut(&mut self) -> Option<&mut VecDeque<Notice>> {
+        let p = self.viewer_party()?;
+        self.notices.get_mut(p)
     }
 
     /// The seat acting from this screen now: its own seat, the only human
@@ -321,11 +393,21 @@ impl Play {
         let model = t.model();
         self.redacted.refresh(model, viewer);
         let stream = t.narrations();
+        let seats = self.notice_seats(&t);
+        // A ticker scrolled back stays on the lines it shows.
+        if self.ticker_scroll > 0 {
+            self.ticker_scroll += stream.len().saturating_sub(self.cards_seen);
+        }
         for n in stream.get(self.cards_seen..).unwrap_or_default() {
-            if n.kind == Kind::Card
-                && let Some(e) = model.event_index(&n.detail)
-            {
-                self.cards.push_back(e);
+            let notice = match n.kind {
+                Kind::Card => model.event_index(&n.detail).map(Notice::Card),
+                Kind::RoundEnd => Some(Notice::Summary(n.round)),
+                _ => None,
+            };
+            if let Some(x) = notice {
+                for &s in &seats {
+                    self.notices[s].push_back(x);
+                }
             }
         }
         self.cards_seen = stream.len();
@@ -379,8 +461,13 @@ impl Play {
         {
             return Scope::Briefing;
         }
-        if !self.cards.is_empty() {
-            return Scope::Card;
+        if self.projector {
+            return Scope::Projector;
+        }
+        match self.pending().and_then(|q| q.front()) {
+            Some(Notice::Card(_)) => return Scope::Card,
+            Some(Notice::Summary(_)) => return Scope::Summary,
+            None => {}
         }
         if voting && self.human_to_move().is_some() {
             return Scope::Vote;
@@ -449,6 +536,8 @@ pub struct Settings {
     pub ai_delay: Duration,
     /// The seed new games get unless the setup changes it.
     pub seed: u64,
+    /// Work out the end screen's benchmarks (a quick sweep on a thread).
+    pub benchmarks: bool,
 }
 
 impl Default for Settings {
@@ -458,6 +547,7 @@ impl Default for Settings {
             save_path: None,
             ai_delay: Duration::from_millis(90),
             seed: 1,
+            benchmarks: true,
         }
     }
 }
@@ -480,6 +570,8 @@ pub struct App {
     pub size: (u16, u16),
     /// Click targets of the last frame.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
+    /// The facilitator's PIN (None: no facilitator at this table, `F` says so).
+    pub pin: Option<String>,
 }
 
 fn fixed_clock() -> String {
@@ -510,6 +602,31 @@ impl App {
             save_failed: None,
             size: (80, 24),
             hits: RefCell::new(Vec::new()),
+            pin: None,
+        }
+    }
+
+    /// Ask for a facilitator PIN now (`play --facilitator`); the facilitator
+    /// menu then opens only after it is typed.
+    pub fn ask_pin(&mut self) {
+        self.popups.push(Popup::Pin {
+            input: String::new(),
+            set: true,
+        });
+    }
+
+    /// `F`: the PIN question, or why there is no facilitator menu.
+    fn open_facilitator(&mut self) {
+        if self.pin.is_some() {
+            self.popups.push(Popup::Pin {
+                input: String::new(),
+                set: false,
+            });
+        } else {
+            self.status = Some(
+                "no facilitator at this table: start it with `backchannel play --facilitator`"
+                    .into(),
+            );
         }
     }
 
@@ -568,10 +685,15 @@ impl App {
         {
             return Some(Duration::from_millis(200));
         }
+        if let Screen::Game(play) = &self.screen
+            && play.session.bench_busy()
+        {
+            return Some(Duration::from_millis(250));
+        }
         match &self.screen {
             Screen::Game(play)
                 if self.popups.is_empty()
-                    && play.cards.is_empty()
+                    && play.pending().is_none()
                     && play.session.machine_due() =>
             {
                 Some(self.settings.ai_delay)
@@ -616,13 +738,16 @@ impl App {
         }
         if let Screen::Game(play) = &mut self.screen {
             play.sync();
+            if self.settings.benchmarks && play.scope() == Scope::End {
+                play.session.benchmarks();
+            }
         }
         fx
     }
 
     fn key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
         let scope = self.scope();
-        if let Some(Popup::OpenPath { input }) = self.popups.last_mut() {
+        if let Some(Popup::OpenPath { input } | Popup::Pin { input, .. }) = self.popups.last_mut() {
             match k.code {
                 KeyCode::Char(c)
                     if !k
@@ -772,6 +897,8 @@ impl App {
                 {
                     match what {
                         Confirm::WalkOut => self.act_party(|p| Action::WalkOut { party: p }, fx),
+                        Confirm::EndTurn => self.act_party(|p| Action::EndTurn { party: p }, fx),
+                        Confirm::CallVote => self.act_party(|p| Action::CallVote { party: p }, fx),
                         Confirm::Sign => self.act_party(
                             |p| Action::Vote {
                                 party: p,
@@ -794,6 +921,27 @@ impl App {
                     } else {
                         scroll.saturating_add(1).min(500)
                     };
+                }
+            }
+            (Scope::Pin, Command::Back) => {
+                self.popups.pop();
+            }
+            (Scope::Pin, Command::Confirm) => {
+                if let Some(Popup::Pin { input, set }) = self.popups.pop() {
+                    let typed = input.trim().to_string();
+                    if set {
+                        if typed.chars().count() < 4 {
+                            self.status = Some("a PIN has at least 4 characters".into());
+                            self.popups.push(Popup::Pin { input, set });
+                        } else {
+                            self.pin = Some(typed);
+                            self.popups.push(Popup::Facilitator { sel: 0 });
+                        }
+                    } else if self.pin.as_deref() == Some(typed.as_str()) {
+                        self.popups.push(Popup::Facilitator { sel: 0 });
+                    } else {
+                        self.status = Some("wrong PIN: the facilitator menu stays closed".into());
+                    }
                 }
             }
             (Scope::OpenPath, Command::Confirm) => {
@@ -1007,10 +1155,22 @@ impl App {
             (Scope::Briefing, Command::Down) => {
                 play.brief_scroll = play.brief_scroll.saturating_add(1).min(300)
             }
-            (Scope::Card, Command::Confirm) => {
-                play.cards.pop_front();
+            (Scope::Card | Scope::Summary, Command::Confirm) => {
+                if let Some(q) = play.pending_mut() {
+                    q.pop_front();
+                }
+                play.end_scroll = 0;
             }
-            (Scope::Card, Command::Back) => play.cards.clear(),
+            (Scope::Card, Command::Back) => {
+                // Skip the other cards; round summaries stay.
+                if let Some(q) = play.pending_mut() {
+                    q.retain(|n| matches!(n, Notice::Summary(_)));
+                }
+            }
+            (Scope::Summary, Command::Up) => play.end_scroll = play.end_scroll.saturating_sub(1),
+            (Scope::Summary, Command::Down) => {
+                play.end_scroll = play.end_scroll.saturating_add(1).min(300)
+            }
             (Scope::Vote, Command::Yes) => {
                 // Signing below one's own bottom line is allowed, but said first.
                 let below = play.with_view(|v| {
@@ -1109,6 +1269,8 @@ impl App {
                     self.popups.push(Popup::Why {
                         breakdown: b,
                         scroll: 0,
+                        percent: true,
+                        notes: Vec::new(),
                     });
                 }
             }
@@ -1128,6 +1290,8 @@ impl App {
                     ))
                 });
                 fx.push(Effect::Export(path, Box::new(s.save(&(self.clock)()))));
+                self.status =
+                    Some("writing the debrief (it searches the deal space: a few seconds)…".into());
             }
             (Scope::Variants, Command::Up | Command::Down) => {
                 if let Some(Popup::Variants { clause, sel }) = self.popups.last_mut() {
@@ -1359,6 +1523,25 @@ impl App {
                         t.set_paused(!paused);
                     }
                     Some(FacItem::Reveal) => play.reveal_all = !play.reveal_all,
+                    Some(FacItem::Briefs) => {
+                        let lines = every_brief(play.session.model(), &play.session.table());
+                        self.popups.push(Popup::Text {
+                            title: "Every brief, goal, red line and bottom line (debrief)".into(),
+                            lines,
+                            scroll: 0,
+                        });
+                    }
+                    Some(FacItem::Undo) => match play.session.undo_human() {
+                        Ok(()) => {
+                            play.at_keyboard = None;
+                            self.status = Some(
+                                "undone: the last move of a human seat and the AI moves after it"
+                                    .into(),
+                            );
+                            self.autosave(fx);
+                        }
+                        Err(e) => self.status = Some(e),
+                    },
                     Some(FacItem::Previews) => {
                         let on = play.session.previews();
                         play.session.set_previews(!on);
@@ -1372,9 +1555,15 @@ impl App {
                     None => {}
                 }
             }
+            (Scope::Projector, Command::Up | Command::Down) => {
+                let n = play.session.table().narrations().len();
+                let step: isize = if c == Command::Up { 1 } else { -1 };
+                play.ticker_scroll =
+                    (play.ticker_scroll as isize + step).clamp(0, n as isize) as usize;
+            }
+            (Scope::Projector, Command::Latest) => play.ticker_scroll = 0,
             (Scope::Table, _) => self.table_command(c, fx),
-            (_, Command::Facilitator) => self.popups.push(Popup::Facilitator { sel: 0 }),
-            (_, Command::Projector) => play.projector = !play.projector,
+            (_, Command::Facilitator) => self.open_facilitator(),
             _ => {}
         }
     }
@@ -1441,18 +1630,106 @@ impl App {
                 {
                     self.status = Some("this clause is settled".into());
                 } else {
-                    let cur = play.session.table().game().options()[clause];
-                    let cm = &play.session.model().clauses[clause];
-                    let sel = (0..cm.options.len())
-                        .find(|&o| o != cur && (o != cm.struck() || cm.strikable))
-                        .unwrap_or(cur);
+                    // On the wording the draft has now: Enter right away changes nothing.
+                    let sel = play.session.table().game().options()[clause];
                     self.popups.push(Popup::Variants { clause, sel });
                 }
             }
-            Command::Confirm => self.act_party(|party| Action::EndTurn { party }, fx),
-            Command::CallVote => self.act_party(|party| Action::CallVote { party }, fx),
+            Command::Confirm => {
+                let Some(p) = play.human_to_move() else {
+                    self.status = Some("it is not your move".into());
+                    return;
+                };
+                if moves_this_turn(play.session.table().game().log(), p) == 0 {
+                    self.popups.push(Popup::Message {
+                        title: "End your turn without a move?".into(),
+                        text: "You have made no move this turn (your stances from earlier rounds stand). End your turn anyway? y / n".into(),
+                        confirm: Some(Confirm::EndTurn),
+                    });
+                } else {
+                    self.act_party(|party| Action::EndTurn { party }, fx);
+                }
+            }
+            Command::CallVote => {
+                let Some(p) = play.human_to_move() else {
+                    self.status = Some("it is not your move".into());
+                    return;
+                };
+                let check = play.with_view(|v| {
+                    let m = v.model();
+                    let ev = v.evaluation();
+                    let left = m.rules.votes_per_party.saturating_sub(v.votes_called(p));
+                    if left == 0 {
+                        return Err(format!(
+                            "you have no signing votes left ({} a seat)",
+                            m.rules.votes_per_party
+                        ));
+                    }
+                    if let Some(l) = ev.crossed[p] {
+                        return Err(format!(
+                            "the draft crosses your red line \"{}\": you could not sign it; amend it first",
+                            m.scenario.parties[p].red_lines[l].text
+                        ));
+                    }
+                    Ok(format!(
+                        "Every signatory votes on the draft as it stands now; if one refuses, the talks go on. You have {left} of {} signing vote(s) left. Public chance of a deal now: {}. Call the vote? y / n",
+                        m.rules.votes_per_party,
+                        percent(ev.likelihood)
+                    ))
+                });
+                match check {
+                    Err(e) => self.status = Some(e),
+                    Ok(text) => self.popups.push(Popup::Message {
+                        title: "Call a signing vote?".into(),
+                        text,
+                        confirm: Some(Confirm::CallVote),
+                    }),
+                }
+            }
+            Command::AcceptAll => {
+                let Some(p) = play.human_to_move() else {
+                    self.status = Some("it is not your move".into());
+                    return;
+                };
+                let todo: Vec<usize> = {
+                    let t = play.session.table();
+                    let g = t.game();
+                    (0..nc)
+                        .filter(|&k| {
+                            g.status()[k] == crate::engine::Status::Open
+                                && g.stance(p, k) != Some(Stance::Accept)
+                        })
+                        .collect()
+                };
+                let mut done = 0;
+                for k in &todo {
+                    let a = Action::Stance {
+                        party: p,
+                        clause: *k,
+                        stance: Stance::Accept,
+                    };
+                    if play.session.apply(a, None).is_ok() {
+                        done += 1;
+                    }
+                }
+                self.status = Some(format!(
+                    "you accept {done} open clause(s) as drafted; Enter ends your turn"
+                ));
+                self.autosave(fx);
+            }
+            Command::Latest => play.ticker_scroll = 0,
             Command::WalkOut => {
-                if play.human_to_move().is_some() {
+                // A walk-out the rules refuse is said at once, not after "press y".
+                let refused = play.human_to_move().and_then(|party| {
+                    play.with_view(|v| {
+                        v.check(&Action::WalkOut { party })
+                            .err()
+                            .map(|e| e.describe(v.model()))
+                    })
+                });
+                if let Some(why) = refused {
+                    self.status = Some(why);
+                } else if play.human_to_move().is_some() {
                     self.popups.push(Popup::Message {
                         title: "Walk out?".into(),
                         text: "Leaving the table ends the talks for everyone. Press y to walk out, Esc to stay.".into(),
@@ -1470,10 +1747,12 @@ impl App {
                 }
             }
             Command::Why => {
-                let b = why(play);
+                let (breakdown, percent, notes) = why(play);
                 self.popups.push(Popup::Why {
-                    breakdown: b,
+                    breakdown,
                     scroll: 0,
+                    percent,
+                    notes,
                 });
             }
             Command::Undo => match play.session.undo() {
@@ -1533,7 +1812,7 @@ impl App {
             }
             Command::Skip => {
                 let mut n = 0;
-                while play.cards.is_empty() && n < 10_000 && play.session.step() {
+                while play.pending().is_none() && n < 10_000 && play.session.step() {
                     n += 1;
                     play.sync();
                 }
@@ -1541,11 +1820,25 @@ impl App {
                     self.autosave(fx);
                 }
             }
-            Command::Facilitator => self.popups.push(Popup::Facilitator { sel: 0 }),
-            Command::Projector => play.projector = !play.projector,
+            Command::Facilitator => self.open_facilitator(),
             _ => {}
         }
     }
+}
+
+/// How many moves `party` made since its turn began: the actions at the end
+/// of the log that are its own (an end of turn, anyone's, stops the count).
+pub fn moves_this_turn(log: &[Action], party: usize) -> usize {
+    log.iter()
+        .rev()
+        .take_while(|a| a.party() == Some(party) && !matches!(a, Action::EndTurn { .. }))
+        .count()
+}
+
+/// A chance (0..1) as a whole percent: the one way every screen writes one.
+pub fn percent(x: f64) -> String {
+    let v = (100.0 * x).round();
+    format!("{}%", if v == 0.0 { 0.0 } else { v })
 }
 
 /// How many wordings a condition on clause `k` may name: its variants, and
@@ -1563,8 +1856,9 @@ pub fn condition_options(m: &Model, k: usize) -> usize {
 pub const ADVISOR_OFF: &str = "the advisor is off at this table";
 
 /// The "why" of what is selected on the table, from what this screen's
-/// viewer may see.
-fn why(play: &Play) -> Breakdown {
+/// viewer may see: the breakdown, whether its value is a chance reached
+/// through the terms (not their sum), and lines said beside it.
+fn why(play: &Play) -> (Breakdown, bool, Vec<String>) {
     let items = play.dash_items();
     let focus = play.focus;
     let clause = play.clause;
@@ -1573,53 +1867,85 @@ fn why(play: &Play) -> Breakdown {
         let m = v.model();
         if focus == Pane::Dashboard || focus == Pane::Ticker {
             return match items.get(dash.min(items.len().saturating_sub(1))) {
-                Some(DashItem::Metric(i)) => v.explain_metric(*i),
-                Some(DashItem::Acceptance(p)) => v
-                    .explain_acceptance(*p)
-                    .unwrap_or_else(|| v.public_acceptance(*p)),
-                Some(DashItem::Utility(p)) => v.explain_utility(*p),
-                Some(DashItem::Reservation(p)) => v
-                    .explain_reservation(*p)
-                    .unwrap_or_else(|| v.public_acceptance(*p)),
-                None => v.explain_metric(0),
+                Some(DashItem::Metric(i)) => (v.explain_metric(*i), false, Vec::new()),
+                Some(DashItem::Acceptance(p)) => (
+                    v.explain_acceptance(*p)
+                        .unwrap_or_else(|| v.public_acceptance(*p)),
+                    true,
+                    Vec::new(),
+                ),
+                Some(DashItem::Utility(p)) => (v.explain_utility(*p), false, Vec::new()),
+                Some(DashItem::Reservation(p)) => match v.explain_reservation(*p) {
+                    Some(b) => (b, false, Vec::new()),
+                    None => (v.public_acceptance(*p), true, Vec::new()),
+                },
+                None => (v.explain_metric(0), false, Vec::new()),
             };
         }
-        // A clause: what its current wording does to every metric and to each party.
+        // A clause: what its current wording is worth to each party (the
+        // terms, which add up), and what it does to the metrics (beside).
         let c = clause.min(m.clauses.len().saturating_sub(1));
         let o = v.options()[c];
         let opt = &m.clauses[c].options[o];
-        let mut terms: Vec<Term> = opt
-            .effects
-            .iter()
-            .map(|&(mi, d)| Term {
-                label: format!("effect on {}", m.scenario.metrics[mi].name),
-                delta: d,
-            })
-            .collect();
+        let seat = v.viewer().party();
+        let mut terms = Vec::new();
+        let mut notes = Vec::new();
         for p in 0..m.parties.len() {
-            terms.push(Term {
-                label: format!("worth to {}", m.party_name(p)),
-                delta: opt.utility[p],
-            });
+            let label = if seat == Some(p) {
+                format!("its worth to you ({}), as written", m.party_name(p))
+            } else {
+                format!("worth to {} (its public position)", m.party_name(p))
+            };
+            if seat.is_none() || seat == Some(p) {
+                terms.push(Term {
+                    label,
+                    delta: opt.utility[p],
+                });
+            } else {
+                notes.push(format!("{} {label}", signed_text(opt.utility[p])));
+            }
+        }
+        for &(mi, d) in &opt.effects {
+            notes.push(format!(
+                "{} on {} (moves every party's utility by its weight on it)",
+                signed_text(d),
+                m.scenario.metrics[mi].name
+            ));
         }
         let cl = &m.scenario.clauses[c];
-        Breakdown {
-            label: format!(
-                "Point {} ({}): '{}'",
-                cl.number,
-                cl.title,
-                m.option_label(c, o)
-            ),
-            value: v.evaluation().likelihood * 100.0,
-            terms,
-        }
+        let who = if seat.is_some() {
+            "worth to you"
+        } else {
+            "worth to the parties together"
+        };
+        let value = terms.iter().map(|t| t.delta).sum();
+        (
+            Breakdown {
+                label: format!(
+                    "Point {} ({}) as drafted, '{}': {who}",
+                    cl.number,
+                    cl.title,
+                    m.option_label(c, o)
+                ),
+                value,
+                terms,
+            },
+            false,
+            notes,
+        )
     })
+}
+
+fn signed_text(v: f64) -> String {
+    crate::tui::screens::signed(v, 2)
 }
 
 /// A line of the facilitator menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FacItem {
     Pause,
+    Undo,
+    Briefs,
     Reveal,
     Previews,
     Projector,
@@ -1637,8 +1963,19 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
             format!("Pause the AI seats [{}]", on(t.paused())),
         ),
         (
+            FacItem::Undo,
+            "Undo the last move of a human seat (and the AI moves after it)".into(),
+        ),
+        (
+            FacItem::Briefs,
+            "Reveal all briefs: every seat's brief, goals and bottom line".into(),
+        ),
+        (
             FacItem::Reveal,
-            format!("Reveal all briefs and utilities [{}]", on(play.reveal_all)),
+            format!(
+                "Show every bottom line and utility on the table [{}]",
+                on(play.reveal_all)
+            ),
         ),
         (
             FacItem::Previews,
@@ -1662,6 +1999,46 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
         v.push((FacItem::Inject(i), format!("Inject: {}{fired}", e.title)));
     }
     v
+}
+
+/// Every party's private brief, goals, red lines and true bottom line, for
+/// the facilitator's debrief (never on a seat's screen).
+pub fn every_brief(m: &Model, t: &Table) -> Vec<String> {
+    let ev = t.game().evaluation().clone();
+    let mut out = Vec::new();
+    for (p, party) in m.scenario.parties.iter().enumerate() {
+        out.push(format!("━━ {} ({})", party.name, party.short));
+        out.push(format!(
+            "Bottom line drawn for this game: {:.1} (public estimate {:.1}); the draft is worth {:.1} to it now: it {} sign.",
+            ev.reservation[p],
+            m.parties[p].reservation,
+            ev.utility[p],
+            if ev.would_sign(p) { "would" } else { "would not" }
+        ));
+        out.push(String::new());
+        for l in party.brief.lines() {
+            out.push(l.to_string());
+        }
+        if !party.goals.is_empty() {
+            out.push("Goals:".into());
+            for g in &party.goals {
+                out.push(format!("  • {g}"));
+            }
+        }
+        if !party.red_lines.is_empty() {
+            out.push("Red lines:".into());
+            for (i, r) in party.red_lines.iter().enumerate() {
+                let x = if ev.crossed[p] == Some(i) {
+                    "✗ crossed"
+                } else {
+                    "holds"
+                };
+                out.push(format!("  • {} ({x})", r.text));
+            }
+        }
+        out.push(String::new());
+    }
+    out
 }
 
 /// The default seats: the player as Ukraine (or the first party), AI elsewhere.
@@ -1712,6 +2089,7 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
     )
     .map_err(|e| format!("{file}: {}", crate::text::clean_line(&e.to_string())))?;
     s.started = save.started.clone();
+    s.name = save.name.clone();
     s.save_path = Some(path.to_path_buf());
     Ok(s)
 }

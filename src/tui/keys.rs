@@ -48,6 +48,8 @@ pub enum Command {
     Condition,
     Remove,
     Clear,
+    Latest,
+    AcceptAll,
 }
 
 impl Command {
@@ -104,6 +106,8 @@ impl Command {
         Command::Condition,
         Command::Remove,
         Command::Clear,
+        Command::Latest,
+        Command::AcceptAll,
     ];
 }
 
@@ -131,6 +135,9 @@ pub enum Scope {
     Revision,
     Package,
     Condition,
+    Pin,
+    Projector,
+    Summary,
 }
 
 impl Scope {
@@ -158,13 +165,19 @@ impl Scope {
             Scope::Revision => "Revision: you hold the pen",
             Scope::Package => "Your package",
             Scope::Condition => "Accept on a condition",
+            Scope::Pin => "Facilitator PIN",
+            Scope::Projector => "Projector view",
+            Scope::Summary => "Round summary",
         }
     }
 
     /// Whether global keys (help, quit) work here; popups that take text or
     /// a yes/no answer keep the keyboard to themselves.
     pub fn has_globals(self) -> bool {
-        !matches!(self, Scope::OpenPath | Scope::Quit | Scope::Help)
+        !matches!(
+            self,
+            Scope::OpenPath | Scope::Quit | Scope::Help | Scope::Pin
+        )
     }
 }
 
@@ -249,7 +262,14 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, C::PageDown, "scroll down a page", ""),
     b(S::Table, C::NextPane, "next pane", ""),
     b(S::Table, C::PrevPane, "previous pane", ""),
+    b(S::Table, C::Latest, "news: back to the newest line", ""),
     b(S::Table, C::Accept, "accept the clause", "accept"),
+    b(
+        S::Table,
+        C::AcceptAll,
+        "accept every open clause as it is drafted now",
+        "",
+    ),
     b(S::Table, C::Reject, "reject the clause", "reject"),
     b(
         S::Table,
@@ -295,13 +315,26 @@ pub const BINDINGS: &[Binding] = &[
         "",
     ),
     b(S::Table, C::Skip, "AI: play its moves without waiting", ""),
-    b(S::Table, C::Facilitator, "facilitator menu", ""),
     b(
         S::Table,
-        C::Projector,
-        "projector view (public information only)",
+        C::Facilitator,
+        "facilitator menu (asks for the facilitator's PIN)",
         "",
     ),
+    b(
+        S::Projector,
+        C::Facilitator,
+        "facilitator menu: turn the projector view off",
+        "facilitator",
+    ),
+    b(S::Projector, C::Up, "news: scroll back", ""),
+    b(S::Projector, C::Down, "news: scroll forward", ""),
+    b(S::Projector, C::Latest, "news: back to the newest line", ""),
+    b(S::Pin, C::Confirm, "enter the PIN", "ok"),
+    b(S::Pin, C::Back, "cancel", "cancel"),
+    b(S::Summary, C::Confirm, "continue", "continue"),
+    b(S::Summary, C::Up, "scroll up", ""),
+    b(S::Summary, C::Down, "scroll down", "more"),
     b(S::Map, C::Map, "back to the table", "table"),
     b(S::Map, C::Back, "back to the table", "table"),
     b(S::End, C::Up, "scroll up", ""),
@@ -596,10 +629,13 @@ pub fn markdown(map: &Keymap) -> String {
         Scope::Diplomacy,
         Scope::Vote,
         Scope::Card,
+        Scope::Summary,
         Scope::Why,
         Scope::Map,
         Scope::End,
         Scope::Facilitator,
+        Scope::Pin,
+        Scope::Projector,
         Scope::Message,
         Scope::Help,
         Scope::Quit,

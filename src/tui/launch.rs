@@ -2,7 +2,7 @@
 //! a new game, a resumed one. The command line calls these and knows nothing
 //! of the app's insides.
 
-use super::app::{App, Popup, SaveEntry, Screen, Settings, default_seats, resume_session};
+use super::app::{App, SaveEntry, Screen, Settings, default_seats, resume_session};
 use super::session::Session;
 use super::{Effect, load_config, run, terminal};
 use crate::scenario::Model;
@@ -29,8 +29,10 @@ pub struct Play {
     pub humans: Vec<usize>,
     pub seed: Option<u64>,
     pub save: Option<PathBuf>,
-    /// Open the facilitator menu at the start.
+    /// Ask for a facilitator PIN at the start (the menu is closed without one).
     pub facilitator: bool,
+    /// The table's name (a team name), kept in the save and the debrief.
+    pub name: Option<String>,
 }
 
 fn time_seed() -> u64 {
@@ -94,12 +96,20 @@ pub fn play(p: Play) -> Result<(), String> {
             })
             .collect()
     };
+    if let Some(path) = &p.save {
+        crate::save::remember(path);
+    }
     let mut app = new_app(p.save);
     let seed = p.seed.unwrap_or(app.settings.seed);
-    let session = Session::new(model, &p.source, seed, seats)?;
+    let mut session = Session::new(model, &p.source, seed, seats)?;
+    session.name = p
+        .name
+        .as_deref()
+        .map(|n| crate::text::clean_line(n).into_owned())
+        .unwrap_or_default();
     let fx = app.start(session);
     if p.facilitator {
-        app.popups.push(Popup::Facilitator { sel: 0 });
+        app.ask_pin();
     }
     run_app(app, fx)
 }
@@ -123,18 +133,22 @@ pub fn resume_list() -> Result<Option<()>, String> {
     run_app(app, Vec::new()).map(Some)
 }
 
-/// The saves in the data folder, newest first.
+/// The saves in the data folder and the recent `play --save` files, newest first.
 pub fn list_saves() -> Vec<SaveEntry> {
-    let Some(dir) = crate::save::save_dir() else {
-        return Vec::new();
-    };
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = rd
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+    let mut paths: Vec<PathBuf> = crate::save::recent();
+    if let Some(dir) = crate::save::save_dir()
+        && let Ok(rd) = std::fs::read_dir(&dir)
+    {
+        paths.extend(
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ron")),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    paths.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = paths
+        .into_iter()
         .map(|p| {
             (
                 std::fs::metadata(&p)
@@ -151,11 +165,71 @@ pub fn list_saves() -> Vec<SaveEntry> {
         .map(|(_, path)| {
             let opened = crate::save::open(&path);
             let round = opened.as_ref().ok().map(|(_, g)| g.round());
+            let finished = opened.as_ref().ok().map(|(_, g)| g.ending().is_some());
+            let when = opened
+                .as_ref()
+                .ok()
+                .map_or(String::new(), |(s, _)| local_time(&s.saved));
             SaveEntry {
                 save: opened.map(|(s, _)| s).map_err(|e| e.to_string()),
                 round,
+                finished,
+                when,
                 path,
             }
         })
         .collect()
+}
+
+/// An RFC 3339 UTC time (`2025-11-21T12:00:00Z`) in the local time zone as
+/// `2025-11-21 13:00`; unchanged (with "UTC") where the zone is unknown.
+pub fn local_time(rfc: &str) -> String {
+    let utc = || {
+        let s: String = rfc.chars().take(16).collect();
+        format!("{} UTC", s.replace('T', " "))
+    };
+    let Some(secs) = parse_utc(rfc) else {
+        return rfc.chars().take(19).collect();
+    };
+    match local_offset(secs) {
+        Some(off) => {
+            let t = super::run::rfc3339((secs + off).max(0) as u64);
+            t.chars().take(16).collect::<String>().replace('T', " ")
+        }
+        None => utc(),
+    }
+}
+
+/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
+fn parse_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[19] != b'Z' {
+        return None;
+    }
+    let n = |a: usize, z: usize| s.get(a..z)?.parse::<i64>().ok();
+    let (y, m, d) = (n(0, 4)?, n(5, 7)?, n(8, 10)?);
+    let (hh, mm, ss) = (n(11, 13)?, n(14, 16)?, n(17, 19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+#[cfg(unix)]
+fn local_offset(secs: i64) -> Option<i64> {
+    let t: libc::time_t = secs as libc::time_t;
+    // SAFETY: localtime_r writes only into `tm`, which we own.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    ok.then_some(tm.tm_gmtoff as i64)
+}
+
+#[cfg(not(unix))]
+fn local_offset(_secs: i64) -> Option<i64> {
+    None
 }

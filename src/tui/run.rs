@@ -69,7 +69,15 @@ where
                 _ => continue,
             }
         };
-        for e in app.update(msg) {
+        let fx = app.update(msg);
+        // Writing the debrief takes seconds (it searches the deal space):
+        // show that it is under way before the screen waits for it.
+        if fx.iter().any(|e| matches!(e, Effect::Export(..))) {
+            terminal
+                .draw(|f| f.render_widget(&*app, f.area()))
+                .map_err(Into::into)?;
+        }
+        for e in fx {
             if carry_out(app, e) {
                 return Ok(());
             }

@@ -65,6 +65,8 @@ pub struct Session {
     /// `save_path` is a proposed name, not yet a file of this game's.
     pub fresh_save: bool,
     pub started: String,
+    /// The table's name (`play --name`), kept in the save for the debrief.
+    pub name: String,
     /// The Nash package for each set of bottom lines a seat reckons with,
     /// found on a background thread (the advisor's slow part), shared by
     /// clones of the session.
@@ -72,6 +74,17 @@ pub struct Session {
     /// The advisor and the what-if previews are on at this table (the
     /// facilitator's switch, shared by every screen).
     previews: Arc<AtomicBool>,
+    /// The end screen's benchmarks, worked out on a thread once the game ends.
+    bench: Arc<Mutex<Bench>>,
+}
+
+/// Where the end screen's benchmarks stand.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Bench {
+    #[default]
+    NotAsked,
+    Working,
+    Done(crate::report::benchmarks::Benchmarks),
 }
 
 /// What the advisor may know for one viewer: the bottom lines it reckons
@@ -130,9 +143,57 @@ impl Session {
             save_path: None,
             fresh_save: false,
             started: String::new(),
+            name: String::new(),
             nash: Arc::new(Mutex::new(HashMap::new())),
             previews: Arc::new(AtomicBool::new(previews)),
+            bench: Arc::new(Mutex::new(Bench::NotAsked)),
         }
+    }
+
+    /// The end screen's benchmarks: the first call after the game ended
+    /// starts the work on a thread; until it is done, `Working`.
+    pub fn benchmarks(&self) -> Bench {
+        let state = self.bench.lock().map(|b| b.clone()).unwrap_or_default();
+        if state != Bench::NotAsked {
+            return state;
+        }
+        let (lines, seed) = {
+            let t = self.table();
+            let Some(scores) = t.game().scores() else {
+                return Bench::NotAsked;
+            };
+            let lines: Vec<f64> = scores.iter().map(|s| s.reservation).collect();
+            (lines, t.game().seed())
+        };
+        if let Ok(mut b) = self.bench.lock() {
+            *b = Bench::Working;
+        }
+        let model = Arc::clone(&self.model);
+        let slot = Arc::clone(&self.bench);
+        let spawned = std::thread::Builder::new()
+            .name("benchmarks".into())
+            .spawn(move || {
+                let b = crate::report::benchmarks::compute(&model, &lines, seed);
+                if let Ok(mut s) = slot.lock() {
+                    *s = Bench::Done(b);
+                }
+            });
+        if spawned.is_err()
+            && let Ok(mut b) = self.bench.lock()
+        {
+            *b = Bench::NotAsked;
+        }
+        Bench::Working
+    }
+
+    /// The benchmarks as they stand (never starts the work).
+    pub fn benchmarks_state(&self) -> Bench {
+        self.bench.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Whether the benchmarks are being worked out.
+    pub fn bench_busy(&self) -> bool {
+        self.bench.lock().is_ok_and(|b| *b == Bench::Working)
     }
 
     /// Whether the advisor and the what-if previews are on at this table.
@@ -206,13 +267,25 @@ impl Session {
     /// Undo the last human move in solo play (and the AI moves after it).
     pub fn undo(&self) -> Result<(), String> {
         if !self.solo() {
-            return Err("undo works in solo play only".into());
+            return Err(
+                "undo works in solo play only (in hot-seat the facilitator undoes a move: F)"
+                    .into(),
+            );
         }
-        let human = self.humans()[0];
+        self.undo_human()
+    }
+
+    /// Undo the last move of any human seat and the machine moves after it
+    /// (the facilitator's undo in hot-seat play).
+    pub fn undo_human(&self) -> Result<(), String> {
+        let humans = self.humans();
         let mut t = self.table();
         let log = t.game().log();
-        let Some(i) = log.iter().rposition(|a| a.party() == Some(human)) else {
-            return Err("nothing of yours to undo".into());
+        let Some(i) = log
+            .iter()
+            .rposition(|a| a.party().is_some_and(|p| humans.contains(&p)))
+        else {
+            return Err("no move of a human seat to undo".into());
         };
         let log = log[..i].to_vec();
         let reasons = t.reasons()[..i.min(t.reasons().len())].to_vec();
@@ -379,6 +452,7 @@ impl Session {
         let mut save = Save::of(t.game(), &self.source, seats);
         save.reasons = t.reasons().to_vec();
         save.started = self.started.clone();
+        save.name = self.name.clone();
         save.saved = now.into();
         save
     }

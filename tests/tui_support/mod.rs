@@ -19,6 +19,7 @@ pub fn app() -> App {
             ai_delay: Duration::ZERO,
             seed: 7,
             save_path: None,
+            benchmarks: false,
         },
     )
 }
@@ -54,6 +55,24 @@ pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     t.draw(|f| f.render_widget(app, f.area())).expect("draw");
     t
+}
+
+/// Enter through the event cards and round summaries on screen.
+pub fn dismiss(app: &mut App) {
+    for _ in 0..100 {
+        if !matches!(app.scope(), Scope::Card | Scope::Summary) {
+            return;
+        }
+        enter(app);
+    }
+}
+
+/// End the seat's turn: Enter, and yes when it asks (a turn with no move).
+pub fn end_turn(app: &mut App) {
+    enter(app);
+    if app.scope() == Scope::Message {
+        ch(app, 'y');
+    }
 }
 
 /// Title → Enter (default seats) → brief → dismiss news → the table, AI settled.
@@ -102,7 +121,7 @@ pub fn tutorial_seeded(app: &mut App, party: &str, seed: u64) {
     for _ in 0..20 {
         match app.scope() {
             Scope::Vote => ch(app, 'n'),
-            Scope::Card => enter(app),
+            Scope::Card | Scope::Summary => enter(app),
             _ => break,
         }
         settle(app);
@@ -115,13 +134,40 @@ pub fn to_revision(app: &mut App) {
     for _ in 0..200 {
         match app.scope() {
             Scope::Revision => return,
-            Scope::Briefing | Scope::Card | Scope::Handover => enter(app),
+            Scope::Briefing | Scope::Card | Scope::Summary | Scope::Handover => enter(app),
             Scope::Vote => ch(app, 'n'),
-            Scope::Table => enter(app),
+            Scope::Table => end_turn(app),
             Scope::End => panic!("the game ended before a revision"),
             _ => press(app, KeyCode::Esc),
         }
         settle(app);
     }
     panic!("no revision came");
+}
+
+/// Open the facilitator menu: a PIN is set for the table (as `play
+/// --facilitator` asks at the start) and typed after `F`.
+pub fn facilitator_menu(app: &mut App) {
+    if app.pin.is_none() {
+        app.pin = Some("4711".into());
+    }
+    ch(app, 'F');
+    for c in "4711".chars() {
+        ch(app, c);
+    }
+    enter(app);
+    assert_eq!(app.scope(), Scope::Facilitator, "{:?}", app.status);
+}
+
+/// In the open facilitator menu, do the item whose label starts with `label`.
+pub fn facilitator_item(app: &mut App, label: &str) {
+    let items = backchannel::tui::app::facilitator_items(play(app));
+    let i = items
+        .iter()
+        .position(|(_, l)| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no facilitator item '{label}'"));
+    for _ in 0..i {
+        press(app, KeyCode::Down);
+    }
+    enter(app);
 }

@@ -84,10 +84,10 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
                     }
                 };
                 format!(
-                    "{mark}{:<name_w$} {} {:4.0}% {verdict}",
+                    "{mark}{:<name_w$} {} {:>4} {verdict}",
                     cut(m.party_name(p), name_w),
                     bar(a, bar_w.saturating_sub(6)),
-                    100.0 * a
+                    crate::tui::app::percent(a)
                 )
             }
             DashItem::Utility(p) => format!(
@@ -123,6 +123,32 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
 pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let m = g.model();
+    // The legend on a row of its own, so it never hides a line.
+    let legend: Vec<Span> = (0..m.metrics.len())
+        .map(|k| {
+            Span::styled(
+                format!(
+                    "{} {}  ",
+                    ["⠿", "•", "▀", "█"][k % 4],
+                    cut(&m.scenario.metrics[k].name, 22)
+                ),
+                t.chart(k),
+            )
+        })
+        .collect();
+    let lh = super::popups::wrapped_rows(&[Line::from(legend.clone())], area.width).min(2);
+    ratatui::widgets::Paragraph::new(Line::from(legend))
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .render(
+            Rect::new(area.x, area.y, area.width, lh.min(area.height)),
+            buf,
+        );
+    let area = Rect::new(
+        area.x,
+        area.y + lh,
+        area.width,
+        area.height.saturating_sub(lh),
+    );
     let mut points: Vec<(u32, Evaluation)> = g.history();
     if g.ending().is_none() {
         points.push((g.round(), g.evaluation()));
@@ -176,10 +202,6 @@ pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
                 .labels(["0", "50", "100"])
                 .style(t.dim),
         )
-        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Percentage(60),
-            ratatui::layout::Constraint::Percentage(60),
-        ));
+        .legend_position(None);
     chart.render(area, buf);
 }

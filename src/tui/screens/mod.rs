@@ -7,6 +7,7 @@ pub mod end;
 pub mod popups;
 pub mod revision;
 pub mod setup;
+pub mod summary;
 pub mod table;
 pub mod title;
 
@@ -95,7 +96,8 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let mut x = area.x;
     let right = area.right();
     if let Some(s) = &app.status {
-        let w = (s.chars().count() as u16 + 2).min(area.width * 2 / 3);
+        // A message is read whole: it takes the line it needs, keys after it.
+        let w = (s.chars().count() as u16 + 2).min(area.width);
         buf.set_stringn(x, area.y, format!("{s}  "), w as usize, t.warn);
         x += w;
     }
@@ -134,15 +136,20 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// A bordered block with a title, highlighted when focused.
+/// The focused pane is drawn with a double border and a `▶` before its
+/// title, so focus never rests on colour alone.
 pub fn block<'a>(theme: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
-    let (b, t) = if focused {
-        (theme.border_focus, theme.title)
+    let title = title.into();
+    if focused {
+        Block::bordered()
+            .border_type(ratatui::widgets::BorderType::Double)
+            .border_style(theme.border_focus)
+            .title(Line::from(Span::styled(format!("▶ {title} "), theme.title)))
     } else {
-        (theme.border, theme.title)
-    };
-    Block::bordered()
-        .border_style(b)
-        .title(Line::from(Span::styled(format!(" {} ", title.into()), t)))
+        Block::bordered()
+            .border_style(theme.border)
+            .title(Line::from(Span::styled(format!(" {title} "), theme.title)))
+    }
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
@@ -187,8 +194,12 @@ pub fn bar(ratio: f64, w: usize) -> String {
 }
 
 /// A signed number with a true minus sign.
+/// A value that rounds to zero is written `0.0`, never `−0.0`.
 pub fn signed(v: f64, prec: usize) -> String {
     let s = format!("{v:+.prec$}");
+    if s[1..].chars().all(|c| c == '0' || c == '.') {
+        return s[1..].to_string();
+    }
     s.replace('-', "−")
 }
 

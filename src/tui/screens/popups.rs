@@ -21,6 +21,65 @@ fn frame(app: &App, area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -
     inner
 }
 
+/// A dialog's width for this screen: most of it, at most `max` cells.
+pub fn dialog_w(area: Rect, max: u16) -> u16 {
+    area.width.saturating_sub(4).min(max).max(20)
+}
+
+/// How many rows `lines` take once word-wrapped at `w` cells.
+pub fn wrapped_rows(lines: &[Line], w: u16) -> u16 {
+    let w = usize::from(w.max(1));
+    let mut rows = 0usize;
+    for l in lines {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        let mut n = 1;
+        let mut len = 0usize;
+        for word in text.split(' ') {
+            let wl = word.chars().count();
+            if len > 0 && len + 1 + wl > w {
+                n += 1 + (wl.saturating_sub(1)) / w;
+                len = wl % w;
+            } else {
+                len += wl + usize::from(len > 0);
+                if len > w {
+                    n += len / w;
+                    len %= w;
+                }
+            }
+        }
+        rows += n;
+    }
+    rows.min(usize::from(u16::MAX)) as u16
+}
+
+/// A dialog of wrapped text sized to the screen: as wide as it needs up to
+/// `max_w`, as tall as its wrapped lines (then it scrolls).
+pub fn text_dialog(
+    app: &App,
+    area: Rect,
+    max_w: u16,
+    title: &str,
+    lines: Vec<Line>,
+    scroll: u16,
+    buf: &mut Buffer,
+) {
+    let longest = lines
+        .iter()
+        .map(|l| l.width())
+        .max()
+        .unwrap_or(0)
+        .max(title.chars().count() + 4) as u16;
+    let w = dialog_w(area, max_w)
+        .min(longest + 4)
+        .max(40.min(area.width));
+    let h = (wrapped_rows(&lines, w.saturating_sub(2)) + 2).min(area.height);
+    let inner = frame(app, area, w, h, title, buf);
+    Paragraph::new(Text::from(lines))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
+}
+
 fn play(app: &App) -> Option<&Play> {
     match &app.screen {
         Screen::Game(p) => Some(p),
@@ -102,17 +161,25 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             let Some(p) = play(app) else { return };
             p.with_view(|g| variants(app, g, *clause, *sel, area, buf));
         }
-        Popup::Why { breakdown, scroll } => {
-            // Long labels wrap (74 cells inside the popup).
-            let wraps: usize = std::iter::once(breakdown.label.chars().count())
-                .chain(breakdown.terms.iter().map(|t| t.label.chars().count() + 11))
-                .map(|n| n / 74)
-                .sum();
-            let h = (breakdown.terms.len() as u16 + 6 + wraps as u16).min(area.height);
-            let inner = frame(app, area, 76, h, "Why", buf);
+        Popup::Why {
+            breakdown,
+            scroll,
+            percent,
+            notes,
+        } => {
+            let total = breakdown.total();
+            let head = if *percent {
+                format!(
+                    "= {}   (the terms add up to {}; a chance follows from that margin)",
+                    crate::tui::app::percent(breakdown.value),
+                    signed(total, 2)
+                )
+            } else {
+                format!("= {}", signed(breakdown.value, 2))
+            };
             let mut lines = vec![
                 Line::from(Span::styled(breakdown.label.clone(), t.title)),
-                Line::from(format!("= {:.2}", breakdown.value)),
+                Line::from(head),
                 Line::default(),
             ];
             for term in &breakdown.terms {
@@ -124,23 +191,51 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                     Span::raw(term.label.clone()),
                 ]));
             }
-            Paragraph::new(Text::from(lines))
-                .wrap(Wrap { trim: false })
-                .scroll((*scroll, 0))
-                .render(inner, buf);
+            if !*percent && !breakdown.terms.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("{:>9}  total", signed(total, 2)),
+                    t.accent,
+                )));
+            }
+            if !notes.is_empty() {
+                lines.push(Line::default());
+                lines.push(Line::from(Span::styled(
+                    "Beside it (not in the total):",
+                    t.dim,
+                )));
+                for n in notes {
+                    lines.push(Line::from(Span::styled(format!("  {n}"), t.dim)));
+                }
+            }
+            text_dialog(app, area, 100, "Why", lines, *scroll, buf);
         }
         Popup::Text {
             title,
             lines,
             scroll,
         } => {
-            let h = (lines.len() as u16 + 2).min(area.height);
-            let inner = frame(app, area, 80, h, title, buf);
             let text: Vec<Line> = lines.iter().map(|l| Line::from(l.clone())).collect();
-            Paragraph::new(Text::from(text))
-                .wrap(Wrap { trim: false })
-                .scroll((*scroll, 0))
-                .render(inner, buf);
+            text_dialog(app, area, 110, title, text, *scroll, buf);
+        }
+        Popup::Pin { input, set } => {
+            let (title, say) = if *set {
+                (
+                    "Facilitator PIN",
+                    "Choose a PIN (4 or more characters) for the facilitator menu; students at the keyboard cannot open it without it.",
+                )
+            } else {
+                ("Facilitator PIN", "The facilitator's PIN:")
+            };
+            let masked: String = "•".repeat(input.chars().count());
+            let lines = vec![
+                Line::from(Span::styled(say, t.dim)),
+                Line::from(vec![
+                    Span::raw("> "),
+                    Span::styled(format!("{masked}█"), t.accent),
+                ]),
+                Line::from(Span::styled("Enter: ok · Esc: cancel", t.dim)),
+            ];
+            text_dialog(app, area, 70, title, lines, 0, buf);
         }
         Popup::Diplomacy { sel } => {
             let Some(p) = play(app) else { return };
@@ -191,11 +286,8 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
             p.with_view(|g| condition(app, g, *clause, *on, *option, *col, area, buf));
         }
         Popup::Message { title, text, .. } => {
-            let h = (text.len() as u16 / 60 + text.lines().count() as u16 + 4).min(area.height);
-            let inner = frame(app, area, 70, h, title, buf);
-            Paragraph::new(text.clone())
-                .wrap(Wrap { trim: false })
-                .render(inner, buf);
+            let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+            text_dialog(app, area, 90, title, lines, 0, buf);
         }
     }
 }
@@ -203,7 +295,16 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
 /// The event card that just fired.
 pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let Some(&e) = play.cards.front() else { return };
+    let Some(q) = play.pending_for(g.viewer().party()) else {
+        return;
+    };
+    let Some(&crate::tui::app::Notice::Card(e)) = q.front() else {
+        return;
+    };
+    let cards = q
+        .iter()
+        .filter(|n| matches!(n, crate::tui::app::Notice::Card(_)))
+        .count();
     let m = g.model();
     let ev = &m.scenario.events[e];
     let mut lines = vec![
@@ -232,16 +333,31 @@ pub fn card(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             signed(f64::from(m.events[e].deadline), 0)
         )));
     }
-    let h = (lines.len() as u16 + 2 + ev.text.chars().count() as u16 / 64).min(area.height);
-    let more = if play.cards.len() > 1 {
-        format!(" (1 of {}; Esc skips the rest)", play.cards.len())
+    let more = if cards > 1 {
+        format!(" (1 of {cards}; Esc skips the rest)")
     } else {
         String::new()
     };
-    let inner = frame(app, area, 70, h, &format!("! {}{more}", ev.title), buf);
-    Paragraph::new(Text::from(lines))
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    if let Some(p) = g.viewer().party() {
+        lines.insert(
+            0,
+            Line::from(Span::styled(
+                format!("For {}: news every seat sees", m.party_name(p)),
+                t.dim,
+            )),
+        );
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Enter: continue", t.accent)));
+    text_dialog(
+        app,
+        area,
+        90,
+        &format!("! {}{more}", ev.title),
+        lines,
+        0,
+        buf,
+    );
 }
 
 /// A signing vote for the seat at the keyboard.
@@ -258,6 +374,7 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     } else {
         "it is below your bottom line: you would not sign"
     };
+    let pc = crate::tui::app::percent;
     let mut lines = vec![
         Line::from(format!(
             "The draft is worth {:.1} to {}; your bottom line is {r:.1} (private): {verdict}.",
@@ -265,8 +382,9 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             m.party_name(p),
         )),
         Line::from(format!(
-            "Public chance of a deal: {:.0}%. How you vote tells the table about your bottom line.",
-            100.0 * ev.likelihood
+            "The table's public chance that you sign: {}; that everyone signs (a deal): {}. How you vote tells the table about your bottom line.",
+            pc(ev.acceptance[p]),
+            pc(ev.likelihood)
         )),
     ];
     if let Some(l) = ev.crossed[p] {
@@ -283,15 +401,46 @@ pub fn vote(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         "y: sign   n: refuse   w: why",
         t.accent,
     )));
-    // Each line wraps at the popup's width (68 cells inside).
-    let rows: u16 = lines
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(66).max(1))
-        .sum();
-    let inner = frame(app, area, 70, rows + 2, "Signing vote", buf);
-    Paragraph::new(Text::from(lines))
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    text_dialog(app, area, 90, "Signing vote", lines, 0, buf);
+}
+
+/// The red lines this wording crosses itself: crossed with it, and not
+/// with some other wording of the clause (a line the rest of the draft
+/// crosses whatever this clause says is not this wording's doing).
+fn red_line_marks(g: &View, clause: usize, option: usize) -> Option<String> {
+    let m = g.model();
+    let n = m.clauses[clause].options.len();
+    let lines: Vec<Vec<u64>> = (0..n)
+        .map(|o| g.what_if(clause, o).lines.to_vec())
+        .collect();
+    let seat = g.viewer().party();
+    let mut own = None;
+    let mut others = Vec::new();
+    for p in 0..m.parties.len() {
+        // `lines`: the red lines a text crosses (their condition holds).
+        let crossed_anyway = lines.iter().fold(u64::MAX, |acc, l| acc & l[p]);
+        let due = lines[option][p] & !crossed_anyway;
+        if due == 0 {
+            continue;
+        }
+        let l = due.trailing_zeros() as usize;
+        if seat == Some(p) {
+            own = m.scenario.parties[p]
+                .red_lines
+                .get(l)
+                .map(|r| cut(&r.text, 60));
+        } else {
+            others.push(m.party_short(p).to_string());
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(text) = own {
+        out.push(format!("✗ crosses YOUR red line: {text}"));
+    }
+    if !others.is_empty() {
+        out.push(format!("✗ crosses a red line of {}", others.join(", ")));
+    }
+    (!out.is_empty()).then(|| out.join(" · "))
 }
 
 /// The amend dialog: each wording of a clause with its what-if.
@@ -299,14 +448,11 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
     let t = &app.theme;
     let m = g.model();
     let c = clause;
-
     let n = m.clauses[c].options.len();
-    let h = (n as u16 * 2 + 5).min(area.height);
     let title = format!(
         "Amend point {} — {}",
         m.scenario.clauses[c].number, m.scenario.clauses[c].title
     );
-    let inner = frame(app, area, 76, h, &title, buf);
     let previews = match &app.screen {
         Screen::Game(p) => p.session.previews(),
         _ => true,
@@ -314,7 +460,8 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
     let ev = g.evaluation();
     let cur = g.options()[c];
     let viewer = g.viewer().party();
-    let mut row = 0u16;
+    // Each wording: its name, its red lines, its what-if (each its own row).
+    let mut rows: Vec<(usize, Line)> = Vec::new();
     for o in 0..n {
         let struck = o == m.clauses[c].struck();
         if struck && !m.clauses[c].strikable {
@@ -327,30 +474,28 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
         } else {
             format!("{}. {}", o + 1, m.option_label(c, o))
         };
-        let now = if o == cur { " (draft now)" } else { "" };
-        line(
-            buf,
-            inner,
-            row,
-            vec![Span::raw(format!(
-                "{} {label}{now}",
-                if selected { "▸" } else { " " }
-            ))],
-            style,
-        );
-        hit(
-            app,
-            Rect::new(inner.x, inner.y + row, inner.width, 2),
-            Hit::Row(o),
-        );
+        let now = if o == cur {
+            " (the draft now: Enter keeps it)"
+        } else {
+            ""
+        };
+        rows.push((
+            o,
+            Line::from(Span::styled(
+                format!("{} {label}{now}", if selected { "▸" } else { " " }),
+                style,
+            )),
+        ));
+        if let Some(x) = red_line_marks(g, c, o) {
+            rows.push((o, Line::from(Span::styled(format!("    {x}"), t.bad))));
+        }
         if !previews {
-            row += 2;
             continue;
         }
         let w = g.what_if(c, o);
         let mut detail = format!(
-            "    deal {:.0}% ({})",
-            100.0 * w.likelihood,
+            "    deal {} ({})",
+            crate::tui::app::percent(w.likelihood),
             signed(100.0 * (w.likelihood - ev.likelihood), 0)
         );
         for k in 0..m.metrics.len() {
@@ -368,27 +513,59 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
                 signed(w.utility[v] - ev.utility[v], 2)
             ));
         }
-        line(
-            buf,
-            inner,
-            row + 1,
-            vec![Span::styled(cut(&detail, inner.width as usize), t.dim)],
-            t.text,
-        );
-        row += 2;
+        rows.push((o, Line::from(Span::styled(detail, t.dim))));
     }
     let hint = if previews {
         "Enter proposes alone · p adds it to your package · deal: public chance of a deal"
     } else {
         "Enter proposes alone · p adds it to your package · (what-if previews are off)"
     };
-    line(
-        buf,
-        inner,
-        row.min(inner.height.saturating_sub(1)),
-        vec![Span::styled(cut(hint, inner.width as usize), t.dim)],
-        t.dim,
+    let w = dialog_w(area, 100);
+    let iw = w.saturating_sub(2);
+    let body: u16 = rows
+        .iter()
+        .map(|(_, l)| wrapped_rows(std::slice::from_ref(l), iw))
+        .sum();
+    let hint_rows = wrapped_rows(&[Line::from(hint)], iw);
+    let h = (body + hint_rows + 2).min(area.height);
+    let inner = frame(app, area, w, h, &title, buf);
+    // Keep the selected wording in view.
+    let avail = inner.height.saturating_sub(hint_rows);
+    let mut y = 0u16;
+    let heights: Vec<u16> = rows
+        .iter()
+        .map(|(_, l)| wrapped_rows(std::slice::from_ref(l), iw))
+        .collect();
+    let sel_end: u16 = rows
+        .iter()
+        .zip(&heights)
+        .take_while(|((o, _), _)| *o <= sel)
+        .map(|(_, h)| *h)
+        .sum();
+    let skip = sel_end.saturating_sub(avail);
+    let mut skipped = 0u16;
+    for ((o, l), hgt) in rows.into_iter().zip(heights) {
+        if skipped < skip {
+            skipped += hgt;
+            continue;
+        }
+        if y + hgt > avail {
+            break;
+        }
+        let r = Rect::new(inner.x, inner.y + y, inner.width, hgt);
+        Paragraph::new(l).wrap(Wrap { trim: false }).render(r, buf);
+        hit(app, r, Hit::Row(o));
+        y += hgt;
+    }
+    let r = Rect::new(
+        inner.x,
+        inner.y + inner.height.saturating_sub(hint_rows),
+        inner.width,
+        hint_rows.min(inner.height),
     );
+    Paragraph::new(Line::from(Span::styled(hint, t.dim)))
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
 }
 
 /// The package this screen's seat is building, with its what-if, and the
@@ -632,23 +809,47 @@ fn condition(
     );
 }
 
-/// The diplomatic actions, each with why it is not open now.
+/// What a diplomatic action does, in words: its cost, its effects on the
+/// metrics and whose bottom line it moves (all public rules of the scenario).
+pub fn action_effects(m: &crate::scenario::Model, a: usize) -> String {
+    use crate::core::model::TargetModel;
+    let am = &m.actions[a];
+    let mut out = Vec::new();
+    if am.cost > 0.0 {
+        out.push(format!("costs you {:.1}", am.cost));
+    }
+    for &(k, d) in &am.effects {
+        out.push(format!("{} {}", m.scenario.metrics[k].name, signed(d, 1)));
+    }
+    for &(target, d) in &am.shifts {
+        let who = match target {
+            TargetModel::Actor => "your own".to_string(),
+            TargetModel::Allies => "your allies'".into(),
+            TargetModel::Others => "the others'".into(),
+            TargetModel::All => "everyone's".into(),
+            TargetModel::Party(p) => format!("{}'s", m.party_name(p)),
+        };
+        let cond = if am.when.is_some() {
+            " (if the draft allows it)"
+        } else {
+            ""
+        };
+        out.push(format!("{who} bottom line {}{cond}", signed(d, 1)));
+    }
+    if out.is_empty() {
+        "no effect on the numbers".into()
+    } else {
+        out.join(" · ")
+    }
+}
+
+/// The diplomatic actions, each with what it does and why it is not open now.
 fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let m = g.model();
-    let n = m.actions.len();
-
-    let inner = frame(
-        app,
-        area,
-        76,
-        (n as u16 * 2 + 3).min(area.height),
-        "Diplomatic action (one per turn)",
-        buf,
-    );
+    let mut lines: Vec<(usize, Line)> = Vec::new();
     for (i, a) in m.scenario.actions.iter().enumerate() {
-        let row = i as u16 * 2;
-        let ok = match acting {
+        let refused = match acting {
             Some(party) => g
                 .check(&crate::engine::Action::Diplomacy { party, action: i })
                 .err(),
@@ -656,33 +857,70 @@ fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect,
         };
         let selected = i == sel;
         let style = if selected { t.selected } else { t.text };
-        let mark = if ok.is_some() { "✗" } else { "•" };
-        line(
-            buf,
-            inner,
-            row,
-            vec![Span::raw(format!(
-                "{} {mark} {}",
-                if selected { "▸" } else { " " },
-                a.name
-            ))],
-            style,
-        );
-        let why = ok.map_or(a.description.clone(), |e| e.describe(m));
-        line(
-            buf,
-            inner,
-            row + 1,
-            vec![Span::styled(
-                cut(&format!("    {why}"), inner.width as usize),
-                t.dim,
-            )],
-            t.text,
-        );
-        hit(
-            app,
-            Rect::new(inner.x, inner.y + row, inner.width, 2),
-            Hit::Row(i),
-        );
+        let mark = if refused.is_some() { "✗" } else { "•" };
+        lines.push((
+            i,
+            Line::from(Span::styled(
+                format!("{} {mark} {}", if selected { "▸" } else { " " }, a.name),
+                style,
+            )),
+        ));
+        lines.push((
+            i,
+            Line::from(Span::styled(format!("    {}", a.description), t.dim)),
+        ));
+        lines.push((
+            i,
+            Line::from(Span::styled(
+                format!("    effect: {}", action_effects(m, i)),
+                t.accent,
+            )),
+        ));
+        if let Some(e) = refused {
+            lines.push((
+                i,
+                Line::from(Span::styled(
+                    format!("    not now: {}", e.describe(m)),
+                    t.warn,
+                )),
+            ));
+        }
+    }
+    let w = dialog_w(area, 110);
+    let iw = w.saturating_sub(2);
+    let heights: Vec<u16> = lines
+        .iter()
+        .map(|(_, l)| wrapped_rows(std::slice::from_ref(l), iw))
+        .collect();
+    let total: u16 = heights.iter().sum();
+    let inner = frame(
+        app,
+        area,
+        w,
+        (total + 2).min(area.height),
+        "Diplomatic action (one per turn)",
+        buf,
+    );
+    let sel_end: u16 = lines
+        .iter()
+        .zip(&heights)
+        .take_while(|((i, _), _)| *i <= sel)
+        .map(|(_, h)| *h)
+        .sum();
+    let skip = sel_end.saturating_sub(inner.height);
+    let mut skipped = 0;
+    let mut y = 0u16;
+    for ((i, l), hgt) in lines.into_iter().zip(heights) {
+        if skipped < skip {
+            skipped += hgt;
+            continue;
+        }
+        if y + hgt > inner.height {
+            break;
+        }
+        let r = Rect::new(inner.x, inner.y + y, inner.width, hgt);
+        Paragraph::new(l).wrap(Wrap { trim: false }).render(r, buf);
+        hit(app, r, Hit::Row(i));
+        y += hgt;
     }
 }

@@ -77,8 +77,8 @@ pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf
         0,
         vec![Span::raw(cut(
             &format!(
-                "  {:<14} {:<20} {:<6} {}",
-                "scenario", "saved", "round", "seats (human)"
+                "  {:<22} {:<11} {:<16} {}",
+                "table", "status", "saved (local)", "human seats"
             ),
             w,
         ))],
@@ -101,13 +101,25 @@ pub fn render_resume(app: &App, saves: &[SaveEntry], sel: usize, area: Rect, buf
                     .filter(|(_, p)| p == "human")
                     .map(|(id, _)| id.as_str())
                     .collect();
-                let round = e.round.map_or("?".into(), |r| r.to_string());
-                let date: String = s.saved.chars().take(19).collect();
+                let status = match (e.finished, e.round) {
+                    (Some(true), _) => "finished".to_string(),
+                    (_, Some(r)) => format!("round {r}"),
+                    _ => "?".into(),
+                };
+                let file = e
+                    .path
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+                let table = if s.name.is_empty() {
+                    format!("{} · {file}", s.scenario)
+                } else {
+                    format!("{} · {}", s.name, s.scenario)
+                };
                 format!(
-                    "{mark} {:<14} {:<20} {:<6} {}",
-                    cut(&s.scenario, 14),
-                    date,
-                    round,
+                    "{mark} {:<22} {:<11} {:<16} {}",
+                    cut(&table, 22),
+                    status,
+                    cut(&e.when, 16),
                     humans.join(", ")
                 )
             }

@@ -23,6 +23,7 @@ pub fn render_game(app: &App, play: &Play, g: &View, scope: Scope, area: Rect, b
             render(app, play, g, area, buf);
             match scope {
                 Scope::Card => super::popups::card(app, play, g, area, buf),
+                Scope::Summary => super::summary::render(app, play, g, area, buf),
                 Scope::Vote => super::popups::vote(app, play, g, area, buf),
                 _ => {}
             }
@@ -33,6 +34,9 @@ pub fn render_game(app: &App, play: &Play, g: &View, scope: Scope, area: Rect, b
 /// The table's panes and where they are.
 pub struct TableLayout {
     pub header: Rect,
+    /// The metrics and who would sign, always on screen (below 140×36, where
+    /// the dashboard is not).
+    pub strip: Option<Rect>,
     pub clauses: Rect,
     pub detail: Option<Rect>,
     pub dashboard: Option<Rect>,
@@ -41,17 +45,22 @@ pub struct TableLayout {
 
 pub fn layout(area: Rect, focus: Pane) -> TableLayout {
     let wide = area.width >= 140 && area.height >= 36;
-    let ticker_h = if wide {
-        (area.height / 4).clamp(6, 14)
-    } else {
-        6
+    // The news grows when it has the focus.
+    let ticker_h = match (wide, focus == Pane::Ticker) {
+        (true, false) => (area.height / 3).clamp(6, 18),
+        (true, true) => (area.height / 2).clamp(6, 30),
+        (false, false) => 5,
+        (false, true) => (area.height / 2).max(5),
     };
-    let [header, main, ticker] = Layout::vertical([
+    let strip_h = if wide { 0 } else { 2 };
+    let [header, strip, main, ticker] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(strip_h),
         Constraint::Fill(1),
         Constraint::Length(ticker_h),
     ])
     .areas(area);
+    let strip = (!wide).then_some(strip);
     if wide {
         let [clauses, detail, dashboard] = Layout::horizontal([
             Constraint::Percentage(30),
@@ -61,6 +70,7 @@ pub fn layout(area: Rect, focus: Pane) -> TableLayout {
         .areas(main);
         TableLayout {
             header,
+            strip,
             clauses,
             detail: Some(detail),
             dashboard: Some(dashboard),
@@ -73,6 +83,7 @@ pub fn layout(area: Rect, focus: Pane) -> TableLayout {
         let dash = focus == Pane::Dashboard;
         TableLayout {
             header,
+            strip,
             clauses,
             detail: (!dash).then_some(right),
             dashboard: dash.then_some(right),
@@ -84,6 +95,9 @@ pub fn layout(area: Rect, focus: Pane) -> TableLayout {
 pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let l = layout(area, play.focus);
     header(app, play, g, l.header, buf);
+    if let Some(r) = l.strip {
+        strip(app, g, r, buf);
+    }
     clauses(app, play, g, l.clauses, buf);
     if let Some(r) = l.detail {
         detail(app, play, g, r, buf);
@@ -97,16 +111,11 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
 fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let m = g.model();
-    let mut spans = vec![
-        Span::styled(
-            cut(
-                &m.scenario.meta.title,
-                (area.width as usize).saturating_sub(56).max(12),
-            ),
-            t.title,
-        ),
-        Span::raw(format!("  Round {}/{}", g.round(), g.deadline())),
-    ];
+    // What must be read comes first; the scenario's title gets what is left.
+    let mut spans = vec![Span::styled(
+        format!("Round {}/{}", g.round(), g.deadline()),
+        t.title,
+    )];
     if let Some(p) = g.to_move() {
         let who = if g.viewer().party() == Some(p) {
             "you"
@@ -120,28 +129,116 @@ fn header(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             crate::engine::Phase::Revision { .. } => "holds the pen and is revising the draft",
             _ => "moves",
         };
-        spans.push(Span::raw("  · "));
+        spans.push(Span::raw(" · "));
+        let name = if area.width >= 120 {
+            m.party_name(p)
+        } else {
+            m.party_short(p)
+        };
         spans.push(Span::styled(
-            m.party_name(p).to_string(),
+            name.to_string(),
             t.party(&m.scenario.parties[p].colour),
         ));
         spans.push(Span::raw(format!(" {what} ({who})")));
     }
     if let Some(v) = g.viewer().party() {
         spans.push(Span::styled(
-            format!("  · seat: {}", m.party_short(v)),
+            format!(" · your seat: {}", m.party_short(v)),
             t.private,
         ));
     }
     if g.paused() {
-        spans.push(Span::styled("  [AI PAUSED]", t.warn));
+        spans.push(Span::styled(" [AI PAUSED]", t.warn));
     }
     if play.projector {
-        spans.push(Span::styled("  [PROJECTOR: public view]", t.accent));
+        spans.push(Span::styled(" [PROJECTOR]", t.accent));
     } else if play.reveal_all {
-        spans.push(Span::styled("  [ALL BRIEFS REVEALED]", t.accent));
+        spans.push(Span::styled(" [ALL REVEALED]", t.accent));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 2);
+    if room >= 8 {
+        spans.insert(0, Span::raw("  "));
+        spans.insert(0, Span::styled(cut(&m.scenario.meta.title, room), t.dim));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// Two rows always on screen: every metric, then who would sign (the public
+/// chance, or your own answer by your true bottom line) and your votes left.
+fn strip(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let m = g.model();
+    let ev = g.evaluation();
+    let w = area.width as usize;
+    let n = m.metrics.len().max(1);
+    let cell = w / n;
+    let mut spans = Vec::new();
+    for k in 0..m.metrics.len() {
+        let mm = &m.metrics[k];
+        let v = ev.metrics[k];
+        let ratio = if mm.max > mm.min {
+            (v - mm.min) / (mm.max - mm.min)
+        } else {
+            0.0
+        };
+        let value = if Some(k) == m.deal_metric {
+            crate::tui::app::percent(ev.likelihood)
+        } else {
+            format!("{v:.1}")
+        };
+        let bar_w = 4;
+        let name_w = cell
+            .saturating_sub(value.chars().count() + bar_w + 3)
+            .max(3);
+        let text = format!(
+            "{} {} {value}",
+            cut(&m.scenario.metrics[k].name, name_w),
+            super::bar(ratio, bar_w)
+        );
+        spans.push(Span::styled(format!("{:<cell$}", cut(&text, cell)), t.text));
+    }
+    line(buf, area, 0, spans, t.text);
+    let seat = g.viewer().party();
+    let mut spans = vec![Span::styled("Sign? ", t.dim)];
+    for p in 0..m.parties.len() {
+        let (text, style) = match ev.crossed[p] {
+            Some(_) => ("✗line".to_string(), t.bad),
+            None if seat == Some(p) => {
+                if ev.would_sign(p) {
+                    ("✓ yes".into(), t.good)
+                } else {
+                    ("✗ no".into(), t.bad)
+                }
+            }
+            None => (crate::tui::app::percent(ev.acceptance[p]), t.text),
+        };
+        let who = if seat == Some(p) {
+            "you".to_string()
+        } else {
+            m.party_short(p).to_string()
+        };
+        spans.push(Span::styled(format!("{who} "), t.dim));
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(p) = seat {
+        let left = m.rules.votes_per_party.saturating_sub(g.votes_called(p));
+        let num = |x: f64| super::signed(x, 1).trim_start_matches('+').to_string();
+        spans.push(Span::styled(
+            format!(
+                "│ your U {} R {} ",
+                num(ev.utility[p]),
+                num(ev.reservation[p])
+            ),
+            t.private,
+        ));
+        spans.push(Span::styled(
+            format!("│ votes left {left}/{}", m.rules.votes_per_party),
+            t.dim,
+        ));
+    }
+    line(buf, area, 1, spans, t.text);
 }
 
 /// A stance as a letter (never colour alone).
@@ -456,13 +553,21 @@ fn delta_style(t: &crate::tui::theme::Theme, d: f64) -> ratatui::style::Style {
 
 fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let b = block(t, "News and moves", play.focus == Pane::Ticker);
+    let stream = g.narrations();
+    let n = stream.len();
+    let back = play.ticker_scroll.min(n);
+    let title = if back > 0 {
+        format!("News and moves — {back} newer below · End/G: follow the news")
+    } else if play.focus == Pane::Ticker {
+        "News and moves — ↑↓ scroll · End/G: newest".to_string()
+    } else {
+        "News and moves".to_string()
+    };
+    let b = block(t, title, play.focus == Pane::Ticker);
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Ticker));
-    let stream = g.narrations();
-    let n = stream.len();
-    let end = n.saturating_sub(play.ticker_scroll.min(n));
+    let end = n - back;
     let rows = inner.height as usize;
     let w = (inner.width as usize).max(8);
     // Newest at the bottom; long lines wrap under their text.
