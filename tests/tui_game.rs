@@ -468,12 +468,16 @@ fn the_facilitator_turns_the_advisor_off() {
     assert_eq!(a.scope(), Scope::Why, "the advisor opens");
     press(&mut a, KeyCode::Esc);
     ch(&mut a, 'F');
-    // The switch is the third line of the menu.
+    // The advisor is the third line of the menu, the what-if previews the fourth.
     press(&mut a, KeyCode::Down);
     press(&mut a, KeyCode::Down);
     enter(&mut a);
+    press(&mut a, KeyCode::Down);
+    enter(&mut a);
     press(&mut a, KeyCode::Esc);
-    assert!(!play(&a).session.previews());
+    let info = play(&a).session.info();
+    assert!(!info.advisor && !info.what_if, "{info:?}");
+    assert!(info.others_acceptance && info.ai_reasons, "{info:?}");
     ch(&mut a, 'A');
     assert_eq!(a.scope(), Scope::Table);
     assert_eq!(
@@ -483,4 +487,47 @@ fn the_facilitator_turns_the_advisor_off() {
     let text = format!("{}", draw(&a, 160, 48).backend());
     assert!(text.contains("what-if previews are off at this table"));
     assert!(!text.contains("deal 14% (+0)"));
+}
+
+#[test]
+fn the_facilitator_hides_others_acceptance_and_ai_reasons() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    // Let the AI seats move so the ticker has their reasons.
+    for _ in 0..200 {
+        if !play(&a).session.step() {
+            break;
+        }
+    }
+    let reason = play(&a)
+        .session
+        .table()
+        .narrations()
+        .iter()
+        .rev()
+        .find_map(|n| n.reason.clone())
+        .expect("an AI move with a reason");
+    let probe: String = reason.chars().take(12).collect();
+    let shown = |a: &backchannel::tui::app::App| format!("{}", draw(a, 200, 60).backend());
+    let before = shown(&a);
+    assert!(
+        before.contains(&probe),
+        "the reason {probe:?} is in the ticker"
+    );
+    let estimates = |t: &str| t.matches("R≈").count();
+    assert!(estimates(&before) > 0, "others' acceptance rows are shown");
+    let s = &play(&a).session;
+    let mut info = s.info();
+    info.others_acceptance = false;
+    info.ai_reasons = false;
+    s.set_info(info);
+    let after = shown(&a);
+    assert!(!after.contains(&probe), "the AI's reason is hidden");
+    assert_eq!(estimates(&after), 0, "others' acceptance is hidden");
+    // The facilitator with reveal on still sees it all.
+    ch(&mut a, 'F');
+    press(&mut a, KeyCode::Down);
+    enter(&mut a);
+    press(&mut a, KeyCode::Esc);
+    assert!(shown(&a).contains(&probe));
 }

@@ -46,7 +46,7 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Write a synthetic scenario to stdout.
     Generate(generate::GenerateArgs),
-    /// Serve one table over SSH: each seat joins with `ssh -p PORT CODE@HOST` (first step).
+    /// Serve a class over SSH: every student at their own terminal (`ssh -p PORT CODE@HOST`).
     Serve(serve::ServeArgs),
 }
 

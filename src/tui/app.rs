@@ -5,6 +5,7 @@
 use super::keys::{Command, Keymap, Scope};
 use super::session::Session;
 use super::theme::Theme;
+use crate::core::model::{InfoItem, InfoSettings};
 use crate::engine::{Action, Breakdown, Changes, Phase, Selection, Stance, Term};
 use crate::save::Save;
 use crate::scenario::{self, Model};
@@ -197,6 +198,9 @@ pub struct Play {
     pub reveal_all: bool,
     /// Public information only on this screen.
     pub projector: bool,
+    /// A screen that only watches (a served projector or facilitator
+    /// view): it never takes the keyboard or acts for a seat.
+    pub watcher: bool,
     /// How much of the table's narration this screen has looked through for cards.
     pub cards_seen: usize,
     /// Event cards fired and not yet shown on this screen.
@@ -242,6 +246,7 @@ impl Play {
             briefed: vec![false; np],
             reveal_all: false,
             projector: false,
+            watcher: false,
             cards_seen: 0,
             cards: VecDeque::new(),
             redacted,
@@ -264,6 +269,9 @@ impl Play {
     /// The seat acting from this screen now: its own seat, the only human
     /// seat in solo play, or in hot-seat the seat that has the keyboard.
     fn acting(&self, t: &Table) -> Option<usize> {
+        if self.watcher {
+            return None;
+        }
         if let Some(s) = self.seat {
             return Some(s);
         }
@@ -286,6 +294,15 @@ impl Play {
         }
     }
 
+    /// What this screen may show: the table's information settings, or
+    /// everything for the facilitator with reveal on. Screens ask here only.
+    pub fn info(&self) -> InfoSettings {
+        match self.viewer() {
+            Viewer::Facilitator { reveal: true } => InfoSettings::ALL,
+            _ => self.session.info(),
+        }
+    }
+
     /// Who this screen is for now.
     pub fn viewer(&self) -> Viewer {
         self.viewer_of(&self.session.table())
@@ -299,7 +316,11 @@ impl Play {
     /// The human seat waiting for the keyboard in hot-seat, if any.
     pub fn handover(&self) -> Option<usize> {
         let t = self.session.table();
-        if self.seat.is_some() || t.humans().len() < 2 || t.game().ending().is_some() {
+        if self.seat.is_some()
+            || self.watcher
+            || t.humans().len() < 2
+            || t.game().ending().is_some()
+        {
             return None;
         }
         let p = t.game().to_move()?;
@@ -396,15 +417,20 @@ impl Play {
 
     /// The values the dashboard lists (each opens into its "why").
     pub fn dash_items(&self) -> Vec<DashItem> {
-        dash_items_of(self.session.model(), self.viewer())
+        dash_items_of(self.session.model(), self.viewer(), self.info())
     }
 }
 
 /// The values a viewer's dashboard lists: the metrics, every party's
 /// readiness to sign, and the viewer's own utility and reservation.
-pub fn dash_items_of(m: &Model, viewer: Viewer) -> Vec<DashItem> {
+/// Other parties' readiness is listed only when `info` lets the viewer see it.
+pub fn dash_items_of(m: &Model, viewer: Viewer, info: InfoSettings) -> Vec<DashItem> {
     let mut v: Vec<DashItem> = (0..m.metrics.len()).map(DashItem::Metric).collect();
-    v.extend((0..m.parties.len()).map(DashItem::Acceptance));
+    v.extend(
+        (0..m.parties.len())
+            .filter(|&p| info.others_acceptance || viewer.party() == Some(p))
+            .map(DashItem::Acceptance),
+    );
     match viewer {
         Viewer::Party(p) => {
             v.push(DashItem::Utility(p));
@@ -1067,7 +1093,7 @@ impl App {
                 }
             }
             (Scope::Revision, Command::Suggest) => {
-                if !play.session.previews() {
+                if !play.info().advisor {
                     self.status = Some(ADVISOR_OFF.into());
                 } else if let Some(pen) = play.human_to_move() {
                     let adopt = play.with_view(|v| v.broker_suggestion(pen));
@@ -1359,9 +1385,9 @@ impl App {
                         t.set_paused(!paused);
                     }
                     Some(FacItem::Reveal) => play.reveal_all = !play.reveal_all,
-                    Some(FacItem::Previews) => {
-                        let on = play.session.previews();
-                        play.session.set_previews(!on);
+                    Some(FacItem::Info(item)) => {
+                        let info = play.session.info();
+                        play.session.set_info(info.toggled(item));
                     }
                     Some(FacItem::Projector) => play.projector = !play.projector,
                     Some(FacItem::Deadline(d)) => self.act(Action::MoveDeadline { rounds: d }, fx),
@@ -1519,7 +1545,7 @@ impl App {
                     });
                 }
             }
-            Command::Advise if !play.session.previews() => {
+            Command::Advise if !play.info().advisor => {
                 self.status = Some(ADVISOR_OFF.into());
             }
             Command::Advise => {
@@ -1621,7 +1647,7 @@ fn why(play: &Play) -> Breakdown {
 pub enum FacItem {
     Pause,
     Reveal,
-    Previews,
+    Info(InfoItem),
     Projector,
     Deadline(i32),
     Inject(usize),
@@ -1641,13 +1667,6 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
             format!("Reveal all briefs and utilities [{}]", on(play.reveal_all)),
         ),
         (
-            FacItem::Previews,
-            format!(
-                "Advisor and what-if previews [{}]",
-                on(play.session.previews())
-            ),
-        ),
-        (
             FacItem::Projector,
             format!("Projector view: public only [{}]", on(play.projector)),
         ),
@@ -1657,6 +1676,13 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
         ),
         (FacItem::Deadline(-1), "Cut the deadline by a round".into()),
     ];
+    // What the seats may see, after the reveal switch it sits beside.
+    let info = play.session.info();
+    let at = v.len() - 3;
+    for (i, (item, is_on)) in info.items().into_iter().enumerate() {
+        let label = format!("Seats see: {} [{}]", item.label(), on(is_on));
+        v.insert(at + i, (FacItem::Info(item), label));
+    }
     for (i, e) in t.model().scenario.events.iter().enumerate() {
         let fired = if t.game().fired(i) { " (fired)" } else { "" };
         v.push((FacItem::Inject(i), format!("Inject: {}{fired}", e.title)));

@@ -329,7 +329,7 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         }
     }
     lines.push(Line::default());
-    let previews = play.session.previews();
+    let previews = play.info().what_if;
     lines.push(Line::from(Span::styled(
         if previews {
             "Wordings — what if the draft said… (deal: the public chance of a deal)"
@@ -426,6 +426,8 @@ fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Ticker));
     let stream = g.narrations();
+    // The seats' reasons (AI and bot moves only carry one).
+    let reasons = play.info().ai_reasons;
     let n = stream.len();
     let end = n.saturating_sub(play.ticker_scroll.min(n));
     let rows = inner.height as usize;
@@ -449,8 +451,8 @@ fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             TickKind::End => ("■", t.title),
         };
         let text = match &tk.reason {
-            Some(why) => format!("r{:<2} {mark} {} ({why})", tk.round, tk.text),
-            None => format!("r{:<2} {mark} {}", tk.round, tk.text),
+            Some(why) if reasons => format!("r{:<2} {mark} {} ({why})", tk.round, tk.text),
+            _ => format!("r{:<2} {mark} {}", tk.round, tk.text),
         };
         let lines = wrap(&text, w, 6);
         for l in lines.into_iter().rev() {
