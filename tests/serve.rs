@@ -73,7 +73,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Start the server and read its join codes ("table 1 ua", "facilitator",
 /// "table 1 projector" … → code). `extra` are more arguments.
-fn serve(name: &str, extra: &[&str]) -> (Server, u16, Vec<(String, String)>) {
+fn serve(name: &str, codes: usize, extra: &[&str]) -> (Server, u16, Vec<(String, String)>) {
     let dir = temp_dir(name);
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_backchannel"))
@@ -106,7 +106,7 @@ fn serve(name: &str, extra: &[&str]) -> (Server, u16, Vec<(String, String)>) {
             }
             text.extend_from_slice(&buf[..n]);
             let s = String::from_utf8_lossy(&text).into_owned();
-            if !sent && s.matches("table 1 ").count() >= 5 {
+            if !sent && s.matches("@HOST").count() >= codes {
                 let _ = tx.send(s);
                 sent = true;
             }
@@ -298,7 +298,7 @@ fn four_seats_play_a_round_over_openssh_and_a_reconnect_resumes() {
     if !have_ssh() {
         return;
     }
-    let (server, port, codes) = serve("round", &[]);
+    let (server, port, codes) = serve("round", 7, &[]);
     assert_eq!(
         codes.len(),
         2 + 1 + 4,
@@ -321,6 +321,10 @@ fn four_seats_play_a_round_over_openssh_and_a_reconnect_resumes() {
     assert!(seats[0].1.wait_for(us_brief, Duration::from_secs(20)));
     assert!(seats[1].1.wait_for(ua_brief, Duration::from_secs(20)));
     for (i, (_, c)) in seats.iter().enumerate() {
+        assert!(
+            c.wait_for("Privatebrief", Duration::from_secs(20)),
+            "seat {i}"
+        );
         let text = c.text();
         assert!(text.contains("brief") || text.contains("Brief"), "{text}");
         assert_eq!(text.contains(us_brief), i == 0, "seat {i}: {text}");
@@ -361,7 +365,7 @@ fn the_facilitator_console_lists_the_tables_and_the_projector_is_public() {
     if !have_ssh() {
         return;
     }
-    let (server, port, codes) = serve("console", &["--tables", "2"]);
+    let (server, port, codes) = serve("console", 12, &["--tables", "2"]);
     let ua = Client::connect(port, code(&codes, "table 2 ua"));
     assert!(ua.wait_for("brief", Duration::from_secs(20)));
     let mut fac = Client::connect(port, code(&codes, "facilitator"));
@@ -411,7 +415,7 @@ fn faults_leave_the_other_seats_playing_and_memory_bounded() {
     if !have_ssh() {
         return;
     }
-    let (mut server, port, codes) = serve("faults", &["--ai", "eu", "--ai", "ru"]);
+    let (mut server, port, codes) = serve("faults", 5, &["--ai", "eu", "--ai", "ru"]);
     let model = server.game().expect("save").model().clone();
     let (us, ua) = (
         model.party_index("us").expect("us"),
@@ -496,7 +500,7 @@ fn ctrl_c_saves_every_table_and_resume_brings_the_class_back() {
     if !have_ssh() {
         return;
     }
-    let (mut server, port, codes) = serve("resume", &["--tables", "2"]);
+    let (mut server, port, codes) = serve("resume", 12, &["--tables", "2"]);
     let model = server.game().expect("save").model().clone();
     let us = model.party_index("us").expect("us");
     let mut seats = vec![(us, Client::connect(port, code(&codes, "table 1 us")))];

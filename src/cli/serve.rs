@@ -58,6 +58,14 @@ fn stamp() -> String {
 
 pub fn execute(args: ServeArgs) -> Result<(), CliError> {
     let data = crate::save::save_dir().and_then(|d| d.parent().map(|p| p.to_path_buf()));
+    // Listen first: a port in use leaves no half-made class folder behind.
+    let listener = std::net::TcpListener::bind((args.listen.as_str(), args.port)).map_err(|e| {
+        CliError::other(format!(
+            "cannot listen on {}:{}: {e}",
+            crate::text::clean_line(&args.listen),
+            args.port
+        ))
+    })?;
     let class = match &args.resume {
         Some(dir) => Class::resume(dir).map_err(CliError::input)?,
         None => new_class(&args, data.as_deref())?,
@@ -75,13 +83,6 @@ pub fn execute(args: ServeArgs) -> Result<(), CliError> {
         (None, None) => class.dir.join("host_ed25519"),
     };
     let key = crate::serve::host_key(&key_path).map_err(CliError::other)?;
-    let listener = std::net::TcpListener::bind((args.listen.as_str(), args.port)).map_err(|e| {
-        CliError::other(format!(
-            "cannot listen on {}:{}: {e}",
-            crate::text::clean_line(&args.listen),
-            args.port
-        ))
-    })?;
     class.save_all().map_err(CliError::other)?;
     let mut text = format!(
         "backchannel serve: {} (seed {}), {} table(s), listening on {}:{}\n\

@@ -554,6 +554,17 @@ impl Class {
         (next, moved)
     }
 
+    /// Start every table's turn and round clocks again (a timer was set:
+    /// it counts from now, not from when the turn began).
+    pub fn restart_clocks(&self) {
+        let now = Instant::now();
+        for s in &self.tables {
+            let mut c = s.clock.lock().unwrap_or_else(|e| e.into_inner());
+            c.turn_since = now;
+            c.round_since = now;
+        }
+    }
+
     /// Time left on table `t`'s turn and round timers.
     pub fn time_left(&self, t: usize, now: Instant) -> (Option<Duration>, Option<Duration>) {
         let timers = *self.timers.lock().unwrap_or_else(|e| e.into_inner());

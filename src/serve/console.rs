@@ -298,6 +298,7 @@ impl Console {
                 let next = choices[(at + 1) % choices.len()];
                 *slot = (next > 0).then(|| Duration::from_secs(next));
                 drop(timers);
+                class.restart_clocks();
                 let _ = class.write_class_file();
                 class.wake.notify_one();
                 self.status = Some(format!(
@@ -517,7 +518,13 @@ impl Console {
             .enumerate()
             .map(|(i, (item, v))| format!("{} {} [{}]", i + 1, item.label(), on(*v)))
             .collect();
-        say(format!("Seats see: {}", items.join(" · ")), t.text);
+        let all = format!("Seats see: {}", items.join(" · "));
+        if all.chars().count() <= area.width as usize {
+            say(all, t.text);
+        } else {
+            say(format!("Seats see: {} · {}", items[0], items[1]), t.text);
+            say(format!("           {} · {}", items[2], items[3]), t.text);
+        }
         say(
             format!(
                 "Timers (every table): t turn {} · T round {} · a AI plays empty seats [{}]",
@@ -528,8 +535,7 @@ impl Console {
             t.text,
         );
         say(
-            "i inject a card · p pause · + / − deadline · r write the comparison report · q close"
-                .into(),
+            "i inject a card · p pause · + / − deadline · r comparison report · q close".into(),
             t.key,
         );
         if let Some(s) = &self.status {

@@ -237,16 +237,15 @@ async fn connection(
     };
     let handle = running.handle();
     tokio::pin!(running);
-    let deadline = tokio::time::sleep(LOGIN_DEADLINE);
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            _ = &mut running => break,
-            _ = &mut deadline, if !logged_in.load(Ordering::Relaxed) => {
+    tokio::select! {
+        _ = &mut running => {}
+        _ = tokio::time::sleep(LOGIN_DEADLINE) => {
+            if logged_in.load(Ordering::Relaxed) {
+                let _ = running.await;
+            } else {
                 let _ = handle
                     .disconnect(russh::Disconnect::ByApplication, "login timed out".into(), String::new())
                     .await;
-                break;
             }
         }
     }

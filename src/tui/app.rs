@@ -297,7 +297,9 @@ impl Play {
     /// What this screen may show: the table's information settings, or
     /// everything for the facilitator with reveal on. Screens ask here only.
     pub fn info(&self) -> InfoSettings {
-        match self.viewer() {
+        // The viewer as of the last sync: screens call this while they hold
+        // the table's lock, so it must not lock it again.
+        match self.redacted.viewer() {
             Viewer::Facilitator { reveal: true } => InfoSettings::ALL,
             _ => self.session.info(),
         }
