@@ -186,9 +186,16 @@ impl Client {
         let _ = self.stdin.flush();
     }
 
-    /// What it received so far, as plain text without whitespace.
+    /// Its screen as it stands (the bytes received so far played on a
+    /// terminal), without whitespace and box lines: frames after the first
+    /// are diffs, so only the screen they build says what a person sees.
     fn text(&self) -> String {
-        plain(&String::from_utf8_lossy(&self.out.lock().expect("out")))
+        let bytes = self.out.lock().expect("out").clone();
+        screen(&String::from_utf8_lossy(&bytes))
+            .concat()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !"│─┌┐└┘".contains(*c))
+            .collect()
     }
 
     fn received(&self) -> usize {
@@ -220,18 +227,42 @@ impl Drop for Client {
     }
 }
 
-/// Strip CSI/OSC escape sequences and all whitespace.
-fn plain(s: &str) -> String {
-    let mut out = String::new();
+/// The screen a terminal shows after `s`: enough of one to follow what
+/// ratatui sends (cursor moves, clears, text; colours ignored).
+fn screen(s: &str) -> Vec<String> {
+    const W: usize = 400;
+    const H: usize = 150;
+    let mut grid = vec![vec![' '; W]; H];
+    let (mut row, mut col) = (0usize, 0usize);
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
-        if c == '\x1b' {
-            match it.next() {
+        match c {
+            '\x1b' => match it.next() {
                 Some('[') => {
+                    let mut params = String::new();
+                    let mut fin = ' ';
                     for d in it.by_ref() {
                         if ('@'..='~').contains(&d) {
+                            fin = d;
                             break;
                         }
+                        params.push(d);
+                    }
+                    let n: Vec<usize> = params
+                        .trim_start_matches('?')
+                        .split(';')
+                        .map(|v| v.parse().unwrap_or(0))
+                        .collect();
+                    match fin {
+                        'H' | 'f' => {
+                            row = n.first().copied().unwrap_or(1).max(1) - 1;
+                            col = n.get(1).copied().unwrap_or(1).max(1) - 1;
+                        }
+                        'J' if n.first() == Some(&2) => {
+                            grid = vec![vec![' '; W]; H];
+                        }
+                        'h' | 'l' if params == "?1049" => grid = vec![vec![' '; W]; H],
+                        _ => {}
                     }
                 }
                 Some(']') => {
@@ -242,12 +273,19 @@ fn plain(s: &str) -> String {
                     }
                 }
                 _ => {}
+            },
+            '\r' => col = 0,
+            '\n' => row += 1,
+            c if (c as u32) < 0x20 => {}
+            c => {
+                if row < H && col < W {
+                    grid[row][col] = c;
+                }
+                col += 1;
             }
-        } else if !c.is_whitespace() {
-            out.push(c);
         }
     }
-    out
+    grid.into_iter().map(|r| r.into_iter().collect()).collect()
 }
 
 fn have_ssh() -> bool {
@@ -271,17 +309,25 @@ fn play_until_round(server: &Server, seats: &mut [(usize, Client)], round: u32, 
         if g.round() >= round {
             return;
         }
-        assert!(
-            start.elapsed() < within,
-            "stuck in round {} ({:?} to move, {} moves)",
-            g.round(),
-            g.to_move(),
-            g.log().len()
-        );
+        if start.elapsed() > within {
+            let screen = g
+                .to_move()
+                .and_then(|p| seats.iter().find(|(q, _)| *q == p))
+                .map(|(_, c)| c.text())
+                .unwrap_or_default();
+            panic!(
+                "stuck in round {} ({:?} to move, {} moves); its screen: {screen}",
+                g.round(),
+                g.to_move(),
+                g.log().len()
+            );
+        }
         if let Some(p) = g.to_move()
             && let Some((_, c)) = seats.iter_mut().find(|(q, _)| *q == p)
         {
-            c.send(b"\r");
+            // The pen-holder's revision asks to confirm (adopting none).
+            let revising = matches!(g.phase(), backchannel::engine::Phase::Revision { .. });
+            c.send(if revising { &b"\ry"[..] } else { &b"\r"[..] });
         }
         std::thread::sleep(Duration::from_millis(300));
     }
@@ -438,7 +484,7 @@ fn faults_leave_the_other_seats_playing_and_memory_bounded() {
     while proj.received() == 0 && start.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    seats[0].1.send(b"jjjjkkkk");
+    seats[0].1.send(b"\x1b[B\x1b[B\x1b[A\x1b[A");
     proj.kill();
 
     // A client that never reads: OpenSSH whose output pipe nobody drains.
@@ -456,7 +502,10 @@ fn faults_leave_the_other_seats_playing_and_memory_bounded() {
             "-p",
         ])
         .arg(port.to_string())
-        .arg(format!("{}@127.0.0.1", code(&codes, "projector")))
+        .arg(format!(
+            "{}@127.0.0.1",
+            code(&codes, "projector (every table in turn)")
+        ))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -514,6 +563,7 @@ fn ctrl_c_saves_every_table_and_resume_brings_the_class_back() {
         std::thread::sleep(Duration::from_millis(300));
     }
     drop(seats);
+    let moves = server.game().expect("save").log().len();
     // SIGINT, as Ctrl-C in the terminal.
     let pid = server.pid() as i32;
     // SAFETY: kill(2) on our own child.
@@ -575,11 +625,21 @@ fn ctrl_c_saves_every_table_and_resume_brings_the_class_back() {
         root,
     };
     assert!(text.contains(code(&codes, "table 1 us")), "{text}");
-    let c = Client::connect(port2, code(&codes, "table 1 us"));
+    let mut c = Client::connect(port2, code(&codes, "table 1 us"));
+    assert!(
+        c.wait_for("Privatebrief", Duration::from_secs(20)),
+        "{}",
+        c.text()
+    );
+    c.send(b"\x1b");
     assert!(
         c.wait_for("Round1/", Duration::from_secs(20)),
         "{}",
         c.text()
     );
+    let g = backchannel::save::open(&dir.join("table-1.ron"))
+        .expect("save")
+        .1;
+    assert_eq!(g.log().len(), moves, "the game where it was");
     drop(resumed);
 }

@@ -503,6 +503,18 @@ impl Class {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
+    /// What other screens at table `t` must follow: the moves in its log,
+    /// whether it is paused, what the seats may see.
+    pub fn signature(&self, t: usize) -> (usize, bool, InfoSettings) {
+        self.tables
+            .get(t)
+            .map_or((0, false, InfoSettings::ALL), |s| {
+                let info = s.session.info();
+                let table = s.session.table();
+                (table.game().log().len(), table.paused(), info)
+            })
+    }
+
     /// The moves the log holds at table `t`.
     pub fn log_len(&self, t: usize) -> usize {
         self.tables

@@ -182,11 +182,12 @@ impl Console {
                 self.view = None;
                 return true;
             }
-            let before = class.log_len(t);
-            let paused = class.tables[t].session.table().paused();
+            let before = class.signature(t);
             let open = app_key(view, k, true).is_some();
-            if class.log_len(t) != before || class.tables[t].session.table().paused() != paused {
+            if class.signature(t) != before {
+                // A move, a pause or a setting from the table's own menu.
                 class.moved(t);
+                let _ = class.write_class_file();
             }
             if !open {
                 self.view = None;

@@ -25,7 +25,7 @@ pub use keys::KeyParser;
 use russh::server::{Auth, Handler, Msg as SshMsg, Session as SshSession};
 use russh::{Channel, ChannelId, Pty};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -179,7 +179,7 @@ async fn serve(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection(Arc::clone(&class), Arc::clone(&config), stream, addr, slot));
+                tokio::spawn(connection(Arc::clone(&class), Arc::clone(&config), stream, slot));
             }
         }
     }
@@ -216,7 +216,6 @@ async fn connection(
     class: Arc<Class>,
     config: Arc<russh::server::Config>,
     stream: tokio::net::TcpStream,
-    addr: SocketAddr,
     slot: Slot,
 ) {
     let logged_in = Arc::new(AtomicBool::new(false));
@@ -226,7 +225,6 @@ async fn connection(
         input: None,
         logged_in: Arc::clone(&logged_in),
     };
-    let _ = addr;
     let Ok(Ok(running)) = tokio::time::timeout(
         LOGIN_DEADLINE,
         russh::server::run_stream(config, stream, conn),

@@ -207,12 +207,9 @@ impl Face {
     fn key(&mut self, k: KeyEvent, class: &Class) -> bool {
         match self {
             Face::Seat { app, table } => {
-                let before = class.log_len(*table);
-                let paused = class.tables[*table].session.table().paused();
+                let before = class.signature(*table);
                 let open = app_key(app, k, false).is_some();
-                if class.log_len(*table) != before
-                    || class.tables[*table].session.table().paused() != paused
-                {
+                if class.signature(*table) != before {
                     class.moved(*table);
                 }
                 open
