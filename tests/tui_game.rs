@@ -514,7 +514,8 @@ fn the_facilitator_hides_others_acceptance_and_ai_reasons() {
         before.contains(&probe),
         "the reason {probe:?} is in the ticker"
     );
-    let estimates = |t: &str| t.matches("R≈").count();
+    // A row of another party: its public chance, then the estimate "R≈…".
+    let estimates = |t: &str| t.matches("% R≈").count();
     assert!(estimates(&before) > 0, "others' acceptance rows are shown");
     let s = &play(&a).session;
     let mut info = s.info();
