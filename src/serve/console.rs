@@ -454,7 +454,7 @@ impl Console {
         b.render(list, buf);
         let w = inner.width as usize;
         let header = format!(
-            "  {:>2} {:<6} {:<10} {:>5}  {:<13} seats (● connected ○ empty ◇ AI)",
+            "  {:>2} {:<6} {:<10} {:>5}  {:<18} seats (● connected ○ empty ◇ AI)",
             "#", "round", "to move", "deal", "clock"
         );
         line(buf, inner, 0, vec![Span::raw(cut(&header, w))], t.dim);
@@ -464,12 +464,12 @@ impl Console {
             let selected = r.table == self.sel;
             let mark = if selected { "▸" } else { " " };
             let text = format!(
-                "{mark} {:>2} {:<6} {:<10} {:>5}  {:<13} {}",
+                "{mark} {:>2} {:<6} {:<10} {:>5}  {:<18} {}",
                 r.table + 1,
                 r.round,
                 cut(&r.to_move, 10),
                 r.deal,
-                cut(&r.clock, 13),
+                cut(&r.clock, 18),
                 r.seats
             );
             let style = if selected { t.selected } else { t.text };

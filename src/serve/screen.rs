@@ -13,8 +13,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::ChannelId;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -31,33 +30,36 @@ const KEY_RATE: f64 = 20.0;
 /// A rotating projector shows each table this long.
 pub const ROTATE: Duration = Duration::from_secs(20);
 
-/// The bytes a screen draws, queued for its channel on flush.
-struct Sink {
-    buf: Vec<u8>,
-    out: mpsc::Sender<Vec<u8>>,
-    /// A frame was dropped: the client's screen is not what we think it is.
-    dropped: Arc<AtomicBool>,
-}
+/// The bytes a screen draws. The backend flushes after every small
+/// command (each cursor move of a clear), so nothing is sent on flush: the
+/// screen loop sends what a whole update wrote as one message ([`send`]).
+struct Sink(Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Sink {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(b);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        match self.out.try_send(std::mem::take(&mut self.buf)) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                self.dropped.store(true, Ordering::Relaxed);
-                Ok(())
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            }
-        }
+        Ok(())
+    }
+}
+
+/// Queue what the screen wrote for its client. Ok(false): the queue was
+/// full and the update was dropped (the client is not reading); Err: the
+/// client is gone.
+fn send(pending: &Mutex<Vec<u8>>, out: &mpsc::Sender<Vec<u8>>) -> Result<bool, ()> {
+    let bytes = std::mem::take(&mut *pending.lock().unwrap_or_else(|e| e.into_inner()));
+    if bytes.is_empty() {
+        return Ok(true);
+    }
+    match out.try_send(bytes) {
+        Ok(()) => Ok(true),
+        Err(mpsc::error::TrySendError::Full(_)) => Ok(false),
+        Err(mpsc::error::TrySendError::Closed(_)) => Err(()),
     }
 }
 
@@ -140,6 +142,8 @@ enum Face {
         app: Box<App>,
         table: usize,
         rotate: Option<Instant>,
+        /// When the event card on show gives way to the next.
+        card_until: Option<Instant>,
     },
     Console(Box<Console>),
 }
@@ -167,6 +171,7 @@ impl Face {
                 app: Box::new(app_on(class, t.unwrap_or(0), None, theme)),
                 table: t.unwrap_or(0),
                 rotate: t.is_none().then(|| Instant::now() + ROTATE),
+                card_until: None,
             },
             Role::Facilitator => Face::Console(Box::new(Console::new(theme))),
         }
@@ -187,8 +192,14 @@ impl Face {
 
     fn resize(&mut self, w: u16, h: u16) {
         match self {
-            Face::Seat { app, .. } | Face::Projector { app, .. } => {
+            Face::Seat { app, .. } => {
                 app.update(Msg::Resize { w, h });
+            }
+            Face::Projector {
+                app, card_until, ..
+            } => {
+                app.update(Msg::Resize { w, h });
+                face_cards(app, card_until, Instant::now());
             }
             Face::Console(c) => c.resize(w, h),
         }
@@ -196,8 +207,14 @@ impl Face {
 
     fn refresh(&mut self, class: &Class) {
         match self {
-            Face::Seat { app, .. } | Face::Projector { app, .. } => {
+            Face::Seat { app, .. } => {
                 app.update(Msg::Refresh);
+            }
+            Face::Projector {
+                app, card_until, ..
+            } => {
+                app.update(Msg::Refresh);
+                face_cards(app, card_until, Instant::now());
             }
             Face::Console(c) => c.refresh(class),
         }
@@ -230,9 +247,12 @@ impl Face {
                 .filter(|_| !app_machine_due(app))
                 .map(|_| Duration::from_millis(200)),
             Face::Projector {
-                rotate: Some(at), ..
-            } => Some(at.saturating_duration_since(now)),
-            Face::Projector { .. } => None,
+                rotate, card_until, ..
+            } => [*rotate, *card_until]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|at| at.saturating_duration_since(now)),
             Face::Console(c) => c.tick_after(),
         }
     }
@@ -245,18 +265,30 @@ impl Face {
             Face::Projector {
                 app,
                 table,
-                rotate: Some(at),
-            } if *at <= now => {
-                let size = app.size;
-                *table = (*table + 1) % class.tables.len().max(1);
-                **app = app_on(class, *table, None, theme);
-                app.update(Msg::Resize {
-                    w: size.0,
-                    h: size.1,
-                });
-                *at = now + ROTATE;
+                rotate,
+                card_until,
+            } => {
+                if card_until.is_some_and(|at| at <= now) {
+                    if let Screen::Game(play) = &mut app.screen {
+                        play.cards.pop_front();
+                    }
+                    *card_until = None;
+                }
+                if let Some(at) = rotate
+                    && *at <= now
+                {
+                    let size = app.size;
+                    *table = (*table + 1) % class.tables.len().max(1);
+                    **app = app_on(class, *table, None, theme);
+                    app.update(Msg::Resize {
+                        w: size.0,
+                        h: size.1,
+                    });
+                    *at = now + ROTATE;
+                    *card_until = None;
+                }
+                face_cards(app, card_until, now);
             }
-            Face::Projector { .. } => {}
             Face::Console(c) => c.tick(),
         }
     }
@@ -270,6 +302,18 @@ impl Face {
             }
             Face::Console(c) => c.render(class, f.area(), f.buffer_mut()),
         }
+    }
+}
+
+/// A projector shows each new event card for this long (nobody there to
+/// press a key), then the next.
+pub const CARD_SHOW: Duration = Duration::from_secs(8);
+
+/// Start the clock on the card a projector shows, if one waits.
+fn face_cards(app: &App, card_until: &mut Option<Instant>, now: Instant) {
+    let waiting = matches!(&app.screen, Screen::Game(play) if !play.cards.is_empty());
+    if waiting && card_until.is_none() {
+        *card_until = Some(now + CARD_SHOW);
     }
 }
 
@@ -342,14 +386,10 @@ pub async fn screen(
     let mut face = Face::new(&class, role, theme(plain));
     let mut table_rx = face.table().map(|t| class.tables[t].changed.subscribe());
     let mut any_rx = class.any.subscribe();
-    let dropped = Arc::new(AtomicBool::new(false));
-    let sink = Sink {
-        buf: Vec::new(),
-        out: out_tx,
-        dropped: Arc::clone(&dropped),
-    };
+    let pending = Arc::new(Mutex::new(Vec::new()));
+    let mut dropped = false;
     let Ok(mut term) = Terminal::with_options(
-        CrosstermBackend::new(sink),
+        CrosstermBackend::new(Sink(Arc::clone(&pending))),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
         },
@@ -385,8 +425,10 @@ pub async fn screen(
                         plain = !plain;
                         face = Face::new(&class, role, theme(plain));
                     }
-                    let size = term.size().unwrap_or_default();
-                    face.resize(size.width, size.height);
+                    // The viewport is the client's size (the backend's own
+                    // size would be the server's terminal).
+                    let area = term.get_frame().area();
+                    face.resize(area.width, area.height);
                     use crossterm::{cursor::Hide, execute, terminal::{Clear, ClearType, EnterAlternateScreen}};
                     let _ = execute!(term.backend_mut(), EnterAlternateScreen, Hide, Clear(ClearType::All));
                 }
@@ -421,17 +463,24 @@ pub async fn screen(
         if !open {
             use crossterm::{cursor::Show, execute, terminal::LeaveAlternateScreen};
             let _ = execute!(term.backend_mut(), LeaveAlternateScreen, Show);
+            let _ = send(&pending, &out_tx);
             break;
         }
         if !started {
+            // Nothing is shown before the shell starts.
+            pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
             continue;
         }
-        if dropped.swap(false, Ordering::Relaxed) {
-            // The client missed frames: draw the next one whole.
+        if dropped {
+            // The client missed an update: draw the next frame whole.
             let _ = term.clear();
         }
         if term.draw(|f| face.draw(&class, f)).is_err() {
             break;
+        }
+        match send(&pending, &out_tx) {
+            Ok(sent) => dropped = !sent,
+            Err(()) => break,
         }
     }
     drop(term);
