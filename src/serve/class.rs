@@ -54,6 +54,9 @@ pub struct TableFile {
     /// The AI plays the seats nobody is connected to.
     #[serde(default)]
     pub fill_ai: bool,
+    /// The facilitator paused the AI seats.
+    #[serde(default)]
+    pub paused: bool,
 }
 
 const CLASS_FILE: &str = "class.json";
@@ -301,6 +304,7 @@ impl Class {
             let path = dir.join(name);
             let session = crate::tui::app::resume_session(&path)?;
             session.set_info(tf.info);
+            session.table().set_paused(tf.paused);
             let m = Arc::clone(session.model());
             let mut codes = vec![None; m.parties.len()];
             for (party, code) in &tf.seats {
@@ -492,6 +496,7 @@ impl Class {
                         .collect(),
                     info: s.session.info(),
                     fill_ai: s.fill_ai.load(Ordering::Relaxed),
+                    paused: s.session.table().paused(),
                 })
                 .collect(),
             turn_timer_secs: timers.turn.map(|d| d.as_secs()),
@@ -653,6 +658,7 @@ mod tests {
         info.ai_reasons = false;
         k.tables[0].session.set_info(info);
         k.set_fill_ai(0, true);
+        k.tables[1].session.table().set_paused(true);
         k.save_all().expect("saved");
         let back = Class::resume(&dir).expect("resumed");
         assert_eq!(back.facilitator, k.facilitator);
@@ -660,6 +666,7 @@ mod tests {
         assert_eq!(back.log_len(1), 1);
         assert!(!back.tables[0].session.info().ai_reasons);
         assert!(back.tables[0].fill_ai.load(Ordering::Relaxed));
+        assert!(back.tables[1].session.table().paused());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

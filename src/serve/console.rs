@@ -65,7 +65,14 @@ pub fn rows(class: &Class, now: Instant) -> Vec<Row> {
         let redacted = Redacted::of(m, Viewer::Facilitator { reveal: true });
         let deal = View::new(&table, &redacted).evaluation().likelihood;
         let to_move = match (g.ending(), g.to_move()) {
-            (Some(e), _) => format!("ended: {}", e.name()),
+            (Some(e), _) => match e {
+                crate::engine::Ending::Deal => "ended: deal".into(),
+                crate::engine::Ending::DeadlinePassed => "no deal".into(),
+                crate::engine::Ending::WalkOut { party } => {
+                    format!("{} left", m.party_short(party))
+                }
+                crate::engine::Ending::Collapse { .. } => "collapsed".into(),
+            },
             (None, Some(p)) => m.party_short(p).to_string(),
             (None, None) => "—".into(),
         };
@@ -239,6 +246,7 @@ impl Console {
                     class.tables[t].session.table().set_paused(pause);
                     class.moved(t);
                 }
+                let _ = class.write_class_file();
                 self.status = Some(format!(
                     "{}: AI seats {}",
                     self.target_name(),
