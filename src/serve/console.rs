@@ -76,7 +76,11 @@ pub fn rows(class: &Class, now: Instant) -> Vec<Row> {
             (None, Some(p)) => m.party_short(p).to_string(),
             (None, None) => "—".into(),
         };
-        let (turn, round) = class.time_left(t, now);
+        // An ended table has no clock.
+        let (turn, round) = match g.ending() {
+            Some(_) => (None, None),
+            None => class.time_left(t, now),
+        };
         let mut clock: Vec<String> = Vec::new();
         if table.paused() {
             clock.push("paused".into());
