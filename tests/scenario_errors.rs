@@ -308,3 +308,34 @@ fn fuzz_100k_scenarios() {
     println!("100000 fuzzed scenarios: {errors} refused with a message, 0 panics");
     assert!(errors > 50_000);
 }
+
+#[test]
+fn information_settings_default_from_the_rules_and_are_checked() {
+    use backchannel::core::model::InfoSettings;
+    let m = load_str("x.ron", ORCHARD).expect("orchard loads");
+    assert_eq!(m.rules.info, InfoSettings::ALL, "everything on by default");
+    let with = |info: &str| ORCHARD.replacen("rules: (", &format!("rules: ({info}"), 1);
+    let m = load_str(
+        "x.ron",
+        &with("info: (others_acceptance: false, ai_reasons: false), advisor: false, "),
+    )
+    .expect("loads");
+    assert_eq!(
+        m.rules.info,
+        InfoSettings {
+            advisor: false,
+            what_if: false,
+            others_acceptance: false,
+            ai_reasons: false
+        }
+    );
+    let m = load_str("x.ron", &with("info: (what_if: false), ")).expect("loads");
+    assert!(m.rules.info.advisor && !m.rules.info.what_if);
+    let e = err(&with("advisor: false, info: (advisor: true), "));
+    assert!(
+        e.contains("rules.info.advisor") && e.contains("rules.advisor is false"),
+        "{e}"
+    );
+    let e = err(&with("info: (previews: false), "));
+    assert!(e.contains("previews"), "{e}");
+}

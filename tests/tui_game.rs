@@ -474,9 +474,14 @@ fn the_facilitator_turns_the_advisor_off() {
     assert_eq!(a.scope(), Scope::Why, "the advisor opens");
     press(&mut a, KeyCode::Esc);
     facilitator_menu(&mut a);
-    facilitator_item(&mut a, "Advisor and what-if");
+    // The advisor's line, then the what-if previews' line just below it.
+    facilitator_item(&mut a, "Seats see: advisor");
+    press(&mut a, KeyCode::Down);
+    enter(&mut a);
     press(&mut a, KeyCode::Esc);
-    assert!(!play(&a).session.previews());
+    let info = play(&a).session.info();
+    assert!(!info.advisor && !info.what_if, "{info:?}");
+    assert!(info.others_acceptance && info.ai_reasons, "{info:?}");
     ch(&mut a, 'A');
     assert_eq!(a.scope(), Scope::Table);
     assert_eq!(
@@ -633,4 +638,47 @@ fn no_vote_over_ones_own_red_line() {
     } else {
         assert_eq!(a.scope(), Scope::Message, "a vote asks first ({me})");
     }
+}
+
+#[test]
+fn the_facilitator_hides_others_acceptance_and_ai_reasons() {
+    let mut a = app();
+    tutorial_as(&mut a, "board");
+    // Let the AI seats move so the ticker has their reasons.
+    for _ in 0..200 {
+        if !play(&a).session.step() {
+            break;
+        }
+    }
+    let reason = play(&a)
+        .session
+        .table()
+        .narrations()
+        .iter()
+        .rev()
+        .find_map(|n| n.reason.clone())
+        .expect("an AI move with a reason");
+    let probe: String = reason.chars().take(12).collect();
+    let shown = |a: &backchannel::tui::app::App| format!("{}", draw(a, 200, 60).backend());
+    let before = shown(&a);
+    assert!(
+        before.contains(&probe),
+        "the reason {probe:?} is in the ticker"
+    );
+    // A row of another party: its public chance, then the estimate "R≈…".
+    let estimates = |t: &str| t.matches("% R≈").count();
+    assert!(estimates(&before) > 0, "others' acceptance rows are shown");
+    let s = &play(&a).session;
+    let mut info = s.info();
+    info.others_acceptance = false;
+    info.ai_reasons = false;
+    s.set_info(info);
+    let after = shown(&a);
+    assert!(!after.contains(&probe), "the AI's reason is hidden");
+    assert_eq!(estimates(&after), 0, "others' acceptance is hidden");
+    // The facilitator with reveal on still sees it all.
+    facilitator_menu(&mut a);
+    facilitator_item(&mut a, "Show every bottom line");
+    press(&mut a, KeyCode::Esc);
+    assert!(shown(&a).contains(&probe));
 }

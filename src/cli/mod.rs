@@ -52,7 +52,7 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Printable role sheets: one page per seat, or the teacher's sheet.
     Brief(brief::BriefArgs),
-    /// Serve one table over SSH: each seat joins with `ssh -p PORT CODE@HOST` (first step).
+    /// Serve a class over SSH: every student at their own terminal (`ssh -p PORT CODE@HOST`).
     Serve(serve::ServeArgs),
 }
 

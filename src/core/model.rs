@@ -243,6 +243,99 @@ pub struct EachRoundModel {
     pub reservation: Vec<f64>,
 }
 
+/// What the seats at a table may see. One value per table, read by every
+/// screen (and nothing else decides it): the scenario gives the default
+/// (`rules.info`), the facilitator switches items for one table or all.
+/// A facilitator with reveal on sees everything whatever it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InfoSettings {
+    /// The deal-space advisor (`A`).
+    pub advisor: bool,
+    /// The what-if deal previews of a wording, a package or a revision.
+    pub what_if: bool,
+    /// Other parties' acceptance numbers (the public chance each signs).
+    pub others_acceptance: bool,
+    /// The reasons the AI seats give for their moves, in the ticker.
+    pub ai_reasons: bool,
+}
+
+impl Default for InfoSettings {
+    fn default() -> InfoSettings {
+        InfoSettings::ALL
+    }
+}
+
+impl InfoSettings {
+    /// Everything shown.
+    pub const ALL: InfoSettings = InfoSettings {
+        advisor: true,
+        what_if: true,
+        others_acceptance: true,
+        ai_reasons: true,
+    };
+
+    /// The items in a fixed order, with their names (menus, the console).
+    pub fn items(self) -> [(InfoItem, bool); 4] {
+        [
+            (InfoItem::Advisor, self.advisor),
+            (InfoItem::WhatIf, self.what_if),
+            (InfoItem::OthersAcceptance, self.others_acceptance),
+            (InfoItem::AiReasons, self.ai_reasons),
+        ]
+    }
+
+    /// Whether one item is on.
+    pub fn get(self, item: InfoItem) -> bool {
+        match item {
+            InfoItem::Advisor => self.advisor,
+            InfoItem::WhatIf => self.what_if,
+            InfoItem::OthersAcceptance => self.others_acceptance,
+            InfoItem::AiReasons => self.ai_reasons,
+        }
+    }
+
+    /// The same settings with one item switched.
+    pub fn toggled(mut self, item: InfoItem) -> InfoSettings {
+        let slot = match item {
+            InfoItem::Advisor => &mut self.advisor,
+            InfoItem::WhatIf => &mut self.what_if,
+            InfoItem::OthersAcceptance => &mut self.others_acceptance,
+            InfoItem::AiReasons => &mut self.ai_reasons,
+        };
+        *slot = !*slot;
+        self
+    }
+}
+
+/// One item of [`InfoSettings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoItem {
+    Advisor,
+    WhatIf,
+    OthersAcceptance,
+    AiReasons,
+}
+
+impl InfoItem {
+    /// Every item, in menu order.
+    pub const ALL: [InfoItem; 4] = [
+        InfoItem::Advisor,
+        InfoItem::WhatIf,
+        InfoItem::OthersAcceptance,
+        InfoItem::AiReasons,
+    ];
+
+    /// A label for menus and the console.
+    pub fn label(self) -> &'static str {
+        match self {
+            InfoItem::Advisor => "advisor",
+            InfoItem::WhatIf => "what-if deal previews",
+            InfoItem::OthersAcceptance => "others' acceptance",
+            InfoItem::AiReasons => "AI reasons in the ticker",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RulesModel {
     pub turn_order: Vec<usize>,
@@ -259,6 +352,9 @@ pub struct RulesModel {
     pub each_round: EachRoundModel,
     pub final_vote: bool,
     pub advisor: bool,
+    /// What the seats may see when a table starts (the facilitator can
+    /// change it; the table's [`InfoSettings`] then rule).
+    pub info: InfoSettings,
     pub walkout_allowed: bool,
     pub walkout_from_round: u32,
     pub walkout_penalty: f64,

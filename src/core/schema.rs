@@ -584,6 +584,10 @@ pub struct Rules {
     /// on at a table (the facilitator can switch them either way).
     #[serde(default = "default_true")]
     pub advisor: bool,
+    /// What the seats may see at a table, each item on or off; an item left
+    /// out takes its default (docs/SCENARIOS.md, "What the seats may see").
+    #[serde(default)]
+    pub info: InfoRules,
     /// Number of rounds before the deadline passes.
     pub rounds: u32,
     /// Parties whose signature makes a deal; empty means all.
@@ -633,6 +637,22 @@ pub struct Ratification {
     pub slopes: BTreeMap<String, f64>,
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// The scenario's default information settings (`rules.info`). Each item
+/// is optional: `advisor` and `what_if` default to `rules.advisor`, the
+/// others to on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfoRules {
+    #[serde(default)]
+    pub advisor: Option<bool>,
+    #[serde(default)]
+    pub what_if: Option<bool>,
+    #[serde(default)]
+    pub others_acceptance: Option<bool>,
+    #[serde(default)]
+    pub ai_reasons: Option<bool>,
 }
 
 fn default_votes() -> u32 {

@@ -983,6 +983,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
         .iter()
         .flat_map(|c| &c.options)
         .fold(0u64, |b, o| b | o.consent);
+    let info = info_settings(&mut k, r.advisor, r.info);
 
     let mut out = k.out;
     if out.is_empty() {
@@ -1021,6 +1022,7 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
                 each_round,
                 final_vote: r.final_vote,
                 advisor: r.advisor,
+                info,
                 walkout_allowed: r.walkout.allowed,
                 walkout_from_round: r.walkout.from_round,
                 walkout_penalty: r.walkout_penalty,
@@ -1050,6 +1052,31 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
 }
 
 /// Report requirement cycles between clauses (A requires B requires … A).
+/// The table's default information settings from `rules.advisor` and
+/// `rules.info`: the advisor and the what-if previews follow `advisor`
+/// unless `info` names them; `info` may not switch on what `advisor: false`
+/// switched off (two answers to one question).
+fn info_settings(
+    k: &mut Checker,
+    advisor: bool,
+    info: crate::core::schema::InfoRules,
+) -> crate::core::model::InfoSettings {
+    for (field, v) in [("advisor", info.advisor), ("what_if", info.what_if)] {
+        if !advisor && v == Some(true) {
+            k.err(
+                format!("rules.info.{field}"),
+                "true, but rules.advisor is false; give the setting in one place (rules.info)",
+            );
+        }
+    }
+    crate::core::model::InfoSettings {
+        advisor: info.advisor.unwrap_or(advisor),
+        what_if: info.what_if.unwrap_or(advisor),
+        others_acceptance: info.others_acceptance.unwrap_or(true),
+        ai_reasons: info.ai_reasons.unwrap_or(true),
+    }
+}
+
 fn check_cycles(k: &mut Checker, clauses: &[ClauseModel]) {
     let n = clauses.len();
     let edges: Vec<Vec<usize>> = clauses

@@ -300,6 +300,40 @@ impl Table {
         self.failed
     }
 
+    /// Hand a seat to a person or to the AI mid-game (`serve`: the AI
+    /// keeps an empty seat warm). The log is unchanged, so a replay of the
+    /// save is the same game. Only human and AI seats can be swapped.
+    pub fn set_seat(&mut self, party: usize, policy: SeatPolicy) -> Result<(), TableError> {
+        let model = Arc::clone(self.game.model());
+        let Some(slot) = self.policies.get(party) else {
+            return Err(TableError::Seat(format!("no seat {party}")));
+        };
+        if *slot == policy {
+            return Ok(());
+        }
+        let driver = match &policy {
+            SeatPolicy::Human => Driver::Human,
+            SeatPolicy::Ai(name) => Driver::Ai {
+                seat: AiSeat::new(&model, Arc::new(Brain::new(&model)), party, name.as_deref())
+                    .map_err(|e| TableError::Seat(e.to_string()))?,
+                rng: ai::seat_rng(self.game.seed(), &model, party),
+            },
+            other => {
+                return Err(TableError::Seat(format!(
+                    "a seat can be handed to a person or the AI only, not to {other}"
+                )));
+            }
+        };
+        self.drivers[party] = driver;
+        self.policies[party] = policy;
+        if self.plan_for == Some(party) {
+            self.plan.clear();
+            self.plan_at = 0;
+            self.plan_for = None;
+        }
+        Ok(())
+    }
+
     /// Whether a person plays this seat.
     pub fn is_human(&self, party: usize) -> bool {
         matches!(self.drivers.get(party), Some(Driver::Human))

@@ -5,6 +5,7 @@
 use super::keys::{Command, Keymap, Scope};
 use super::session::Session;
 use super::theme::Theme;
+use crate::core::model::{InfoItem, InfoSettings};
 use crate::engine::{Action, Breakdown, Changes, Phase, Selection, Stance, Term};
 use crate::save::Save;
 use crate::scenario::{self, Model};
@@ -216,6 +217,9 @@ pub struct Play {
     pub reveal_all: bool,
     /// Public information only on this screen.
     pub projector: bool,
+    /// A screen that only watches (a served projector or facilitator
+    /// view): it never takes the keyboard or acts for a seat.
+    pub watcher: bool,
     /// How much of the table's narration this screen has looked through for
     /// event cards and round ends.
     pub cards_seen: usize,
@@ -272,6 +276,7 @@ impl Play {
             briefed: vec![false; np],
             reveal_all: false,
             projector: false,
+            watcher: false,
             cards_seen: 0,
             notices: vec![VecDeque::new(); np],
             redacted,
@@ -336,6 +341,9 @@ impl Play {
     /// The seat acting from this screen now: its own seat, the only human
     /// seat in solo play, or in hot-seat the seat that has the keyboard.
     fn acting(&self, t: &Table) -> Option<usize> {
+        if self.watcher {
+            return None;
+        }
         if let Some(s) = self.seat {
             return Some(s);
         }
@@ -358,6 +366,17 @@ impl Play {
         }
     }
 
+    /// What this screen may show: the table's information settings, or
+    /// everything for the facilitator with reveal on. Screens ask here only.
+    pub fn info(&self) -> InfoSettings {
+        // The viewer as of the last sync: screens call this while they hold
+        // the table's lock, so it must not lock it again.
+        match self.redacted.viewer() {
+            Viewer::Facilitator { reveal: true } => InfoSettings::ALL,
+            _ => self.session.info(),
+        }
+    }
+
     /// Who this screen is for now.
     pub fn viewer(&self) -> Viewer {
         self.viewer_of(&self.session.table())
@@ -371,7 +390,11 @@ impl Play {
     /// The human seat waiting for the keyboard in hot-seat, if any.
     pub fn handover(&self) -> Option<usize> {
         let t = self.session.table();
-        if self.seat.is_some() || t.humans().len() < 2 || t.game().ending().is_some() {
+        if self.seat.is_some()
+            || self.watcher
+            || t.humans().len() < 2
+            || t.game().ending().is_some()
+        {
             return None;
         }
         let p = t.game().to_move()?;
@@ -483,15 +506,20 @@ impl Play {
 
     /// The values the dashboard lists (each opens into its "why").
     pub fn dash_items(&self) -> Vec<DashItem> {
-        dash_items_of(self.session.model(), self.viewer())
+        dash_items_of(self.session.model(), self.viewer(), self.info())
     }
 }
 
 /// The values a viewer's dashboard lists: the metrics, every party's
 /// readiness to sign, and the viewer's own utility and reservation.
-pub fn dash_items_of(m: &Model, viewer: Viewer) -> Vec<DashItem> {
+/// Other parties' readiness is listed only when `info` lets the viewer see it.
+pub fn dash_items_of(m: &Model, viewer: Viewer, info: InfoSettings) -> Vec<DashItem> {
     let mut v: Vec<DashItem> = (0..m.metrics.len()).map(DashItem::Metric).collect();
-    v.extend((0..m.parties.len()).map(DashItem::Acceptance));
+    v.extend(
+        (0..m.parties.len())
+            .filter(|&p| info.others_acceptance || viewer.party() == Some(p))
+            .map(DashItem::Acceptance),
+    );
     match viewer {
         Viewer::Party(p) => {
             v.push(DashItem::Utility(p));
@@ -1227,7 +1255,7 @@ impl App {
                 }
             }
             (Scope::Revision, Command::Suggest) => {
-                if !play.session.previews() {
+                if !play.info().advisor {
                     self.status = Some(ADVISOR_OFF.into());
                 } else if let Some(pen) = play.human_to_move() {
                     let adopt = play.with_view(|v| v.broker_suggestion(pen));
@@ -1542,9 +1570,9 @@ impl App {
                         }
                         Err(e) => self.status = Some(e),
                     },
-                    Some(FacItem::Previews) => {
-                        let on = play.session.previews();
-                        play.session.set_previews(!on);
+                    Some(FacItem::Info(item)) => {
+                        let info = play.session.info();
+                        play.session.set_info(info.toggled(item));
                     }
                     Some(FacItem::Projector) => play.projector = !play.projector,
                     Some(FacItem::Deadline(d)) => self.act(Action::MoveDeadline { rounds: d }, fx),
@@ -1798,7 +1826,7 @@ impl App {
                     });
                 }
             }
-            Command::Advise if !play.session.previews() => {
+            Command::Advise if !play.info().advisor => {
                 self.status = Some(ADVISOR_OFF.into());
             }
             Command::Advise => {
@@ -1947,7 +1975,7 @@ pub enum FacItem {
     Undo,
     Briefs,
     Reveal,
-    Previews,
+    Info(InfoItem),
     Projector,
     Deadline(i32),
     Inject(usize),
@@ -1978,13 +2006,6 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
             ),
         ),
         (
-            FacItem::Previews,
-            format!(
-                "Advisor and what-if previews [{}]",
-                on(play.session.previews())
-            ),
-        ),
-        (
             FacItem::Projector,
             format!("Projector view: public only [{}]", on(play.projector)),
         ),
@@ -1994,6 +2015,13 @@ pub fn facilitator_items(play: &Play) -> Vec<(FacItem, String)> {
         ),
         (FacItem::Deadline(-1), "Cut the deadline by a round".into()),
     ];
+    // What the seats may see, after the reveal switch it sits beside.
+    let info = play.session.info();
+    let at = v.len() - 3;
+    for (i, (item, is_on)) in info.items().into_iter().enumerate() {
+        let label = format!("Seats see: {} [{}]", item.label(), on(is_on));
+        v.insert(at + i, (FacItem::Info(item), label));
+    }
     for (i, e) in t.model().scenario.events.iter().enumerate() {
         let fired = if t.game().fired(i) { " (fired)" } else { "" };
         v.push((FacItem::Inject(i), format!("Inject: {}{fired}", e.title)));

@@ -4,6 +4,7 @@
 //! hold clones of one session: each is an [`super::app::App`] for its own
 //! viewer, and they all see the same table.
 
+use crate::core::model::InfoSettings;
 use crate::engine::{Action, ActionError};
 use crate::save::Save;
 use crate::scenario::Model;
@@ -11,7 +12,6 @@ use crate::table::{self, Kind, SeatPolicy, Step, Table};
 use crate::table::{View, Viewer};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Where the advisor's Nash package search stands.
@@ -71,9 +71,9 @@ pub struct Session {
     /// found on a background thread (the advisor's slow part), shared by
     /// clones of the session.
     nash: Arc<Mutex<HashMap<Vec<u64>, Nash>>>,
-    /// The advisor and the what-if previews are on at this table (the
-    /// facilitator's switch, shared by every screen).
-    previews: Arc<AtomicBool>,
+    /// What the seats at this table may see (the facilitator's switches,
+    /// shared by every screen): the one place the screens ask.
+    info: Arc<Mutex<InfoSettings>>,
     /// The end screen's benchmarks, worked out on a thread once the game ends.
     bench: Arc<Mutex<Bench>>,
 }
@@ -135,7 +135,7 @@ impl Session {
     }
 
     fn of(model: Arc<Model>, source: &str, table: Table) -> Session {
-        let previews = model.rules.advisor;
+        let info = model.rules.info;
         Session {
             model,
             source: source.into(),
@@ -145,7 +145,7 @@ impl Session {
             started: String::new(),
             name: String::new(),
             nash: Arc::new(Mutex::new(HashMap::new())),
-            previews: Arc::new(AtomicBool::new(previews)),
+            info: Arc::new(Mutex::new(info)),
             bench: Arc::new(Mutex::new(Bench::NotAsked)),
         }
     }
@@ -196,14 +196,15 @@ impl Session {
         self.bench.lock().is_ok_and(|b| *b == Bench::Working)
     }
 
-    /// Whether the advisor and the what-if previews are on at this table.
-    pub fn previews(&self) -> bool {
-        self.previews.load(Ordering::Relaxed)
+    /// What the seats at this table may see (before the viewer is taken
+    /// into account: screens ask [`super::app::Play::info`]).
+    pub fn info(&self) -> InfoSettings {
+        *self.info.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Turn the advisor and the what-if previews on or off for every screen.
-    pub fn set_previews(&self, on: bool) {
-        self.previews.store(on, Ordering::Relaxed);
+    /// Change what the seats at this table may see, for every screen on it.
+    pub fn set_info(&self, info: InfoSettings) {
+        *self.info.lock().unwrap_or_else(|e| e.into_inner()) = info;
     }
 
     /// A session replayed from a log (resume, undo).

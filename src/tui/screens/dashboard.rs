@@ -19,7 +19,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Dashboard));
     let ev = g.evaluation();
-    let items = crate::tui::app::dash_items_of(m, g.viewer());
+    let items = crate::tui::app::dash_items_of(m, g.viewer(), play.info());
     let w = inner.width as usize;
     let name_w = (w / 3).clamp(8, 24);
     let bar_w = w.saturating_sub(name_w + 14).min(30);

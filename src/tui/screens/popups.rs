@@ -454,7 +454,7 @@ fn variants(app: &App, g: &View, clause: usize, sel: usize, area: Rect, buf: &mu
         m.scenario.clauses[c].number, m.scenario.clauses[c].title
     );
     let previews = match &app.screen {
-        Screen::Game(p) => p.session.previews(),
+        Screen::Game(p) => p.info().what_if,
         _ => true,
     };
     let ev = g.evaluation();
@@ -621,10 +621,10 @@ fn package(
                 t.warn,
             ));
         }
-        if play.session.previews() {
+        if play.info().what_if {
             let now = g.evaluation();
             let w = g.what_if_changes(pkg);
-            let wi = super::revision::WhatIf::of(g, &now, &w);
+            let wi = super::revision::WhatIf::of(g, &now, &w, play.info());
             rows.push((
                 format!("If adopted: public chance of a deal {}", wi.deal),
                 t.accent,

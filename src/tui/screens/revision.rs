@@ -2,6 +2,7 @@
 //! would do if adopted alone, and what the current selection does together.
 
 use super::{block, cut, hit, line, signed};
+use crate::core::model::InfoSettings;
 use crate::engine::{Evaluation, Proposal};
 use crate::scenario::Model;
 use crate::table::View;
@@ -57,8 +58,11 @@ pub struct WhatIf {
 }
 
 impl WhatIf {
-    pub fn of(g: &View, now: &Evaluation, w: &Evaluation) -> WhatIf {
+    /// The preview of `w` against `now`; other parties' chances only when
+    /// `info` lets this screen show them.
+    pub fn of(g: &View, now: &Evaluation, w: &Evaluation, info: InfoSettings) -> WhatIf {
         let m = g.model();
+        let own_party = g.viewer().party();
         let deal = format!(
             "{:.0}% ({})",
             100.0 * w.likelihood,
@@ -71,6 +75,9 @@ impl WhatIf {
                 } else {
                     ""
                 };
+                if !info.others_acceptance && own_party != Some(p) {
+                    return format!("{} –{red}", m.party_short(p));
+                }
                 format!("{} {:.0}%{red}", m.party_short(p), 100.0 * w.acceptance[p])
             })
             .collect();
@@ -107,7 +114,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let m = g.model();
     let props = g.proposals();
     let rev = play.revision;
-    let previews = play.session.previews();
+    let previews = play.info().what_if;
     let now = g.evaluation();
     let [head, list, summary] = Layout::vertical([
         Constraint::Length(2),
@@ -217,7 +224,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         if previews {
             let changes: Vec<(usize, usize)> = p.changes.iter().collect();
             let e = g.what_if_changes(&changes);
-            let wi = WhatIf::of(g, &now, &e);
+            let wi = WhatIf::of(g, &now, &e, play.info());
             let all = format!("      alone: {}", wi.line());
             if all.chars().count() <= w {
                 rows.push((i, vec![Span::raw(all)], t.dim));
@@ -295,7 +302,7 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     );
     if previews {
         let e = g.what_if_changes(&changes);
-        let wi = WhatIf::of(g, &now, &e);
+        let wi = WhatIf::of(g, &now, &e, play.info());
         let own = wi.own.clone().unwrap_or_default();
         let rows = [
             (

@@ -441,7 +441,7 @@ fn detail(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
         }
     }
     lines.push(Line::default());
-    let previews = play.session.previews();
+    let previews = play.info().what_if;
     lines.push(Line::from(Span::styled(
         if previews {
             "Wordings — what if the draft said… (deal: the public chance of a deal)"
@@ -567,6 +567,8 @@ fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
     let inner = b.inner(area);
     b.render(area, buf);
     hit(app, area, Hit::Pane(Pane::Ticker));
+    // The seats' reasons (AI and bot moves only carry one).
+    let reasons = play.info().ai_reasons;
     let end = n - back;
     let rows = inner.height as usize;
     let w = (inner.width as usize).max(8);
@@ -589,8 +591,8 @@ fn ticker(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
             TickKind::End => ("■", t.title),
         };
         let text = match &tk.reason {
-            Some(why) => format!("r{:<2} {mark} {} ({why})", tk.round, tk.text),
-            None => format!("r{:<2} {mark} {}", tk.round, tk.text),
+            Some(why) if reasons => format!("r{:<2} {mark} {} ({why})", tk.round, tk.text),
+            _ => format!("r{:<2} {mark} {}", tk.round, tk.text),
         };
         let lines = wrap(&text, w, 6);
         for l in lines.into_iter().rev() {
