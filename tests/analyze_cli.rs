@@ -57,7 +57,8 @@ fn analyze_every_bundled_scenario_in_text() {
         "minsk2",
         "istanbul2022",
     ] {
-        let out = bc(&["analyze", s]);
+        // A small search budget: the text and its labels are what this checks.
+        let out = bc(&["analyze", s, "--budget", "65536"]);
         assert!(
             out.status.success(),
             "{s}: {}",
