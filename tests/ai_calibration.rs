@@ -27,21 +27,20 @@ fn deal_rate(model: &Arc<Model>, seats: &[(&str, &str)]) -> f64 {
 fn flagship_deal_rate_is_uncertain_and_follows_personalities() {
     let model = Arc::new(open("plan28").unwrap());
     let default = deal_rate(&model, &[]);
-    let soft_russia = deal_rate(&model, &[("ru", "mediator")]);
     let walking_kyiv = deal_rate(&model, &[("ua", "hardliner")]);
+    let walking_europe = deal_rate(&model, &[("eu", "hardliner")]);
     eprintln!(
-        "deal rate: default {default:.3}, ru mediator {soft_russia:.3}, ua hardliner {walking_kyiv:.3}"
+        "deal rate: default {default:.3}, ua hardliner {walking_kyiv:.3}, eu hardliner {walking_europe:.3}"
     );
     assert!(
         (0.10..=0.60).contains(&default),
         "default deal rate {default}"
     );
-    assert!(
-        soft_russia > default,
-        "a conciliatory Russia should deal more: {soft_russia} vs {default}"
-    );
-    // A Kyiv that walks out when the text turns against it (the flagship's
-    // defender cannot afford to) ends the talks before any deal.
+    // A seat that walks out when the text turns against it (the flagship's
+    // defender and pragmatist cannot afford to) ends the talks before most
+    // deals. (A softer Russia does not deal more: the pen and the final vote
+    // decide, and Moscow's stances move them little; docs/CALIBRATION.md.)
+    assert!(walking_europe < default / 2.0, "{walking_europe} vs {default}");
     assert!(walking_kyiv < default / 2.0, "{walking_kyiv} vs {default}");
 }
 
