@@ -225,6 +225,29 @@ impl<W: Write> Write for CleanWriter<W> {
     }
 }
 
+/// A source's site, for a short mention: `https://www.example.org/a/b` →
+/// `example.org`. Text that is not a web address comes back as it is.
+pub fn source_site(url: &str) -> &str {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+/// The distinct sites of a list of sources, in order: "a.org, b.com".
+pub fn source_sites<'a>(urls: impl IntoIterator<Item = &'a String>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for u in urls {
+        let s = source_site(u);
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,27 +379,4 @@ mod tests {
             prop_assert_eq!(out, expected);
         }
     }
-}
-
-/// A source's site, for a short mention: `https://www.example.org/a/b` →
-/// `example.org`. Text that is not a web address comes back as it is.
-pub fn source_site(url: &str) -> &str {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    host.strip_prefix("www.").unwrap_or(host)
-}
-
-/// The distinct sites of a list of sources, in order: "a.org, b.com".
-pub fn source_sites<'a>(urls: impl IntoIterator<Item = &'a String>) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for u in urls {
-        let s = source_site(u);
-        if !seen.contains(&s) {
-            seen.push(s);
-        }
-    }
-    seen.join(", ")
 }

@@ -40,7 +40,10 @@ fn flagship_deal_rate_is_uncertain_and_follows_personalities() {
     // defender and pragmatist cannot afford to) ends the talks before most
     // deals. (A softer Russia does not deal more: the pen and the final vote
     // decide, and Moscow's stances move them little; docs/CALIBRATION.md.)
-    assert!(walking_europe < default / 2.0, "{walking_europe} vs {default}");
+    assert!(
+        walking_europe < default / 2.0,
+        "{walking_europe} vs {default}"
+    );
     assert!(walking_kyiv < default / 2.0, "{walking_kyiv} vs {default}");
 }
 

@@ -321,7 +321,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
 
     let _ = writeln!(
         out,
-        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th><th>Sources</th></tr>"
+        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th><th class=\"detail\">Sources</th></tr>"
     );
     for c in &d.draft {
         let label = if c.changed {
@@ -349,7 +349,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td><td class=\"detail\">{}</td></tr>",
             c.number,
             html(&c.title),
             html(&c.status),

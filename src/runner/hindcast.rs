@@ -88,6 +88,9 @@ impl Report {
     }
 }
 
+/// How one game ended, and what it says about each check: (counted, held).
+type Judged = (Option<Ending>, Vec<(bool, bool)>);
+
 /// What one game says about each check: (counted, held).
 fn one(model: &Arc<Model>, game: &Game) -> Vec<(bool, bool)> {
     let checks = &model.scenario.hindcast;
@@ -137,7 +140,7 @@ pub fn run(model: &Arc<Model>, runs: u64, seed: u64) -> Report {
     let np = model.parties.len();
     let policies: Vec<SeatPolicy> = (0..np).map(|_| SeatPolicy::Ai(None)).collect();
     let brain = Arc::new(crate::ai::Brain::new(model));
-    let games: Vec<(Option<Ending>, Vec<(bool, bool)>)> = (0..runs)
+    let games: Vec<Judged> = (0..runs)
         .into_par_iter()
         .map_init(
             || None::<Table>,

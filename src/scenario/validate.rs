@@ -968,13 +968,14 @@ pub fn compile(mut s: Scenario, checksum: String) -> Result<Model, Vec<Diagnosti
             k.err(format!("{hp}.round"), "rounds are numbered from 1");
         }
         let (lo, hi) = h.expect;
-        if k.finite(&format!("{hp}.expect"), lo) && k.finite(&format!("{hp}.expect"), hi) {
-            if !(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi {
-                k.err(
-                    format!("{hp}.expect"),
-                    format!("({lo}, {hi}); expected two shares 0 ≤ low ≤ high ≤ 1"),
-                );
-            }
+        if k.finite(&format!("{hp}.expect"), lo)
+            && k.finite(&format!("{hp}.expect"), hi)
+            && (!(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi)
+        {
+            k.err(
+                format!("{hp}.expect"),
+                format!("({lo}, {hi}); expected two shares 0 ≤ low ≤ high ≤ 1"),
+            );
         }
         k.sources(&format!("{hp}.sources"), &h.sources);
         hindcast.push(k.cond(&format!("{hp}.when"), &h.when, false, false));

@@ -63,9 +63,17 @@ fn target(t: &Target) -> String {
 
 /// `{metric id: delta}`.
 fn effects(model: &Model, list: &[(usize, f64)]) -> Value {
-    let map: Map<String, Value> = list
-        .iter()
-        .map(|&(m, d)| (model.scenario.metrics[m].id.clone(), json!(round4(d))))
+    // Several effects may move one metric (an index's components): summed.
+    let mut sums: Vec<(usize, f64)> = Vec::new();
+    for &(m, d) in list {
+        match sums.iter_mut().find(|(k, _)| *k == m) {
+            Some((_, v)) => *v += d,
+            None => sums.push((m, d)),
+        }
+    }
+    let map: Map<String, Value> = sums
+        .into_iter()
+        .map(|(m, d)| (model.scenario.metrics[m].id.clone(), json!(round4(d))))
         .collect();
     Value::Object(map)
 }
