@@ -325,9 +325,9 @@ fn play_until_round(server: &Server, seats: &mut [(usize, Client)], round: u32, 
         if let Some(p) = g.to_move()
             && let Some((_, c)) = seats.iter_mut().find(|(q, _)| *q == p)
         {
-            // The pen-holder's revision asks to confirm (adopting none).
-            let revising = matches!(g.phase(), backchannel::engine::Phase::Revision { .. });
-            c.send(if revising { &b"\ry"[..] } else { &b"\r"[..] });
+            // Ending a turn with no move, like the pen-holder's revision
+            // (adopting none), asks to confirm: y.
+            c.send(b"\ry");
         }
         std::thread::sleep(Duration::from_millis(300));
     }
@@ -559,7 +559,8 @@ fn ctrl_c_saves_every_table_and_resume_brings_the_class_back() {
     let start = Instant::now();
     while server.game().expect("save").log().is_empty() {
         assert!(start.elapsed() < Duration::from_secs(20), "no move saved");
-        seats[0].1.send(b"\r");
+        // Enter on a turn with no move asks first: y.
+        seats[0].1.send(b"\ry");
         std::thread::sleep(Duration::from_millis(300));
     }
     drop(seats);
