@@ -304,7 +304,7 @@ const EXPERT_PEN_CALL: f64 = 0.3;
 
 /// The expert pen-holder's weight on the table's support, as a share of the
 /// AI broker's `rules.pen_weight`: it leans more on its own utility.
-const EXPERT_PEN: f64 = 1.0;
+const EXPERT_PEN: f64 = 0.7;
 
 /// The seat's revision, when it holds the pen.
 pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> Decision {

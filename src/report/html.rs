@@ -321,7 +321,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
 
     let _ = writeln!(
         out,
-        "<h2 id=\"{t}-draft\">Final draft</h2>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th><th class=\"detail\">Sources</th></tr>"
+        "<h2 id=\"{t}-draft\" class=\"detail\">Final draft</h2>\n<table class=\"detail\">\n<tr><th class=\"n\">#</th><th>Clause</th><th>Wording</th><th>Status</th><th class=\"detail\">Sources</th></tr>"
     );
     for c in &d.draft {
         let label = if c.changed {
@@ -349,7 +349,9 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td><td class=\"detail\">{}</td></tr>",
+            "<tr{}><td class=\"n\">{}</td><td>{}</td><td>{label}</td><td>{}</td><td class=\"detail\">{}</td></tr>",
+            // On paper, only the clauses the table changed (the rest read as drafted).
+            if c.changed { "" } else { " class=\"detail\"" },
             c.number,
             html(&c.title),
             html(&c.status),
@@ -534,7 +536,9 @@ fn deal_space(out: &mut String, d: &Debrief, ds: &DealSpace, t: &str) {
         }
         let _ = writeln!(
             out,
-            "<h3>{title}</h3>\n<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Final draft</th><th>{to}</th></tr>"
+            // Clause-by-clause tables are for the screen; on paper the
+            // summary above says how far the text was.
+            "<h3 class=\"detail\">{title}</h3>\n<table class=\"detail\">\n<tr><th class=\"n\">#</th><th>Clause</th><th>Final draft</th><th>{to}</th></tr>"
         );
         for c in rows {
             let _ = writeln!(
