@@ -360,7 +360,12 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</table>");
 
-    let _ = writeln!(out, "<h2 id=\"{t}-timeline\">Timeline</h2>");
+    // The whole timeline is for the screen: on paper the turning points and
+    // what each seat did stand for it.
+    let _ = writeln!(
+        out,
+        "<div class=\"detail\">\n<h2 id=\"{t}-timeline\">Timeline</h2>"
+    );
     for r in &d.timeline {
         let _ = writeln!(out, "<h4>Round {}</h4>\n<ul class=\"timeline\">", r.round);
         for line in lines(d, &r.entries) {
@@ -397,6 +402,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         }
         let _ = writeln!(out, "</ul>");
     }
+    let _ = writeln!(out, "</div>");
     let _ = writeln!(out, "</div>");
 }
 
