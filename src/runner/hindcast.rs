@@ -6,8 +6,7 @@
 use crate::core::schema::Among;
 use crate::engine::{Ending, Game};
 use crate::scenario::Model;
-use crate::table::{self, SeatPolicy, Table};
-use rayon::prelude::*;
+use crate::table::SeatPolicy;
 use std::sync::Arc;
 
 /// One check of the record and what the games did.
@@ -139,35 +138,9 @@ fn one(model: &Arc<Model>, game: &Game) -> Vec<(bool, bool)> {
 pub fn run(model: &Arc<Model>, runs: u64, seed: u64) -> Report {
     let np = model.parties.len();
     let policies: Vec<SeatPolicy> = (0..np).map(|_| SeatPolicy::Ai(None)).collect();
-    let brain = Arc::new(crate::ai::Brain::new(model));
-    let games: Vec<Judged> = (0..runs)
-        .into_par_iter()
-        .map_init(
-            || None::<Table>,
-            |slot, i| {
-                let s = super::game_seed(seed, i);
-                let t = match slot {
-                    Some(t) => {
-                        t.restart(s);
-                        t
-                    }
-                    None => {
-                        let options = table::Options {
-                            brain: Some(Arc::clone(&brain)),
-                            ..table::Options::default()
-                        };
-                        slot.insert(
-                            Table::new(Arc::clone(model), s, policies.clone(), options)
-                                .expect("AI seats always sit"),
-                        )
-                    }
-                };
-                let _ = t.play();
-                let g = t.game();
-                (g.ending(), one(model, g))
-            },
-        )
-        .collect();
+    let games: Vec<Judged> = super::skill::each_game(model, &policies, runs, seed, |g| {
+        (g.ending(), one(model, g))
+    });
     let mut rows: Vec<Row> = model
         .scenario
         .hindcast

@@ -33,70 +33,44 @@ pub fn play(model: &Arc<Model>, chairs: &[(usize, SeatPolicy)], runs: u64, seed:
     for (p, pol) in chairs {
         policies[*p] = pol.clone();
     }
-    let brain = Arc::new(crate::ai::Brain::new(model));
-    (0..runs)
-        .into_par_iter()
-        .map_init(
-            || None::<Table>,
-            |slot, i| {
-                let s = super::game_seed(seed, i);
-                let t = match slot {
-                    Some(t) => {
-                        t.restart(s);
-                        t
-                    }
-                    None => {
-                        let options = table::Options {
-                            brain: Some(Arc::clone(&brain)),
-                            ..table::Options::default()
-                        };
-                        slot.insert(
-                            Table::new(Arc::clone(model), s, policies.clone(), options)
-                                .expect("AI and reference seats always sit"),
-                        )
-                    }
-                };
-                let _ = t.play();
-                let g = t.game();
-                let calibration = g
-                    .history()
-                    .iter()
-                    .filter(|(r, _)| *r > 0)
-                    .map(|(_, e)| {
-                        (
-                            e.likelihood,
-                            // Who that text needed (cards and consent may change it).
-                            (0..model.parties.len())
-                                .filter(|&q| e.needs(q))
-                                .all(|q| e.would_sign(q)),
-                        )
-                    })
-                    .collect();
-                let parties = g
-                    .history()
-                    .iter()
-                    .filter(|(r, _)| *r > 0)
-                    .flat_map(|(_, e)| {
-                        (0..model.parties.len())
-                            .filter(|&q| e.needs(q))
-                            .map(|q| (q, e.acceptance[q], e.would_sign(q)))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect();
-                Seen {
-                    parties,
-                    seed: s,
-                    deal: g.ending() == Some(Ending::Deal),
-                    scores: g
-                        .scores()
-                        .map(|v| v.iter().map(|x| x.score).collect())
-                        .unwrap_or_default(),
-                    text: g.options().iter().map(|&o| o as u16).collect(),
-                    calibration,
-                }
-            },
-        )
-        .collect()
+    each_game(model, &policies, runs, seed, |g| {
+        let calibration = g
+            .history()
+            .iter()
+            .filter(|(r, _)| *r > 0)
+            .map(|(_, e)| {
+                (
+                    e.likelihood,
+                    // Who that text needed (cards and consent may change it).
+                    (0..model.parties.len())
+                        .filter(|&q| e.needs(q))
+                        .all(|q| e.would_sign(q)),
+                )
+            })
+            .collect();
+        let parties = g
+            .history()
+            .iter()
+            .filter(|(r, _)| *r > 0)
+            .flat_map(|(_, e)| {
+                (0..model.parties.len())
+                    .filter(|&q| e.needs(q))
+                    .map(|q| (q, e.acceptance[q], e.would_sign(q)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Seen {
+            parties,
+            seed: g.seed(),
+            deal: g.ending() == Some(Ending::Deal),
+            scores: g
+                .scores()
+                .map(|v| v.iter().map(|x| x.score).collect())
+                .unwrap_or_default(),
+            text: g.options().iter().map(|&o| o as u16).collect(),
+            calibration,
+        }
+    })
 }
 
 /// Mean of a party's score over games.
@@ -161,5 +135,45 @@ pub fn calibration(games: &[Seen]) -> Vec<Decile> {
             shown: if n > 0 { sum / n as f64 } else { 0.0 },
             signed: if n > 0 { yes as f64 / n as f64 } else { 0.0 },
         })
+        .collect()
+}
+
+/// Play `runs` games from `seed` (the sweep's seed schedule) with these
+/// seat policies, in parallel on the current rayon pool, one table per
+/// worker restarted per game, and map each finished game. Deterministic.
+pub fn each_game<T: Send>(
+    model: &Arc<Model>,
+    policies: &[SeatPolicy],
+    runs: u64,
+    seed: u64,
+    f: impl Fn(&crate::engine::Game) -> T + Sync,
+) -> Vec<T> {
+    let brain = Arc::new(crate::ai::Brain::new(model));
+    (0..runs)
+        .into_par_iter()
+        .map_init(
+            || None::<Table>,
+            |slot, i| {
+                let s = super::game_seed(seed, i);
+                let t = match slot {
+                    Some(t) => {
+                        t.restart(s);
+                        t
+                    }
+                    None => {
+                        let options = table::Options {
+                            brain: Some(Arc::clone(&brain)),
+                            ..table::Options::default()
+                        };
+                        slot.insert(
+                            Table::new(Arc::clone(model), s, policies.to_vec(), options)
+                                .expect("AI and reference seats always sit"),
+                        )
+                    }
+                };
+                let _ = t.play();
+                f(t.game())
+            },
+        )
         .collect()
 }
