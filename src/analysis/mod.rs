@@ -171,3 +171,13 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         leaves: pass.leaves,
     }
 }
+
+/// The Nash package alone (max Π (U_p − R_p) over the ZOPA, with the
+/// scenario's public reservations), for comparing games' final texts with;
+/// None when the ZOPA is empty. The flag says whether it is proven optimal.
+pub fn nash_package(model: &Model, budget: u64) -> (Option<Vec<usize>>, bool) {
+    let space = Space::new(model);
+    let pass = space.search(zopa::ZopaPass::new, budget, None);
+    let nash = pass.visitor.nash;
+    (nash.found().then_some(nash.options), pass.complete)
+}

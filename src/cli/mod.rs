@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod check;
 pub mod generate;
+pub mod merge;
 pub mod play;
 pub mod report;
 pub mod run;
@@ -40,6 +41,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Run many seeded games and print statistics.
     Sweep(sweep::SweepArgs),
+    /// Combine the outputs of `sweep --shard i/n` into the whole sweep's summary.
+    Merge(merge::MergeArgs),
     /// Explore the deal space: ZOPA, Pareto frontier, Nash and Kalai–Smorodinsky packages.
     Analyze(analyze::AnalyzeArgs),
     /// Write the debrief report of saved games.
@@ -166,6 +169,7 @@ pub fn main() -> i32 {
         Some(Command::Check(a)) => check::execute(a),
         Some(Command::Run(a)) => run::execute(a),
         Some(Command::Sweep(a)) => sweep::execute(a),
+        Some(Command::Merge(a)) => merge::execute(a),
         Some(Command::Analyze(a)) => analyze::execute(a),
         Some(Command::Report(a)) => report::execute(a),
         Some(Command::Generate(a)) => generate::execute(a),

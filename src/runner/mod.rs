@@ -2,10 +2,13 @@
 //! programs (bots), transcripts and sweeps. `run` and `sweep` drive tables;
 //! the turn driver itself lives in `crate::table`.
 
+pub mod detail;
 pub mod exec;
 pub mod output;
 pub mod script;
+pub mod shard;
 pub mod skill;
+pub mod stats;
 pub mod sweep;
 
 pub use crate::table::seat::parse_seat;

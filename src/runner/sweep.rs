@@ -1,26 +1,73 @@
 //! Many seeded AI-against-AI games and their statistics. Results depend only
 //! on the scenario, the seats and the seed, never on the number of threads.
 
+use super::stats::{Dist, GameFigures, OUTCOMES, PARTY_FIGURES, Stats, r4, rate_json, wilson};
 use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
-use crate::engine::{Ending, Event, Stance};
+use crate::engine::{Ending, Event};
 use crate::scenario::Model;
 use crate::table::{self, SeatPolicy, Table};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// What a sweep keeps of one game.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameResult {
+    /// The game's index in the sweep (0-based; its seed is derived from it).
+    pub index: u64,
     pub seed: u64,
     pub ending: Ending,
     pub round: u32,
+    /// Signing votes called, and how many failed.
+    pub votes_called: u32,
+    pub votes_failed: u32,
     pub metrics: MetricVec<f64>,
     pub likelihood: f64,
-    pub scores: PartyVec<f64>,
-    /// Clauses some party rejected at least once (a bit per clause).
-    pub rejected: [u64; 4],
+    /// Per party: U (what it ends with), true R (drawn), public acceptance
+    /// of the final text, score (U − R).
+    pub parties: PartyVec<[f64; 4]>,
+    /// The final wording (option index) of every clause.
+    pub options: Vec<u16>,
+    /// Which model of the sweep played it (a `--vary` level; 0 otherwise).
+    pub variant: u32,
+}
+
+impl GameResult {
+    /// The game's figures for [`Stats::add`].
+    pub fn figures(&self) -> GameFigures<'_> {
+        GameFigures {
+            outcome: outcome_index(&self.ending),
+            walked_out: match self.ending {
+                Ending::WalkOut { party } => Some(party),
+                _ => None,
+            },
+            round: self.round,
+            votes_called: self.votes_called,
+            votes_failed: self.votes_failed,
+            metrics: &self.metrics,
+            likelihood: self.likelihood,
+            parties: &self.parties,
+            options: &self.options,
+        }
+    }
+
+    /// The party that walked out, if one did.
+    pub fn walked_out(&self) -> Option<usize> {
+        match self.ending {
+            Ending::WalkOut { party } => Some(party),
+            _ => None,
+        }
+    }
+}
+
+/// The index of an ending in [`OUTCOMES`].
+pub fn outcome_index(e: &Ending) -> usize {
+    match e {
+        Ending::Deal => 0,
+        Ending::DeadlinePassed => 1,
+        Ending::WalkOut { .. } => 2,
+        Ending::Collapse { .. } => 3,
+    }
 }
 
 /// The seats of a sweep: AI seats with each party's default personality, or
@@ -68,27 +115,45 @@ pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, Str
     })
 }
 
-/// What a worker thread reuses from one game to the next: one table.
+/// What a worker thread reuses from one game to the next: a table per
+/// model it has played.
 #[derive(Debug, Default)]
 pub struct Worker {
-    table: Option<Table>,
+    tables: Vec<Table>,
+    last: usize,
 }
 
 impl Worker {
     /// The game the worker played last.
     pub fn game(&self) -> Option<&crate::engine::Game> {
-        self.table.as_ref().map(Table::game)
+        self.tables.get(self.last).map(Table::game)
     }
 }
 
 /// Play game `seed` and keep its result.
 pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) -> GameResult {
-    let table = match &mut worker.table {
-        Some(t) if Arc::ptr_eq(t.model(), model) => {
-            t.restart(seed);
-            t
+    play(model, seats, 0, seed, 0, worker)
+}
+
+/// Play game number `index` (seed `seed`) of a sweep with the given model.
+fn play(
+    model: &Arc<Model>,
+    seats: &Seats,
+    index: u64,
+    seed: u64,
+    variant: u32,
+    worker: &mut Worker,
+) -> GameResult {
+    let at = match worker
+        .tables
+        .iter()
+        .position(|t| Arc::ptr_eq(t.model(), model))
+    {
+        Some(k) => {
+            worker.tables[k].restart(seed);
+            k
         }
-        slot => {
+        None => {
             let options = table::Options {
                 brain: Some(Arc::clone(&seats.brain)),
                 ..table::Options::default()
@@ -96,315 +161,513 @@ pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) ->
             // The seats were checked by `seats`: AI seats always sit.
             let t = Table::new(Arc::clone(model), seed, seats.policies.clone(), options)
                 .expect("checked AI seats");
-            slot.insert(t)
+            worker.tables.push(t);
+            worker.tables.len() - 1
         }
     };
+    worker.last = at;
+    let table = &mut worker.tables[at];
     // AI seats always end a game within the action budget.
     let _ = table.play();
     let game = table.game();
-    let mut rejected = [0u64; 4];
+    let (mut votes_called, mut votes_failed) = (0, 0);
     for e in game.journal() {
-        if let Event::Stance {
-            clause,
-            stance: Stance::Reject,
-            ..
-        } = e
-            && *clause < 256
-        {
-            rejected[clause / 64] |= 1 << (clause % 64);
+        match e {
+            Event::VoteCalled { .. } => votes_called += 1,
+            Event::VoteFailed => votes_failed += 1,
+            _ => {}
         }
     }
     let eval = game.evaluation();
+    let scores = game.scores();
     GameResult {
+        index,
         seed,
         ending: game.ending().unwrap_or(Ending::DeadlinePassed),
         round: game.round(),
+        votes_called,
+        votes_failed,
         metrics: eval.metrics.clone(),
         likelihood: eval.likelihood,
-        scores: game
-            .scores()
-            .map(|s| s.iter().map(|x| x.score).collect())
-            .unwrap_or_default(),
-        rejected,
+        parties: (0..model.parties.len())
+            .map(|p| match &scores {
+                Some(s) => [
+                    s[p].utility,
+                    s[p].reservation,
+                    eval.acceptance[p],
+                    s[p].score,
+                ],
+                None => [0.0, game.drawn()[p], eval.acceptance[p], 0.0],
+            })
+            .collect(),
+        options: game.options().iter().map(|&o| o as u16).collect(),
+        variant,
     }
 }
 
-/// Play `runs` games from seed `seed` on the current rayon pool, in blocks,
-/// calling `tick(done)` after each block.
+/// The models a sweep plays: one, or one per `--vary` level, each game
+/// drawing its own ([`Plan::pick`]).
+pub struct Plan<'a> {
+    /// (model, its seats).
+    pub models: &'a [(Arc<Model>, Seats)],
+    /// Which model game `index` plays (must be below `models.len()`).
+    pub pick: &'a (dyn Fn(u64) -> usize + Sync),
+}
+
+/// Play games `range` of a sweep from seed `seed` on the current rayon pool,
+/// in blocks, handing each result to `sink` in game order and calling
+/// `tick(done)` after each block. Memory does not grow with the range.
+pub fn stream(
+    plan: &Plan,
+    range: std::ops::Range<u64>,
+    seed: u64,
+    mut sink: impl FnMut(&GameResult) + Send,
+    mut tick: impl FnMut(u64),
+) {
+    use rayon::prelude::*;
+    const BLOCK: u64 = 2048;
+    let compute = |from: u64, to: u64| -> Vec<GameResult> {
+        (from..to)
+            .into_par_iter()
+            .map_init(Worker::default, |worker, i| {
+                let k = (plan.pick)(i);
+                let (model, seats) = &plan.models[k];
+                play(model, seats, i, super::game_seed(seed, i), k as u32, worker)
+            })
+            .collect()
+    };
+    let mut start = range.start;
+    let mut pending: Vec<GameResult> = Vec::new();
+    while start < range.end || !pending.is_empty() {
+        let end = (start + BLOCK).min(range.end);
+        // The last block's results are folded while the next one plays.
+        let ((), next) = rayon::join(
+            || pending.iter().for_each(&mut sink),
+            || {
+                if start < end {
+                    compute(start, end)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
+        if !pending.is_empty() {
+            tick(pending.last().map_or(0, |r| r.index + 1) - range.start);
+        }
+        pending = next;
+        start = end;
+    }
+}
+
+/// Play `runs` games from seed `seed` on the current rayon pool and keep
+/// them all (for tests and small sweeps; [`stream`] keeps none).
 pub fn run(
     model: &Arc<Model>,
     seats: &Seats,
     runs: u64,
     seed: u64,
-    mut tick: impl FnMut(u64),
+    tick: impl FnMut(u64),
 ) -> Vec<GameResult> {
-    use rayon::prelude::*;
-    const BLOCK: u64 = 2048;
+    let models = [(Arc::clone(model), seats.clone())];
+    let plan = Plan {
+        models: &models,
+        pick: &|_| 0,
+    };
     let mut out = Vec::with_capacity(runs as usize);
-    let mut start = 0;
-    while start < runs {
-        let end = (start + BLOCK).min(runs);
-        let block: Vec<GameResult> = (start..end)
-            .into_par_iter()
-            .map_init(Worker::default, |worker, i| {
-                one(model, seats, super::game_seed(seed, i), worker)
-            })
-            .collect();
-        out.extend(block);
-        start = end;
-        tick(start);
-    }
+    stream(&plan, 0..runs, seed, |r| out.push(r.clone()), tick);
     out
 }
 
-/// Mean, 10th, 50th and 90th percentiles.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Distribution {
-    pub mean: f64,
-    pub p10: f64,
-    pub p50: f64,
-    pub p90: f64,
-}
-
-impl Distribution {
-    pub fn of(values: &mut [f64]) -> Distribution {
-        if values.is_empty() {
-            return Distribution {
-                mean: 0.0,
-                p10: 0.0,
-                p50: 0.0,
-                p90: 0.0,
-            };
-        }
-        values.sort_by(f64::total_cmp);
-        let q = |f: f64| values[((values.len() - 1) as f64 * f).round() as usize];
-        Distribution {
-            mean: values.iter().sum::<f64>() / values.len() as f64,
-            p10: q(0.1),
-            p50: q(0.5),
-            p90: q(0.9),
-        }
-    }
-
-    fn json(&self) -> Value {
-        json!({"mean": r4(self.mean), "p10": r4(self.p10), "p50": r4(self.p50), "p90": r4(self.p90)})
-    }
-}
-
-fn r4(x: f64) -> f64 {
-    let v = (x * 1e4).round() / 1e4;
-    if v == 0.0 { 0.0 } else { v }
-}
-
-/// A sweep's statistics.
-#[derive(Debug, Clone)]
-pub struct Summary {
+/// What a summary says about where its games came from.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// Games in the whole sweep (all shards).
     pub runs: u64,
     pub seed: u64,
-    pub outcomes: BTreeMap<String, u64>,
-    pub deal_rate: f64,
-    /// By metric id, in scenario order.
-    pub metrics: Vec<(String, Distribution)>,
-    pub likelihood: Distribution,
-    pub rounds: Distribution,
-    /// By party id, in scenario order.
-    pub scores: Vec<(String, Distribution)>,
-    /// (clause id, share of games in which it was rejected), most rejected first.
-    pub rejected: Vec<(String, f64)>,
-    /// (label, personality) per party.
+    /// (party id, policy as played).
     pub seats: Vec<(String, String)>,
+    /// `--set` and `--grid` settings of this cell, in order.
+    pub set: Vec<(String, String)>,
+    /// `--vary` ranges.
+    pub vary: Vec<(String, String)>,
+}
+
+/// A sweep's statistics with what they are about.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub scenario_id: String,
+    pub version: String,
+    pub checksum: String,
+    pub title: String,
+    pub provenance: Provenance,
+    pub stats: Stats,
+    /// Share of games that ended in a deal.
+    pub deal_rate: f64,
+    /// Metric, party and clause ids and option ids, for the output.
+    names: Names,
+}
+
+#[derive(Debug, Clone)]
+struct Names {
+    metrics: Vec<String>,
+    parties: Vec<String>,
+    /// (clause id, option ids).
+    clauses: Vec<(String, Vec<String>)>,
+}
+
+impl Names {
+    fn of(model: &Model) -> Names {
+        let s = &model.scenario;
+        Names {
+            metrics: s.metrics.iter().map(|m| m.id.clone()).collect(),
+            parties: s.parties.iter().map(|p| p.id.clone()).collect(),
+            clauses: model
+                .clauses
+                .iter()
+                .enumerate()
+                .map(|(c, def)| {
+                    (
+                        s.clauses[c].id.clone(),
+                        (0..def.options.len())
+                            .map(|o| model.option_id(c, o).to_string())
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Empty statistics shaped for `model`.
+pub fn empty_stats(model: &Model) -> Stats {
+    let options: Vec<usize> = model.clauses.iter().map(|c| c.options.len()).collect();
+    Stats::new(model.metrics.len(), model.parties.len(), &options)
 }
 
 impl Summary {
+    /// The summary of kept results (all from `model`).
     pub fn of(model: &Model, seats: &Seats, seed: u64, results: &[GameResult]) -> Summary {
-        let s = &model.scenario;
-        let n = results.len().max(1) as f64;
-        let mut outcomes = BTreeMap::new();
+        let mut stats = empty_stats(model);
         for r in results {
-            let key = match r.ending {
-                Ending::WalkOut { party } => format!("walkout:{}", s.parties[party].id),
-                e => e.name().to_string(),
-            };
-            *outcomes.entry(key).or_insert(0) += 1;
+            stats.add(&r.figures());
         }
-        let deals = results.iter().filter(|r| r.ending == Ending::Deal).count();
-        let metrics = s
-            .metrics
-            .iter()
-            .enumerate()
-            .map(|(m, def)| {
-                let mut v: Vec<f64> = results.iter().map(|r| r.metrics[m]).collect();
-                (def.id.clone(), Distribution::of(&mut v))
-            })
-            .collect();
-        let scores = s
-            .parties
-            .iter()
-            .enumerate()
-            .map(|(p, def)| {
-                let mut v: Vec<f64> = results
-                    .iter()
-                    .filter_map(|r| r.scores.get(p).copied())
-                    .collect();
-                (def.id.clone(), Distribution::of(&mut v))
-            })
-            .collect();
-        let mut rejected: Vec<(String, f64)> = s
-            .clauses
-            .iter()
-            .enumerate()
-            .map(|(c, def)| {
-                let k = results
-                    .iter()
-                    .filter(|r| c < 256 && r.rejected[c / 64] & (1 << (c % 64)) != 0)
-                    .count();
-                (def.id.clone(), k as f64 / n)
-            })
-            .filter(|(_, share)| *share > 0.0)
-            .collect();
-        // Stable sort: ties stay in scenario order.
-        rejected.sort_by(|a, b| b.1.total_cmp(&a.1));
-        rejected.truncate(5);
+        Summary::from_stats(
+            model,
+            Provenance {
+                runs: results.len() as u64,
+                seed,
+                seats: seats.labels.clone(),
+                ..Provenance::default()
+            },
+            stats,
+        )
+    }
+
+    /// The summary of accumulated statistics.
+    pub fn from_stats(model: &Model, provenance: Provenance, stats: Stats) -> Summary {
+        let meta = &model.scenario.meta;
         Summary {
-            runs: results.len() as u64,
-            seed,
-            outcomes,
-            deal_rate: deals as f64 / n,
-            metrics,
-            likelihood: Distribution::of(
-                &mut results.iter().map(|r| r.likelihood).collect::<Vec<_>>(),
-            ),
-            rounds: Distribution::of(
-                &mut results
-                    .iter()
-                    .map(|r| f64::from(r.round))
-                    .collect::<Vec<_>>(),
-            ),
-            scores,
-            rejected,
-            seats: seats.labels.clone(),
+            scenario_id: meta.id.clone(),
+            version: meta.version.clone(),
+            checksum: model.checksum.clone(),
+            title: meta.title.clone(),
+            provenance,
+            deal_rate: if stats.runs == 0 {
+                0.0
+            } else {
+                stats.outcomes[0] as f64 / stats.runs as f64
+            },
+            stats,
+            names: Names::of(model),
         }
     }
 
-    /// The summary as one JSON object.
+    /// Replace the statistics (and the rates derived from them).
+    pub fn set_stats(&mut self, stats: Stats) {
+        self.deal_rate = if stats.runs == 0 {
+            0.0
+        } else {
+            stats.outcomes[0] as f64 / stats.runs as f64
+        };
+        self.stats = stats;
+    }
+
+    /// The ids the summary reports by, as JSON.
+    pub fn names_json(&self) -> Value {
+        json!({
+            "metrics": self.names.metrics,
+            "parties": self.names.parties,
+            "clauses": self.names.clauses.iter().map(|(c, o)| json!([c, o])).collect::<Vec<_>>(),
+        })
+    }
+
+    /// An empty summary from its scenario's (id, version, checksum, title)
+    /// and [`Summary::names_json`].
+    pub fn from_names(meta: [String; 4], names: &Value) -> Result<Summary, String> {
+        let strings = |x: Option<&Value>| -> Option<Vec<String>> {
+            x?.as_array()?
+                .iter()
+                .map(|s| s.as_str().map(str::to_string))
+                .collect()
+        };
+        let metrics = strings(names.get("metrics")).ok_or("'names.metrics' is missing")?;
+        let parties = strings(names.get("parties")).ok_or("'names.parties' is missing")?;
+        let clauses: Vec<(String, Vec<String>)> = names
+            .get("clauses")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .map(|c| Some((c.get(0)?.as_str()?.to_string(), strings(c.get(1))?)))
+                    .collect()
+            })
+            .ok_or("'names.clauses' is missing")?;
+        let options: Vec<usize> = clauses.iter().map(|c| c.1.len()).collect();
+        let stats = Stats::new(metrics.len(), parties.len(), &options);
+        let [scenario_id, version, checksum, title] = meta;
+        Ok(Summary {
+            scenario_id,
+            version,
+            checksum,
+            title,
+            provenance: Provenance::default(),
+            stats,
+            deal_rate: 0.0,
+            names: Names {
+                metrics,
+                parties,
+                clauses,
+            },
+        })
+    }
+
+    /// The summary as one JSON object (docs/SWEEPS.md).
     pub fn json(&self) -> Value {
+        let st = &self.stats;
+        let n = st.runs;
+        let pairs = |v: &[(String, String)]| -> Value {
+            Value::Object(
+                v.iter()
+                    .map(|(k, x)| (k.clone(), json!(x)))
+                    .collect::<Map<String, Value>>(),
+            )
+        };
         let mut m = Map::new();
-        m.insert("runs".into(), json!(self.runs));
-        m.insert("seed".into(), json!(self.seed));
+        m.insert(
+            "scenario".into(),
+            json!({"id": self.scenario_id, "version": self.version, "checksum": self.checksum}),
+        );
+        m.insert("runs".into(), json!(n));
+        m.insert("seed".into(), json!(self.provenance.seed));
+        m.insert("seats".into(), pairs(&self.provenance.seats));
+        if !self.provenance.set.is_empty() {
+            m.insert("set".into(), pairs(&self.provenance.set));
+        }
+        if !self.provenance.vary.is_empty() {
+            m.insert("vary".into(), pairs(&self.provenance.vary));
+        }
         m.insert("deal_rate".into(), json!(r4(self.deal_rate)));
-        m.insert("outcomes".into(), json!(self.outcomes));
+        m.insert("deal".into(), rate_json(st.outcomes[0], n));
+        let outcomes: Map<String, Value> = OUTCOMES
+            .iter()
+            .zip(&st.outcomes)
+            .map(|(k, &c)| ((*k).to_string(), rate_json(c, n)))
+            .collect();
+        m.insert("outcomes".into(), Value::Object(outcomes));
+        let walked: Map<String, Value> = self
+            .names
+            .parties
+            .iter()
+            .zip(&st.walkouts)
+            .map(|(p, &c)| (p.clone(), rate_json(c, n)))
+            .collect();
+        m.insert("walked_out".into(), Value::Object(walked));
         let metrics: Map<String, Value> = self
+            .names
             .metrics
             .iter()
+            .zip(&st.metrics)
             .map(|(k, d)| (k.clone(), d.json()))
             .collect();
         m.insert("metrics".into(), Value::Object(metrics));
-        m.insert("likelihood".into(), self.likelihood.json());
-        m.insert("rounds".into(), self.rounds.json());
-        let scores: Map<String, Value> = self
-            .scores
+        m.insert("likelihood".into(), st.likelihood.json());
+        m.insert("rounds".into(), st.rounds.json());
+        m.insert("votes_called".into(), st.votes_called.json());
+        m.insert("votes_failed".into(), st.votes_failed.json());
+        let parties: Map<String, Value> = self
+            .names
+            .parties
             .iter()
-            .map(|(k, d)| (k.clone(), d.json()))
-            .collect();
-        m.insert("scores".into(), Value::Object(scores));
-        m.insert(
-            "most_rejected".into(),
-            Value::Array(
-                self.rejected
+            .zip(&st.parties)
+            .map(|(p, ds)| {
+                let f: Map<String, Value> = PARTY_FIGURES
                     .iter()
-                    .map(|(c, share)| json!({"clause": c, "share": r4(*share)}))
-                    .collect(),
-            ),
-        );
-        let seats: Map<String, Value> = self
-            .seats
-            .iter()
-            .map(|(p, s)| (p.clone(), json!(s)))
+                    .zip(ds)
+                    .map(|(k, d)| ((*k).to_string(), d.json()))
+                    .collect();
+                (p.clone(), Value::Object(f))
+            })
             .collect();
-        m.insert("seats".into(), Value::Object(seats));
+        m.insert("parties".into(), Value::Object(parties));
+        let clauses: Map<String, Value> = self
+            .names
+            .clauses
+            .iter()
+            .zip(&st.wordings)
+            .map(|((c, opts), counts)| {
+                let w: Map<String, Value> = opts
+                    .iter()
+                    .zip(counts)
+                    .map(|(o, &k)| (o.clone(), rate_json(k, n)))
+                    .collect();
+                (c.clone(), Value::Object(w))
+            })
+            .collect();
+        m.insert("final_wording".into(), Value::Object(clauses));
+        m.insert("quantiles".into(), json!(QUANTILES));
         Value::Object(m)
     }
 
+    /// One line of a grid or band table: the cell's settings, games, deal
+    /// rate with its interval, walk-outs and each party's mean score.
+    pub fn row(&self, label: &str) -> String {
+        let st = &self.stats;
+        let (lo, hi) = wilson(st.outcomes[0], st.runs);
+        let scores: Vec<String> = self
+            .names
+            .parties
+            .iter()
+            .zip(&st.parties)
+            .map(|(p, ds)| format!("{p} {:+.2}±{:.2}", ds[3].moments.mean(), ds[3].moments.se()))
+            .collect();
+        format!(
+            "{label:<32} {:>9} {:6.1}% [{:5.1}, {:5.1}] {:6.1}%  {}",
+            st.runs,
+            100.0 * self.deal_rate,
+            100.0 * lo,
+            100.0 * hi,
+            100.0 * st.outcomes[2] as f64 / st.runs.max(1) as f64,
+            scores.join("  ")
+        )
+    }
+
+    /// The header of [`Summary::row`] lines.
+    pub fn row_header(label: &str) -> String {
+        format!(
+            "{label:<32} {:>9} {:>7} {:>14} {:>7}  mean score ± s.e. by party",
+            "games", "deal", "95% CI", "walkout"
+        )
+    }
+
     /// The summary in words.
-    pub fn text(&self, model: &Model) -> String {
+    pub fn text(&self) -> String {
         use std::fmt::Write;
+        let st = &self.stats;
+        let n = st.runs.max(1) as f64;
         let mut out = String::new();
-        let seats: Vec<String> = self.seats.iter().map(|(p, s)| format!("{p} {s}")).collect();
+        let seats: Vec<String> = self
+            .provenance
+            .seats
+            .iter()
+            .map(|(p, s)| format!("{p} {s}"))
+            .collect();
         let _ = writeln!(
             out,
             "{} — {} games from seed {}",
-            model.scenario.meta.title, self.runs, self.seed
+            self.title, st.runs, self.provenance.seed
         );
+        let _ = writeln!(
+            out,
+            "scenario: {} version {} checksum {}",
+            self.scenario_id, self.version, self.checksum
+        );
+        for (k, v) in &self.provenance.set {
+            let _ = writeln!(out, "set: {k}={v}");
+        }
+        for (k, v) in &self.provenance.vary {
+            let _ = writeln!(out, "vary: {k}={v}");
+        }
         let _ = writeln!(out, "seats: {}", seats.join(", "));
-        let _ = writeln!(out, "deal rate: {:.1}%", 100.0 * self.deal_rate);
-        let _ = writeln!(out, "outcomes:");
-        for (k, v) in &self.outcomes {
+        let (lo, hi) = wilson(st.outcomes[0], st.runs);
+        let _ = writeln!(
+            out,
+            "deal rate: {:.1}% (95% CI {:.1}–{:.1}%)",
+            100.0 * self.deal_rate,
+            100.0 * lo,
+            100.0 * hi
+        );
+        let _ = writeln!(out, "outcomes:                 games   share   95% CI");
+        let line = |out: &mut String, k: &str, c: u64| {
+            let (lo, hi) = wilson(c, st.runs);
             let _ = writeln!(
                 out,
-                "  {k:<16} {v:>8}  {:5.1}%",
-                100.0 * *v as f64 / self.runs.max(1) as f64
+                "  {k:<20} {c:>9}  {:5.1}%  {:5.1}–{:5.1}%",
+                100.0 * c as f64 / n,
+                100.0 * lo,
+                100.0 * hi
             );
+        };
+        for (k, &c) in OUTCOMES.iter().zip(&st.outcomes) {
+            line(&mut out, k, c);
+        }
+        for (p, &c) in self.names.parties.iter().zip(&st.walkouts) {
+            if c > 0 {
+                line(&mut out, &format!("walked out: {p}"), c);
+            }
         }
         let _ = writeln!(
             out,
-            "final metrics:          mean      p10      p50      p90"
+            "final figures:             mean     s.e.      p10      p50      p90"
         );
-        let row = |out: &mut String, name: &str, d: &Distribution| {
+        let row = |out: &mut String, name: &str, d: &Dist| {
             let _ = writeln!(
                 out,
-                "  {name:<18} {:8.2} {:8.2} {:8.2} {:8.2}",
-                d.mean, d.p10, d.p50, d.p90
+                "  {name:<20} {:8.2} {:8.3} {:8.2} {:8.2} {:8.2}",
+                d.moments.mean(),
+                d.moments.se(),
+                d.hist.quantile(0.1),
+                d.hist.quantile(0.5),
+                d.hist.quantile(0.9)
             );
         };
-        for (k, d) in &self.metrics {
+        for (k, d) in self.names.metrics.iter().zip(&st.metrics) {
             row(&mut out, k, d);
         }
-        row(&mut out, "likelihood", &self.likelihood);
-        row(&mut out, "rounds", &self.rounds);
-        let _ = writeln!(out, "scores (utility - reservation):");
-        for (k, d) in &self.scores {
-            row(&mut out, k, d);
-        }
-        if !self.rejected.is_empty() {
-            let _ = writeln!(out, "most often rejected (share of games):");
-            for (c, share) in &self.rejected {
-                let title = model
-                    .clause_index(c)
-                    .map_or("", |i| model.scenario.clauses[i].title.as_str());
-                let _ = writeln!(out, "  {c:<6} {:5.1}%  {title}", 100.0 * share);
+        row(&mut out, "likelihood", &st.likelihood);
+        row(&mut out, "rounds", &st.rounds);
+        row(&mut out, "votes called", &st.votes_called);
+        row(&mut out, "votes failed", &st.votes_failed);
+        let _ = writeln!(
+            out,
+            "by party (U what it ends with, R its true bottom line, a public acceptance, score U − R):"
+        );
+        for (p, ds) in self.names.parties.iter().zip(&st.parties) {
+            for (k, d) in ["U", "R", "a", "score"].iter().zip(ds) {
+                row(&mut out, &format!("{p} {k}"), d);
             }
         }
+        let _ = writeln!(out, "final wording (share of games):");
+        for ((c, opts), counts) in self.names.clauses.iter().zip(&st.wordings) {
+            let shares: Vec<String> = opts
+                .iter()
+                .zip(counts)
+                .filter(|(_, k)| **k > 0)
+                .map(|(o, &k)| format!("{o} {:.1}%", 100.0 * k as f64 / n))
+                .collect();
+            let _ = writeln!(out, "  {c:<8} {}", shares.join(", "));
+        }
+        let _ = writeln!(out, "quantiles: {QUANTILES}");
         out
     }
 }
 
-/// The CSV header and one row per game.
+/// How quantiles are taken (in every summary).
+pub const QUANTILES: &str = "nearest rank (Hyndman-Fan type 1) of values on a grid of 0.01 (chances 0.0001, counts 1): within half a grid step of the exact order statistic";
+
+/// The `--csv` text of kept results (header and one row per game).
 pub fn csv(model: &Model, results: &[GameResult]) -> String {
-    use std::fmt::Write;
-    let s = &model.scenario;
-    let mut out = String::from("game,seed,outcome,round");
-    for m in &s.metrics {
-        let _ = write!(out, ",{}", crate::text::csv_cell(&m.id));
-    }
-    out.push_str(",likelihood");
-    for p in &s.parties {
-        let _ = write!(out, ",score_{}", p.id);
-    }
-    out.push('\n');
-    for (i, r) in results.iter().enumerate() {
-        let outcome = match r.ending {
-            Ending::WalkOut { party } => format!("walkout:{}", s.parties[party].id),
-            e => e.name().to_string(),
-        };
-        let _ = write!(out, "{i},{},{outcome},{}", r.seed, r.round);
-        for v in &r.metrics {
-            let _ = write!(out, ",{}", r4(*v));
-        }
-        let _ = write!(out, ",{}", r4(r.likelihood));
-        for v in &r.scores {
-            let _ = write!(out, ",{}", r4(*v));
-        }
-        out.push('\n');
+    let mut out = super::detail::games_header(model, &[]);
+    for r in results {
+        super::detail::game_row(model, r, &[], None, &mut out);
     }
     out
 }
