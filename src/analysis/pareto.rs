@@ -20,6 +20,13 @@ use rayon::prelude::*;
 /// Largest number of head leaves for which the frontier is computed.
 pub const HEAD_MAX: u128 = 1 << 22;
 
+/// Most parties for which a frontier is computed: with more, nearly every
+/// package is on it and the skyline's cost grows with its square.
+pub const MAX_PARTIES: usize = 6;
+
+/// Most frontier points kept while collecting (beyond: not computed).
+pub const MAX_POINTS: usize = 1 << 16;
+
 /// Over which packages a frontier was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -56,6 +63,8 @@ struct ZopaCollect {
     pts: Vec<f64>,
     opts: Vec<Vec<usize>>,
     np: usize,
+    /// The frontier grew past [`MAX_POINTS`]: it is not computed.
+    overflow: bool,
 }
 
 impl ZopaCollect {
@@ -71,23 +80,47 @@ impl ZopaCollect {
         self.opts = opts;
     }
 
-    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         let mut floor = [0.0; NP];
         for p in 0..NP {
             floor[p] = space.reservation[p] - super::space::eps(space.reservation[p]);
         }
-        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, _| {
-            self.pts.extend_from_slice(u);
-            self.opts.push(space.package_of(leaf, i));
-        });
+        let work = space.scan_zopa::<NP>(
+            leaf,
+            &mut floor,
+            &mut CollectSink {
+                space,
+                leaf,
+                to: self,
+            },
+        );
         if self.opts.len() >= 8192 {
             self.reduce();
+            if self.opts.len() > MAX_POINTS {
+                self.overflow = true;
+                self.opts.clear();
+                self.pts.clear();
+            }
         }
+        work
     }
 }
 
-fn zopa_leaf<const NP: usize>(v: &mut ZopaCollect, space: &Space, leaf: &Leaf) {
-    v.leaf_n::<NP>(space, leaf);
+struct CollectSink<'a, 'b> {
+    space: &'a Space<'a>,
+    leaf: &'a Leaf<'a>,
+    to: &'b mut ZopaCollect,
+}
+
+impl<const NP: usize> super::scan::ZopaSink<NP> for CollectSink<'_, '_> {
+    fn package(&mut self, i: usize, u: &[f64; NP], _floor: &mut [f64; NP], _counted: bool) {
+        self.to.pts.extend_from_slice(u);
+        self.to.opts.push(self.space.package_of(self.leaf, i));
+    }
+}
+
+fn zopa_leaf<const NP: usize>(v: &mut ZopaCollect, space: &Space, leaf: &Leaf) -> u64 {
+    v.leaf_n::<NP>(space, leaf)
 }
 
 impl Visitor for ZopaCollect {
@@ -95,12 +128,18 @@ impl Visitor for ZopaCollect {
         Mode::Zopa
     }
 
-    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         let this = self;
-        crate::with_np!(space.np, zopa_leaf(this, space, leaf));
+        crate::with_np!(space.np, zopa_leaf(this, space, leaf))
     }
 
     fn merge(mut self, mut other: ZopaCollect) -> ZopaCollect {
+        self.overflow |= other.overflow;
+        if self.overflow {
+            self.pts.clear();
+            self.opts.clear();
+            return self;
+        }
         self.pts.append(&mut other.pts);
         self.opts.append(&mut other.opts);
         self.reduce();
@@ -111,16 +150,23 @@ impl Visitor for ZopaCollect {
 /// The frontier within the ZOPA (every package there is exact; it is a
 /// teaching fallback, not the frontier over all packages).
 pub fn zopa_frontier(space: &Space, limits: Limits) -> Frontier {
+    if space.np > MAX_PARTIES {
+        return not_computed();
+    }
     let out = space.search(
         || ZopaCollect {
             pts: Vec::new(),
             opts: Vec::new(),
             np: space.np,
+            overflow: false,
         },
         limits.budget,
         limits.progress,
     );
     let mut c = out.visitor;
+    if c.overflow {
+        return not_computed();
+    }
     c.reduce();
     let mut packages = c.opts;
     packages.sort();
@@ -130,6 +176,17 @@ pub fn zopa_frontier(space: &Space, limits: Limits) -> Frontier {
         exact: false,
         scope: Scope::Zopa,
         scope_exact: out.complete,
+    }
+}
+
+/// No frontier: too many parties or points for the budget.
+fn not_computed() -> Frontier {
+    Frontier {
+        packages: Vec::new(),
+        count: None,
+        exact: false,
+        scope: Scope::Zopa,
+        scope_exact: false,
     }
 }
 
@@ -227,7 +284,7 @@ impl Visitor for Collect {
         Mode::Feasible
     }
 
-    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         self.heads.push(Head {
             options: leaf.options.to_vec(),
             off: leaf.off[..space.np].to_vec(),
@@ -236,6 +293,7 @@ impl Visitor for Collect {
         if self.heads.len() >= 4096 {
             self.reduce();
         }
+        1
     }
 
     fn merge(mut self, mut other: Collect) -> Collect {
@@ -249,6 +307,9 @@ impl Visitor for Collect {
 
 /// Compute the frontier when the head is small enough to enumerate.
 pub fn frontier(space: &Space, limits: Limits) -> Frontier {
+    if space.np > MAX_PARTIES {
+        return not_computed();
+    }
     if space.head_leaves() > HEAD_MAX {
         return zopa_frontier(space, limits);
     }
@@ -272,12 +333,21 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
             coords: coords.clone(),
             np,
         },
-        u64::MAX / 32,
+        limits.budget,
         progress,
     );
+    if !out.complete {
+        return zopa_frontier(space, limits);
+    }
     let mut collect = out.visitor;
     collect.reduce();
     let heads = collect.heads;
+    // The candidates' skyline costs about their number times the checks
+    // each needs (a few dozen when the frontier is small).
+    let cands_n = heads.len() as u128 * tails.len() as u128;
+    if cands_n.saturating_mul(64) > u128::from(limits.budget) {
+        return zopa_frontier(space, limits);
+    }
     // Candidates: every pair of frontier head and frontier tail.
     let cands: Vec<(usize, usize)> = heads
         .iter()

@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// change between rows (`--grid` and `--vary` paths).
 pub fn games_header(model: &Model, extra: &[String]) -> String {
     let s = &model.scenario;
-    let mut out = String::from("game,seed");
+    let mut out = String::from("game,seed,scenario,version,checksum");
     for e in extra {
         let _ = write!(out, ",{}", csv_cell(e));
     }
@@ -54,7 +54,7 @@ pub fn game_row(
     nash: Option<&[usize]>,
     out: &mut String,
 ) {
-    let _ = write!(out, "{},{}", r.index, r.seed);
+    stamp(model, r, out);
     for e in extra {
         let _ = write!(out, ",{}", csv_cell(e));
     }
@@ -86,9 +86,23 @@ pub fn game_row(
     out.push('\n');
 }
 
+/// The first cells of a row: game, seed, and the scenario's id, version and checksum.
+fn stamp(model: &Model, r: &GameResult, out: &mut String) {
+    let meta = &model.scenario.meta;
+    let _ = write!(
+        out,
+        "{},{},{},{},{}",
+        r.index,
+        r.seed,
+        csv_cell(&meta.id),
+        csv_cell(&meta.version),
+        model.checksum
+    );
+}
+
 /// The header of `--clauses-csv`.
 pub fn clauses_header(extra: &[String]) -> String {
-    let mut out = String::from("game,seed");
+    let mut out = String::from("game,seed,scenario,version,checksum");
     for e in extra {
         let _ = write!(out, ",{}", csv_cell(e));
     }
@@ -106,7 +120,7 @@ pub fn clause_rows(
 ) {
     let outcome = OUTCOMES[outcome_index(&r.ending)];
     for (c, &o) in r.options.iter().enumerate() {
-        let _ = write!(out, "{},{}", r.index, r.seed);
+        stamp(model, r, out);
         for e in extra {
             let _ = write!(out, ",{}", csv_cell(e));
         }
