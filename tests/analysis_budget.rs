@@ -25,13 +25,22 @@ fn bounded(model: &Model, seconds: f64) -> analysis::Analysis {
     // Tests build with little optimisation and share the machine: the
     // release binary's table is in the issue note; here, a loose bound.
     let limit = Duration::from_secs_f64(8.0 * seconds + 5.0);
-    assert!(took <= limit, "analysis took {took:?} for a {seconds} s budget");
+    assert!(
+        took <= limit,
+        "analysis took {took:?} for a {seconds} s budget"
+    );
     let text = backchannel::cli::analyze::text(model, &a);
     if !a.exact {
-        assert!(text.contains("approximate"), "an inexact analysis says so:\n{text}");
+        assert!(
+            text.contains("approximate"),
+            "an inexact analysis says so:\n{text}"
+        );
     }
     if !a.zopa_exact {
-        assert!(text.contains("at least"), "a partial count is a lower bound:\n{text}");
+        assert!(
+            text.contains("at least"),
+            "a partial count is a lower bound:\n{text}"
+        );
     }
     a
 }

@@ -61,13 +61,21 @@ fn four_shards_merge_into_the_whole_sweep_byte_for_byte() {
     let o = bc(&["merge", s(&files[0]), s(&files[1]), s(&files[2])]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("shard 4/4 is missing"));
-    let o = bc(&["merge", s(&files[0]), s(&files[0]), s(&files[2]), s(&files[3])]);
+    let o = bc(&[
+        "merge",
+        s(&files[0]),
+        s(&files[0]),
+        s(&files[2]),
+        s(&files[3]),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     // Shards of another sweep do not mix.
     let other = d.join("other.json");
     std::fs::write(
         &other,
-        ok(&["sweep", "tutorial", "--runs", "1001", "--seed", "6", "--shard", "4/4"]),
+        ok(&[
+            "sweep", "tutorial", "--runs", "1001", "--seed", "6", "--shard", "4/4",
+        ]),
     )
     .unwrap();
     let o = bc(&["merge", s(&files[0]), s(&files[1]), s(&files[2]), s(&other)]);
@@ -151,9 +159,17 @@ fn a_grid_cell_is_the_sweep_with_that_value_set() {
 #[test]
 fn bad_settings_exit_2_naming_the_path() {
     for (flag, value, expect) in [
-        ("--set", "parties.nobody.reservation.mean=1", "parties.nobody"),
+        (
+            "--set",
+            "parties.nobody.reservation.mean=1",
+            "parties.nobody",
+        ),
         ("--set", "parties.low.reservation.meen=1", "meen"),
-        ("--set", "parties.low.reservation.mean=high", "expects a number"),
+        (
+            "--set",
+            "parties.low.reservation.mean=high",
+            "expects a number",
+        ),
         ("--set", "rules.rounds=0", "rules"),
         ("--set", "noequals", "PATH=VALUE"),
         ("--grid", "rules.rounds=3,,5", "empty value"),
@@ -182,8 +198,10 @@ fn analyze_set_changes_the_analysis() {
         "--set",
         "parties.low.reservation.mean=-50",
     ]);
-    let (a, b): (serde_json::Value, serde_json::Value) =
-        (serde_json::from_slice(&a).unwrap(), serde_json::from_slice(&b).unwrap());
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&a).unwrap(),
+        serde_json::from_slice(&b).unwrap(),
+    );
     assert_ne!(a["checksum"], b["checksum"]);
     let count = |v: &serde_json::Value| -> u128 {
         match &v["zopa_count"] {
@@ -218,7 +236,11 @@ fn vary_draws_per_game_and_reports_bands() {
         .map(|b| b["summary"]["runs"].as_u64().unwrap())
         .sum();
     assert_eq!(total, 400);
-    assert!(bands.iter().all(|b| b["summary"]["runs"].as_u64().unwrap() > 10));
+    assert!(
+        bands
+            .iter()
+            .all(|b| b["summary"]["runs"].as_u64().unwrap() > 10)
+    );
     // The games' seeds are those of the plain sweep (common random numbers).
     let d = scratch("vary");
     let (x, y) = (d.join("x.csv"), d.join("y.csv"));
@@ -292,7 +314,10 @@ fn csv_rows_agree_with_the_summary() {
     for r in &rows {
         let walked = r[col("walked_out")];
         assert_eq!(walked.is_empty(), r[col("outcome")] != "walkout");
-        assert_eq!(r[col("checksum")], v["scenario"]["checksum"].as_str().unwrap());
+        assert_eq!(
+            r[col("checksum")],
+            v["scenario"]["checksum"].as_str().unwrap()
+        );
         assert!(r[col("nash_distance")].parse::<usize>().is_ok());
     }
     let t1 = rows
@@ -306,25 +331,33 @@ fn csv_rows_agree_with_the_summary() {
         .sum::<f64>()
         / 120.0;
     let reported = v["parties"]["mill"]["score"]["mean"].as_f64().unwrap();
-    assert!((mean_score - reported).abs() < 1e-3, "{mean_score} vs {reported}");
+    assert!(
+        (mean_score - reported).abs() < 1e-3,
+        "{mean_score} vs {reported}"
+    );
     // Long form: one row per game and clause.
     let long = std::fs::read_to_string(&clauses).unwrap();
     assert_eq!(long.lines().count(), 1 + 120 * 5);
-    assert!(long.starts_with("game,seed,scenario,version,checksum,outcome,clause,wording,nash_wording\n"));
+    assert!(
+        long.starts_with(
+            "game,seed,scenario,version,checksum,outcome,clause,wording,nash_wording\n"
+        )
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn every_summary_says_what_it_is_about() {
-    let v: serde_json::Value = serde_json::from_slice(&ok(&[
-        "sweep", "tutorial", "--runs", "40", "--json",
-    ]))
-    .unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&ok(&["sweep", "tutorial", "--runs", "40", "--json"])).unwrap();
     for key in ["id", "version", "checksum"] {
         assert!(v["scenario"][key].is_string(), "scenario.{key}");
     }
     let deal = &v["deal"];
-    let (lo, hi) = (deal["ci95"][0].as_f64().unwrap(), deal["ci95"][1].as_f64().unwrap());
+    let (lo, hi) = (
+        deal["ci95"][0].as_f64().unwrap(),
+        deal["ci95"][1].as_f64().unwrap(),
+    );
     let rate = deal["rate"].as_f64().unwrap();
     assert!(lo <= rate && rate <= hi);
     assert!(v["metrics"]["goodwill"]["se"].is_number());

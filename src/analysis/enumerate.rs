@@ -10,7 +10,6 @@
 use super::space::{Space, Tri, clause_ok, eps, tri};
 use crate::scenario::model::{MAX_METRICS, MAX_PARTIES};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which packages the search may skip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,40 +301,67 @@ impl<'m> Space<'m> {
             let mut cur = Vec::new();
             self.prefixes(&mut st, 0, k, mode, &mut cur, &mut prefixes, &mut leaf);
         }
-        // The work is shared out evenly, so the whole search does at most
-        // `budget` units (plus one leaf per task): its time is bounded, and
-        // where it stops does not depend on the machine or the threads.
-        let tasks = prefixes.len().max(1) as u64;
-        let per_task = (budget / tasks).max(1);
+        // The work is shared out in rounds: every unfinished task gets an
+        // even share of what is left, and a task that runs out starts again
+        // with a larger share in the next round, while the shares grow. The
+        // whole search does at most `budget` units (plus one leaf per task),
+        // so its time is bounded, and where it stops depends on the input
+        // only, never on the machine or the threads.
+        let tasks = prefixes.len();
         if let Some(p) = progress {
-            p.start(tasks);
+            p.start(tasks as u64);
         }
-        let leaves = AtomicU64::new(0);
-        let work = AtomicU64::new(0);
-        let (visitor, complete) = prefixes
-            .par_iter()
-            .map(|prefix| {
-                let mut v = make();
-                let mut st = self.state(per_task);
-                for (d, &o) in prefix.iter().enumerate() {
-                    self.assign(&mut st, d, o, 1.0);
+        let run = |t: usize, per: u64| {
+            let prefix = &prefixes[t];
+            let mut v = make();
+            let mut st = self.state(per);
+            for (d, &o) in prefix.iter().enumerate() {
+                self.assign(&mut st, d, o, 1.0);
+            }
+            let mut leaf = empty_leaf();
+            self.dfs(&mut st, prefix.len(), &mut v, &mut leaf);
+            if !st.stopped
+                && let Some(p) = progress
+            {
+                p.tick();
+            }
+            (t, v, !st.stopped, st.leaves, st.work)
+        };
+        let mut results: Vec<Option<(V, bool)>> = (0..tasks).map(|_| None).collect();
+        let mut pending: Vec<usize> = (0..tasks).collect();
+        let (mut remaining, mut last_share, mut leaves, mut work) = (budget, 0u64, 0u64, 0u64);
+        while !pending.is_empty() {
+            let share = (remaining / pending.len() as u64).max(1);
+            if share <= last_share {
+                break;
+            }
+            let round: Vec<_> = pending.par_iter().map(|&t| run(t, share)).collect();
+            pending.clear();
+            for (t, v, done, l, w) in round {
+                remaining = remaining.saturating_sub(w);
+                leaves += l;
+                work += w;
+                if !done {
+                    pending.push(t);
                 }
-                let mut leaf = empty_leaf();
-                self.dfs(&mut st, prefix.len(), &mut v, &mut leaf);
-                leaves.fetch_add(st.leaves, Ordering::Relaxed);
-                work.fetch_add(st.work, Ordering::Relaxed);
-                if let Some(p) = progress {
-                    p.tick();
-                }
-                (v, !st.stopped)
-            })
-            .reduce_with(|(a, ca), (b, cb)| (a.merge(b), ca && cb))
-            .unwrap_or((probe, true));
+                results[t] = Some((v, done));
+            }
+            last_share = share;
+        }
+        let mut complete = true;
+        let mut visitor: Option<V> = None;
+        for (v, done) in results.into_iter().flatten() {
+            complete &= done;
+            visitor = Some(match visitor {
+                Some(a) => a.merge(v),
+                None => v,
+            });
+        }
         Outcome {
-            visitor,
+            visitor: visitor.unwrap_or(probe),
             complete,
-            leaves: leaves.into_inner(),
-            work: work.into_inner(),
+            leaves,
+            work,
         }
     }
 

@@ -37,7 +37,7 @@ use space::Space;
 /// and with any number of threads (its figures are reproducible); the rate
 /// is set low enough that the search ends within the time asked for on one
 /// busy core.
-pub const WORK_PER_SECOND: u64 = 40_000_000;
+pub const WORK_PER_SECOND: u64 = 100_000_000;
 
 /// The default time budget of `analyze`, in seconds.
 pub const DEFAULT_SECONDS: f64 = 10.0;
