@@ -24,6 +24,9 @@ pub const HEAD_MAX: u128 = 1 << 22;
 /// package is on it and the skyline's cost grows with its square.
 pub const MAX_PARTIES: usize = 6;
 
+/// Most candidate packages (head × tail frontiers) whose frontier is taken.
+pub const MAX_CANDIDATES: u128 = 1 << 21;
+
 /// Most frontier points kept while collecting (beyond: not computed).
 pub const MAX_POINTS: usize = 1 << 16;
 
@@ -196,6 +199,16 @@ pub const TOL: f64 = 1e-9;
 /// Indices of the points not dominated: no other point is ≥ on every
 /// coordinate and > on one of the first `strict` coordinates.
 pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
+    skyline_within(points, dim, strict, u64::MAX).unwrap_or_default()
+}
+
+/// [`skyline`], or None once it has made `max_checks` dominance checks.
+pub fn skyline_within(
+    points: &[f64],
+    dim: usize,
+    strict: usize,
+    max_checks: u64,
+) -> Option<Vec<usize>> {
     let n = points.len().checked_div(dim).unwrap_or(0);
     let sum = |i: usize| points[i * dim..(i + 1) * dim].iter().sum::<f64>();
     let mut order: Vec<(f64, usize)> = (0..n).map(|i| (sum(i), i)).collect();
@@ -209,19 +222,30 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
                 .zip(&x[..strict])
                 .any(|(a, b)| *a > b + TOL)
     };
+    let mut checks = 0u64;
     // The last dominator is tried first: dominated points come in runs.
     let mut last = usize::MAX;
     for &(_, i) in &order {
         let x = &points[i * dim..(i + 1) * dim];
+        checks += 1;
         if last != usize::MAX && dominates(front[last], x) {
             continue;
         }
         match front.iter().position(|&j| dominates(j, x)) {
-            Some(k) => last = k,
-            None => front.push(i),
+            Some(k) => {
+                checks += k as u64 + 1;
+                last = k;
+            }
+            None => {
+                checks += front.len() as u64;
+                front.push(i);
+            }
+        }
+        if checks > max_checks {
+            return None;
         }
     }
-    front
+    Some(front)
 }
 
 /// Metric coordinates for the extended order: (k, sign) pairs.
@@ -342,11 +366,15 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
     let mut collect = out.visitor;
     collect.reduce();
     let heads = collect.heads;
-    // The candidates' skyline costs about their number times the checks
-    // each needs (a few dozen when the frontier is small).
+    // Each candidate costs a few dozen work units at least, and its
+    // utilities are kept while the skyline is taken.
+    let half = Limits {
+        budget: limits.budget / 2,
+        ..limits
+    };
     let cands_n = heads.len() as u128 * tails.len() as u128;
-    if cands_n.saturating_mul(64) > u128::from(limits.budget) {
-        return zopa_frontier(space, limits);
+    if cands_n.saturating_mul(64) > u128::from(half.budget) || cands_n > MAX_CANDIDATES {
+        return zopa_frontier(space, half);
     }
     // Candidates: every pair of frontier head and frontier tail.
     let cands: Vec<(usize, usize)> = heads
@@ -369,7 +397,9 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
             u
         })
         .collect();
-    let front = skyline(&utils, np, np);
+    let Some(front) = skyline_within(&utils, np, np, half.budget) else {
+        return zopa_frontier(space, half);
+    };
     let mut packages: Vec<Vec<usize>> = front
         .into_iter()
         .map(|i| {

@@ -3,6 +3,7 @@
 //! (0 success, 2 bad input, 1 other failure).
 
 pub mod analyze;
+pub mod cells;
 pub mod check;
 pub mod generate;
 pub mod merge;

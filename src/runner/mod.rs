@@ -9,6 +9,7 @@ pub mod script;
 pub mod shard;
 pub mod skill;
 pub mod stats;
+pub mod summary;
 pub mod sweep;
 
 pub use crate::table::seat::parse_seat;

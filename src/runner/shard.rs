@@ -89,10 +89,16 @@ impl Report {
         let mut out = self.summary.text();
         if !self.bands.is_empty() {
             out.push_str("robustness bands (each game draws the value):\n");
-            out.push_str(&Summary::row_header("  value"));
+            let labels: Vec<String> = self
+                .bands
+                .iter()
+                .map(|b| format!("  {}={}", b.path, b.value))
+                .collect();
+            let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            out.push_str(&Summary::row_header("  value", width));
             out.push('\n');
-            for b in &self.bands {
-                out.push_str(&b.summary.row(&format!("  {}={}", b.path, b.value)));
+            for (b, label) in self.bands.iter().zip(&labels) {
+                out.push_str(&b.summary.row(label, width));
                 out.push('\n');
             }
         }
