@@ -327,31 +327,44 @@ impl<'m> Space<'m> {
             }
             (t, v, !st.stopped, st.leaves, st.work)
         };
-        let mut results: Vec<Option<(V, bool)>> = (0..tasks).map(|_| None).collect();
+        // Finished tasks are merged as each chunk ends (in task order), so
+        // memory holds one chunk and the unfinished tasks' latest attempts.
+        const CHUNK: usize = 64;
+        let mut retry: Vec<Option<V>> = (0..tasks).map(|_| None).collect();
+        let mut visitor: Option<V> = None;
+        let mut complete = true;
         let mut pending: Vec<usize> = (0..tasks).collect();
         let (mut remaining, mut last_share, mut leaves, mut work) = (budget, 0u64, 0u64, 0u64);
         while !pending.is_empty() {
             let share = (remaining / pending.len() as u64).max(1);
             if share <= last_share {
+                complete = false;
                 break;
             }
-            let round: Vec<_> = pending.par_iter().map(|&t| run(t, share)).collect();
-            pending.clear();
-            for (t, v, done, l, w) in round {
-                remaining = remaining.saturating_sub(w);
-                leaves += l;
-                work += w;
-                if !done {
-                    pending.push(t);
+            let mut next = Vec::new();
+            for chunk in pending.chunks(CHUNK) {
+                let round: Vec<_> = chunk.par_iter().map(|&t| run(t, share)).collect();
+                for (t, v, done, l, w) in round {
+                    remaining = remaining.saturating_sub(w);
+                    leaves += l;
+                    work += w;
+                    if done {
+                        retry[t] = None;
+                        visitor = Some(match visitor {
+                            Some(a) => a.merge(v),
+                            None => v,
+                        });
+                    } else {
+                        retry[t] = Some(v);
+                        next.push(t);
+                    }
                 }
-                results[t] = Some((v, done));
             }
+            pending = next;
             last_share = share;
         }
-        let mut complete = true;
-        let mut visitor: Option<V> = None;
-        for (v, done) in results.into_iter().flatten() {
-            complete &= done;
+        // What the unfinished tasks found is kept (figures are then bounds).
+        for v in retry.into_iter().flatten() {
             visitor = Some(match visitor {
                 Some(a) => a.merge(v),
                 None => v,

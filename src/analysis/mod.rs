@@ -51,7 +51,7 @@ pub fn work_for(seconds: f64) -> u64 {
 #[derive(Clone, Copy)]
 pub struct Limits<'a> {
     /// Work units for the whole analysis ([`work_for`]): the ZOPA pass gets
-    /// half, the Kalai–Smorodinsky and Pareto passes a quarter each.
+    /// 60%, the Kalai–Smorodinsky and Pareto passes 20% each.
     pub budget: u64,
     /// Most frontier packages kept in the result.
     pub pareto_cap: usize,
@@ -130,7 +130,7 @@ pub struct Analysis {
 /// Analyse a model's deal space around a draft.
 pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
     let space = Space::with_tail_max(model, limits.tail_max);
-    let pass = space.search(zopa::ZopaPass::new, limits.budget / 2, limits.progress);
+    let pass = space.search(zopa::ZopaPass::new, limits.budget / 10 * 6, limits.progress);
     let zp = pass.visitor;
     let np = model.parties.len();
     let ideal: Vec<f64> = zp.ideal[..np].to_vec();
@@ -144,7 +144,7 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         let seed_opts = zp.nash.options.clone();
         let out = space.search(
             || bargaining::KsPass::new(&space, &ideal).seeded(seed_ratio, seed_opts.clone()),
-            limits.budget / 4,
+            limits.budget / 5,
             limits.progress,
         );
         (Some(out.visitor.best.options), out.complete)
@@ -155,7 +155,7 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
     let pareto = pareto::frontier(
         &space,
         Limits {
-            budget: limits.budget / 4,
+            budget: limits.budget / 5,
             ..limits
         },
     );

@@ -88,7 +88,8 @@ impl ZopaCollect {
         for p in 0..NP {
             floor[p] = space.reservation[p] - super::space::eps(space.reservation[p]);
         }
-        let work = space.scan_zopa::<NP>(
+        let before = self.opts.len() as u64;
+        let mut work = space.scan_zopa::<NP>(
             leaf,
             &mut floor,
             &mut CollectSink {
@@ -97,7 +98,11 @@ impl ZopaCollect {
                 to: self,
             },
         );
+        // A kept package allocates its options: it costs more than a visit.
+        work += 16 * (self.opts.len() as u64 - before);
         if self.opts.len() >= 8192 {
+            // The skyline compares each point with the frontier so far.
+            work += self.opts.len() as u64 * (self.opts.len() as u64).min(1024);
             self.reduce();
             if self.opts.len() > MAX_POINTS {
                 self.overflow = true;

@@ -173,6 +173,11 @@ pub fn text(game: &Game, stream: &[Narration], seats: &[(String, String)]) -> St
     let s = &model.scenario;
     let mut out = String::new();
     let _ = writeln!(out, "{} — seed {}", s.meta.title, game.seed());
+    let _ = writeln!(
+        out,
+        "scenario: {} version {} checksum {}",
+        s.meta.id, s.meta.version, model.checksum
+    );
     let seat_words: Vec<String> = seats.iter().map(|(p, pol)| format!("{p} {pol}")).collect();
     let _ = writeln!(out, "seats: {}", seat_words.join(", "));
     for line in stream {
