@@ -106,10 +106,9 @@ pub fn execute(args: MergeArgs) -> Result<(), CliError> {
     // which file an error names).
     parts.sort_by_key(|(_, p)| p.shard.index);
     let mut iter = parts.into_iter();
-    let (first_path, first) = iter.next().ok_or_else(|| CliError::input("no shard"))?;
+    let (_, first) = iter.next().ok_or_else(|| CliError::input("no shard"))?;
     let grid = first.grid;
     let mut cells = first.cells;
-    let _ = first_path;
     for (path, part) in iter {
         if part.grid != grid || part.cells.len() != cells.len() {
             return Err(CliError::input(format!(

@@ -383,7 +383,7 @@ impl Stats {
             "rounds": self.rounds.state(),
             "votes_called": self.votes_called.state(),
             "votes_failed": self.votes_failed.state(),
-            "parties": self.parties.iter().map(|ds| dists(ds)).collect::<Vec<_>>(),
+            "parties": self.parties.iter().map(|ds| dists(ds.as_slice())).collect::<Vec<_>>(),
             "wordings": self.wordings,
         })
     }
