@@ -327,21 +327,24 @@ impl<'m> Space<'m> {
             }
             (t, v, !st.stopped, st.leaves, st.work)
         };
-        // Finished tasks are merged as each chunk ends (in task order), so
-        // memory holds one chunk and the unfinished tasks' latest attempts.
+        // Finished tasks are merged as each chunk ends (in task order), and
+        // unfinished ones into one partial result per round, kept only from
+        // the last round: memory holds a chunk and two merged visitors.
         const CHUNK: usize = 64;
-        let mut retry: Vec<Option<V>> = (0..tasks).map(|_| None).collect();
+        let merge = |acc: Option<V>, v: V| -> Option<V> {
+            Some(match acc {
+                Some(a) => a.merge(v),
+                None => v,
+            })
+        };
         let mut visitor: Option<V> = None;
-        let mut complete = true;
+        let mut partial: Option<V> = None;
         let mut pending: Vec<usize> = (0..tasks).collect();
-        let (mut remaining, mut last_share, mut leaves, mut work) = (budget, 0u64, 0u64, 0u64);
+        let (mut remaining, mut leaves, mut work) = (budget, 0u64, 0u64);
+        let mut share = (remaining / pending.len().max(1) as u64).max(1);
         while !pending.is_empty() {
-            let share = (remaining / pending.len() as u64).max(1);
-            if share <= last_share {
-                complete = false;
-                break;
-            }
             let mut next = Vec::new();
+            let mut failed: Option<V> = None;
             for chunk in pending.chunks(CHUNK) {
                 let round: Vec<_> = chunk.par_iter().map(|&t| run(t, share)).collect();
                 for (t, v, done, l, w) in round {
@@ -349,26 +352,29 @@ impl<'m> Space<'m> {
                     leaves += l;
                     work += w;
                     if done {
-                        retry[t] = None;
-                        visitor = Some(match visitor {
-                            Some(a) => a.merge(v),
-                            None => v,
-                        });
+                        visitor = merge(visitor.take(), v);
                     } else {
-                        retry[t] = Some(v);
+                        failed = merge(failed.take(), v);
                         next.push(t);
                     }
                 }
             }
             pending = next;
-            last_share = share;
+            if pending.is_empty() {
+                break;
+            }
+            let grown = (remaining / pending.len() as u64).max(1);
+            if grown <= share {
+                // No larger share is left: what the unfinished tasks found
+                // stays (the figures are then bounds).
+                partial = failed;
+                break;
+            }
+            share = grown;
         }
-        // What the unfinished tasks found is kept (figures are then bounds).
-        for v in retry.into_iter().flatten() {
-            visitor = Some(match visitor {
-                Some(a) => a.merge(v),
-                None => v,
-            });
+        let complete = pending.is_empty();
+        if let Some(p) = partial {
+            visitor = merge(visitor.take(), p);
         }
         Outcome {
             visitor: visitor.unwrap_or(probe),
