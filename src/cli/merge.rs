@@ -25,7 +25,7 @@ struct Part {
     cells: Vec<Report>,
 }
 
-fn read(path: &PathBuf) -> Result<Part, CliError> {
+fn read(path: &std::path::Path) -> Result<Part, CliError> {
     let file = path.display().to_string();
     let bytes = crate::files::read_limited(path, MAX_SHARD_BYTES)
         .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
