@@ -354,6 +354,113 @@ fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
     file.flush()
 }
 
+/// A file written as a stream and published whole: the bytes go to a
+/// temporary file beside the target, and [`AtomicWriter::commit`] renames it
+/// over the target (as [`write_atomic`] does). Dropped without a commit, the
+/// temporary file is removed and the target is left as it was. A target that
+/// is a terminal, device or FIFO is written in place.
+pub struct AtomicWriter {
+    file: io::BufWriter<File>,
+    /// (temporary file, target, the target's old metadata) when replacing.
+    replace: Option<(PathBuf, PathBuf, Option<Metadata>)>,
+}
+
+impl AtomicWriter {
+    /// Start writing `path`.
+    pub fn create(path: &Path) -> io::Result<AtomicWriter> {
+        let Some(target) = resolve(path)? else {
+            let meta = std::fs::metadata(path)?;
+            if meta.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "it is a folder, not a file",
+                ));
+            }
+            let file = OpenOptions::new()
+                .write(true)
+                .truncate(meta.is_file())
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)?;
+            set_blocking(&file)?;
+            return Ok(AtomicWriter {
+                file: io::BufWriter::with_capacity(1 << 16, file),
+                replace: None,
+            });
+        };
+        let old = match std::fs::metadata(&target) {
+            Ok(m) if m.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "it is a folder, not a file",
+                ));
+            }
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        let dir = check_folder(&target)?;
+        remove_stale_temps(&dir, &target);
+        let (tmp, file) = create_temp(&dir, &target)?;
+        Ok(AtomicWriter {
+            file: io::BufWriter::with_capacity(1 << 16, file),
+            replace: Some((tmp, target, old)),
+        })
+    }
+
+    /// Publish the file: flush, sync and rename it over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.flush()?;
+        let Some((tmp, target, old)) = self.replace.take() else {
+            return Ok(());
+        };
+        let result = (|| {
+            let file = self.file.get_ref();
+            if let Some(m) = &old {
+                let mode = m.permissions().mode() & 0o7777;
+                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            }
+            file.sync_all()?;
+            std::fs::rename(&tmp, &target)?;
+            File::open(folder_of(&target))?.sync_all()
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+impl Write for AtomicWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for AtomicWriter {
+    fn drop(&mut self) {
+        if let Some((tmp, _, _)) = self.replace.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// The folder a target goes in, checked to exist and be a folder.
+fn check_folder(target: &Path) -> io::Result<PathBuf> {
+    let dir = folder_of(target);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(dir),
+        Ok(_) => Err(io::Error::new(io::ErrorKind::NotADirectory, "not a folder")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 fn write_replacing(target: &Path, old: Option<Metadata>, bytes: &[u8]) -> io::Result<()> {
     let dir = folder_of(target);
     match std::fs::metadata(&dir) {

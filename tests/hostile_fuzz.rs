@@ -107,7 +107,7 @@ fn every_output(text: &str, seed: u64) -> Result<(), TestCaseError> {
     let ai = sweep::seats(&model, &[]).expect("sweep seats");
     let results = sweep::run(&model, &ai, 8, seed, |_| {});
     let stats = sweep::Summary::of(&model, &ai, seed, &results);
-    assert_clean("sweep", stats.text(&model).as_bytes());
+    assert_clean("sweep", stats.text().as_bytes());
     assert_clean("sweep --json", stats.json().to_string().as_bytes());
     assert_clean("sweep --csv", sweep::csv(&model, &results).as_bytes());
 

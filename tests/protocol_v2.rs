@@ -448,8 +448,8 @@ fn a_sweep_with_a_bot_is_the_same_for_any_jobs() {
         "exec:python3 examples/bots/random_bot.py"
     );
     // The bot played: no game forfeited, and not the AI's results.
-    let outcomes = v["outcomes"].as_object().unwrap();
-    assert!(!outcomes.keys().any(|k| k.starts_with("forfeit")), "{v}");
+    assert_eq!(v["outcomes"]["forfeit"]["count"], 0, "{v}");
+    assert!(v["forfeited"]["mill"]["count"] == 0, "{v}");
     let ai = sweep(&["tutorial", "--runs", "300", "--seed", "5"]);
     assert_ne!(v["outcomes"], ai["outcomes"]);
 }
@@ -502,12 +502,13 @@ for line in sys.stdin:
         started.elapsed()
     );
     assert_eq!(a, b);
-    assert_eq!(a["outcomes"]["forfeit:mill"], crashes, "{a}");
+    assert_eq!(a["outcomes"]["forfeit"]["count"], crashes, "{a}");
+    assert_eq!(a["forfeited"]["mill"]["count"], crashes, "{a}");
     let played: u64 = a["outcomes"]
         .as_object()
         .unwrap()
         .values()
-        .map(|v| v.as_u64().unwrap())
+        .map(|v| v["count"].as_u64().unwrap())
         .sum();
     assert_eq!(played, runs);
 }

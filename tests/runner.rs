@@ -64,8 +64,30 @@ fn same_seed_same_bytes_in_every_format() {
         assert_eq!(a.stdout, b.stdout, "{format}");
     }
     let csv = stdout(&run(&["run", "tutorial", "--format", "csv"]));
-    assert!(csv.starts_with("round,"));
-    assert!(csv.lines().count() >= 2);
+    assert!(csv.starts_with("scenario,version,checksum,seed,point,round,"));
+    assert!(csv.lines().count() >= 3);
+}
+
+/// `run --format csv` ends with the final state: the outcome and every
+/// party's score, matching the JSON transcript's `end` line.
+#[test]
+fn run_csv_is_complete() {
+    let csv = stdout(&run(&["run", "plan28", "--seed", "3", "--format", "csv"]));
+    let json = stdout(&run(&["run", "plan28", "--seed", "3", "--format", "json"]));
+    let end: serde_json::Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let last: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
+    let col = |name: &str| last[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(col("point"), "end");
+    assert_eq!(col("seed"), "3");
+    assert_eq!(col("outcome"), end["outcome"].as_str().unwrap());
+    assert_eq!(col("round"), end["round"].to_string());
+    for p in ["us", "ua", "ru", "eu"] {
+        let want = end["scores"][p]["score"].as_f64().unwrap();
+        let got: f64 = col(&format!("score_{p}")).parse().unwrap();
+        assert!((got - want).abs() < 1e-9, "{p}: {got} vs {want}");
+    }
+    assert!(csv.lines().nth(1).unwrap().contains(",start,0,"));
 }
 
 fn bad_script(text: &str, expect: &str) {

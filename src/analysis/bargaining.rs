@@ -4,7 +4,7 @@
 //! hard: a subtree whose bound cannot beat the best ratio found is skipped.
 
 use super::enumerate::{Leaf, Mode, Visitor};
-use super::scan::Best;
+use super::scan::{Best, ZopaSink};
 use super::space::{Space, eps};
 use crate::scenario::model::MAX_PARTIES;
 use crate::with_np;
@@ -58,26 +58,60 @@ impl KsPass {
         self
     }
 
-    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
-        let mut best = std::mem::replace(&mut self.best, Best::none());
-        let range = self.range;
-        let floor_of = |ratio: f64| {
-            let mut floor = [0.0; NP];
-            for p in 0..NP {
-                let r = space.reservation[p];
-                floor[p] = (r + ratio.max(0.0) * range[p]) - eps(r) - 1e-9;
-            }
-            floor
+    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) -> u64 {
+        let best = std::mem::replace(&mut self.best, Best::none());
+        let mut sink = KsSink::<NP> {
+            space,
+            leaf,
+            range: self.range,
+            best,
         };
-        let mut floor = floor_of(if best.found() { best.value } else { 0.0 });
-        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, floor| {
-            let ratio = ks_ratio(space, &range, u);
-            if best.contends(ratio) {
-                best.offer(ratio, || space.package_of(leaf, i));
-                *floor = floor_of(best.value);
-            }
+        let mut floor = sink.floor_of(if sink.best.found() {
+            sink.best.value
+        } else {
+            0.0
         });
-        self.best = best;
+        let work = space.scan_zopa::<NP>(leaf, &mut floor, &mut sink);
+        self.best = sink.best;
+        work
+    }
+}
+
+/// The KS search at one head leaf.
+struct KsSink<'a, const NP: usize> {
+    space: &'a Space<'a>,
+    leaf: &'a Leaf<'a>,
+    range: [f64; MAX_PARTIES],
+    best: Best,
+}
+
+impl<const NP: usize> KsSink<'_, NP> {
+    /// The utilities a package needs to reach `ratio`.
+    fn floor_of(&self, ratio: f64) -> [f64; NP] {
+        let mut floor = [0.0; NP];
+        for p in 0..NP {
+            let r = self.space.reservation[p];
+            floor[p] = (r + ratio.max(0.0) * self.range[p]) - eps(r) - 1e-9;
+        }
+        floor
+    }
+}
+
+impl<const NP: usize> ZopaSink<NP> for KsSink<'_, NP> {
+    fn whole(&mut self, ub: &[f64; NP], _size: u64, _counted: bool, _exact: bool) -> bool {
+        !self.best.found()
+            || self
+                .best
+                .contends(ks_ratio(self.space, &self.range, ub) + 1e-9)
+    }
+
+    fn package(&mut self, i: usize, u: &[f64; NP], floor: &mut [f64; NP], _counted: bool) {
+        let ratio = ks_ratio(self.space, &self.range, u);
+        if self.best.contends(ratio) {
+            let (space, leaf) = (self.space, self.leaf);
+            self.best.offer(ratio, || space.package_of(leaf, i));
+            *floor = self.floor_of(self.best.value);
+        }
     }
 }
 
@@ -97,9 +131,9 @@ impl Visitor for KsPass {
         self.best.contends(m + 1e-9)
     }
 
-    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         let this = self;
-        with_np!(space.np, leaf_dispatch(this, space, leaf));
+        with_np!(space.np, leaf_dispatch(this, space, leaf))
     }
 
     fn merge(mut self, other: KsPass) -> KsPass {
@@ -108,6 +142,6 @@ impl Visitor for KsPass {
     }
 }
 
-fn leaf_dispatch<const NP: usize>(v: &mut KsPass, space: &Space, leaf: &Leaf) {
-    v.leaf_n::<NP>(space, leaf);
+fn leaf_dispatch<const NP: usize>(v: &mut KsPass, space: &Space, leaf: &Leaf) -> u64 {
+    v.leaf_n::<NP>(space, leaf)
 }

@@ -10,7 +10,6 @@
 use super::space::{Space, Tri, clause_ok, eps, tri};
 use crate::scenario::model::{MAX_METRICS, MAX_PARTIES};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which packages the search may skip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +38,10 @@ pub struct Leaf<'a> {
     pub mterm_max: [f64; MAX_PARTIES],
     /// Upper bound on each party's utility over the leaf's packages.
     pub ub: [f64; MAX_PARTIES],
+    /// Lower bound on each party's utility over the node's packages.
+    pub lb: [f64; MAX_PARTIES],
+    /// The packages were already counted by [`Visitor::whole`] higher up.
+    pub counted: bool,
 }
 
 /// What a search does at its leaves.
@@ -48,7 +51,16 @@ pub trait Visitor: Send + Sized {
     fn keep(&self, _ub: &[f64]) -> bool {
         true
     }
-    fn leaf(&mut self, space: &Space, leaf: &Leaf);
+    /// Scan a head leaf's packages; returns the work done (see
+    /// [`Space::scan_zopa`]).
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64;
+    /// A subtree of `count` packages (u128::MAX: too many to say) that every
+    /// party surely signs, each party's utility at most `ub`; `counted` when
+    /// an enclosing subtree was already reported. Returns whether its
+    /// packages must still be visited (to find an optimum).
+    fn whole(&mut self, _space: &Space, _ub: &[f64], _count: u128, _counted: bool) -> bool {
+        true
+    }
     fn merge(self, other: Self) -> Self;
 }
 
@@ -59,6 +71,8 @@ pub struct Outcome<V> {
     pub complete: bool,
     /// Head leaves scanned.
     pub leaves: u64,
+    /// Work done (head nodes, tail boxes and packages visited).
+    pub work: u64,
 }
 
 /// Reports progress (tasks done of total).
@@ -73,8 +87,12 @@ struct State {
     util: [f64; MAX_PARTIES],
     eff: [f64; MAX_METRICS],
     leaves: u64,
+    /// Work done and allowed (head nodes, tail boxes, packages).
+    work: u64,
     budget: u64,
     stopped: bool,
+    /// Depth below which the subtree was counted whole (usize::MAX: none).
+    counted_below: usize,
 }
 
 impl<'m> Space<'m> {
@@ -116,6 +134,7 @@ impl<'m> Space<'m> {
         for p in 0..np {
             out.off[p] = st.util[p];
             out.ub[p] = st.util[p] + self.suffix_umax[d][p] + self.tail_umax[p];
+            out.lb[p] = st.util[p] + self.suffix_umin[d][p] + self.tail_umin[p];
         }
         for comb in &model.combinations {
             match tri(model, &comb.when, &st.options, &st.assigned) {
@@ -123,6 +142,7 @@ impl<'m> Space<'m> {
                     for p in 0..np {
                         out.off[p] += comb.utility[p];
                         out.ub[p] += comb.utility[p];
+                        out.lb[p] += comb.utility[p];
                     }
                     for &(m, e) in &comb.effects {
                         if let Some(k) = self.rel.iter().position(|&r| r == m) {
@@ -135,6 +155,7 @@ impl<'m> Space<'m> {
                 Tri::Unknown if !leaf => {
                     for p in 0..np {
                         out.ub[p] += comb.utility[p].max(0.0);
+                        out.lb[p] += comb.utility[p].min(0.0);
                     }
                     for &(m, e) in &comb.effects {
                         if let Some(k) = self.rel.iter().position(|&r| r == m) {
@@ -148,11 +169,15 @@ impl<'m> Space<'m> {
         }
         for p in 0..np {
             let mut t = 0.0;
+            let mut b = 0.0;
             for k in 0..nk {
-                t += self.metric_term_range(p, k, lo[k], hi[k]).1;
+                let (a, c) = self.metric_term_range(p, k, lo[k], hi[k]);
+                b += a;
+                t += c;
             }
             out.mterm_max[p] = t;
             out.ub[p] += t;
+            out.lb[p] += b;
             out.crossed[p] = false;
             out.residual[p] = false;
             for line in &model.parties[p].red_lines {
@@ -175,12 +200,29 @@ impl<'m> Space<'m> {
         if st.stopped {
             return;
         }
+        st.work += 1;
         let mode = v.mode();
         if !self.bound(st, d, mode, leaf) || !v.keep(&leaf.ub[..self.np]) {
             return;
         }
+        let counted = st.counted_below < d;
+        // A subtree every party surely signs is counted at once.
+        if mode == Mode::Zopa
+            && d < self.head.len()
+            && self.free_count[d] > 0
+            && (0..self.np).all(|p| {
+                !leaf.residual[p] && leaf.lb[p] > self.reservation[p] + eps(self.reservation[p])
+            })
+        {
+            if !v.whole(self, &leaf.ub[..self.np], self.free_count[d], counted) {
+                return;
+            }
+            if !counted {
+                st.counted_below = d;
+            }
+        }
         if d == self.head.len() {
-            if st.leaves >= st.budget {
+            if st.work >= st.budget {
                 st.stopped = true;
                 return;
             }
@@ -193,8 +235,13 @@ impl<'m> Space<'m> {
                 residual: leaf.residual,
                 mterm_max: leaf.mterm_max,
                 ub: leaf.ub,
+                lb: leaf.lb,
+                counted: st.counted_below < d,
             };
-            v.leaf(self, &l);
+            st.work += v.leaf(self, &l);
+            if st.counted_below == d {
+                st.counted_below = usize::MAX;
+            }
             return;
         }
         let c = self.head[d];
@@ -209,6 +256,9 @@ impl<'m> Space<'m> {
             }
             self.assign(st, d, o, -1.0);
         }
+        if st.counted_below == d {
+            st.counted_below = usize::MAX;
+        }
     }
 
     fn state(&self, budget: u64) -> State {
@@ -218,8 +268,10 @@ impl<'m> Space<'m> {
             util: [0.0; MAX_PARTIES],
             eff: [0.0; MAX_METRICS],
             leaves: 0,
+            work: 0,
             budget,
             stopped: false,
+            counted_below: usize::MAX,
         }
     }
 
@@ -249,35 +301,86 @@ impl<'m> Space<'m> {
             let mut cur = Vec::new();
             self.prefixes(&mut st, 0, k, mode, &mut cur, &mut prefixes, &mut leaf);
         }
-        let tasks = prefixes.len().max(1) as u64;
-        let per_task = budget.saturating_mul(16) / tasks;
-        let per_task = per_task.max(budget.min(1 << 12));
+        // The work is shared out in rounds: every unfinished task gets an
+        // even share of what is left, and a task that runs out starts again
+        // with a larger share in the next round, while the shares grow. The
+        // whole search does at most `budget` units (plus one leaf per task),
+        // so its time is bounded, and where it stops depends on the input
+        // only, never on the machine or the threads.
+        let tasks = prefixes.len();
         if let Some(p) = progress {
-            p.start(tasks);
+            p.start(tasks as u64);
         }
-        let leaves = AtomicU64::new(0);
-        let (visitor, complete) = prefixes
-            .par_iter()
-            .map(|prefix| {
-                let mut v = make();
-                let mut st = self.state(per_task);
-                for (d, &o) in prefix.iter().enumerate() {
-                    self.assign(&mut st, d, o, 1.0);
-                }
-                let mut leaf = empty_leaf();
-                self.dfs(&mut st, prefix.len(), &mut v, &mut leaf);
-                leaves.fetch_add(st.leaves, Ordering::Relaxed);
-                if let Some(p) = progress {
-                    p.tick();
-                }
-                (v, !st.stopped)
+        let run = |t: usize, per: u64| {
+            let prefix = &prefixes[t];
+            let mut v = make();
+            let mut st = self.state(per);
+            for (d, &o) in prefix.iter().enumerate() {
+                self.assign(&mut st, d, o, 1.0);
+            }
+            let mut leaf = empty_leaf();
+            self.dfs(&mut st, prefix.len(), &mut v, &mut leaf);
+            if !st.stopped
+                && let Some(p) = progress
+            {
+                p.tick();
+            }
+            (t, v, !st.stopped, st.leaves, st.work)
+        };
+        // Finished tasks are merged as each chunk ends (in task order), and
+        // unfinished ones into one partial result per round, kept only from
+        // the last round: memory holds a chunk and two merged visitors.
+        const CHUNK: usize = 64;
+        let merge = |acc: Option<V>, v: V| -> Option<V> {
+            Some(match acc {
+                Some(a) => a.merge(v),
+                None => v,
             })
-            .reduce_with(|(a, ca), (b, cb)| (a.merge(b), ca && cb))
-            .unwrap_or((probe, true));
+        };
+        let mut visitor: Option<V> = None;
+        let mut partial: Option<V> = None;
+        let mut pending: Vec<usize> = (0..tasks).collect();
+        let (mut remaining, mut leaves, mut work) = (budget, 0u64, 0u64);
+        let mut share = (remaining / pending.len().max(1) as u64).max(1);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            let mut failed: Option<V> = None;
+            for chunk in pending.chunks(CHUNK) {
+                let round: Vec<_> = chunk.par_iter().map(|&t| run(t, share)).collect();
+                for (t, v, done, l, w) in round {
+                    remaining = remaining.saturating_sub(w);
+                    leaves += l;
+                    work += w;
+                    if done {
+                        visitor = merge(visitor.take(), v);
+                    } else {
+                        failed = merge(failed.take(), v);
+                        next.push(t);
+                    }
+                }
+            }
+            pending = next;
+            if pending.is_empty() {
+                break;
+            }
+            let grown = (remaining / pending.len() as u64).max(1);
+            if grown <= share {
+                // No larger share is left: what the unfinished tasks found
+                // stays (the figures are then bounds).
+                partial = failed;
+                break;
+            }
+            share = grown;
+        }
+        let complete = pending.is_empty();
+        if let Some(p) = partial {
+            visitor = merge(visitor.take(), p);
+        }
         Outcome {
-            visitor,
+            visitor: visitor.unwrap_or(probe),
             complete,
-            leaves: leaves.into_inner(),
+            leaves,
+            work,
         }
     }
 
@@ -325,5 +428,7 @@ fn empty_leaf() -> Leaf<'static> {
         residual: [false; MAX_PARTIES],
         mterm_max: [0.0; MAX_PARTIES],
         ub: [0.0; MAX_PARTIES],
+        lb: [0.0; MAX_PARTIES],
+        counted: false,
     }
 }

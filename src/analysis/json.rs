@@ -175,6 +175,7 @@ pub fn report(model: &Model, a: &Analysis) -> Value {
     });
     json!({
         "scenario": model.scenario.meta.id,
+        "version": model.scenario.meta.version,
         "checksum": model.checksum,
         "space_size": big(a.space_size),
         "log2_space_size": a.log2_size,

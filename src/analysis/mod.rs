@@ -31,10 +31,27 @@ use crate::engine::score::Package;
 use crate::scenario::model::Model;
 use space::Space;
 
+/// Work units (head nodes, tail boxes and packages visited) that one second
+/// buys on one core of a small machine. Budgets are counted in work, not
+/// measured in time, so an analysis stops at the same place on any machine
+/// and with any number of threads (its figures are reproducible); the rate
+/// is set low enough that the search ends within the time asked for on one
+/// busy core.
+pub const WORK_PER_SECOND: u64 = 100_000_000;
+
+/// The default time budget of `analyze`, in seconds.
+pub const DEFAULT_SECONDS: f64 = 10.0;
+
+/// The work budget of a time budget in seconds.
+pub fn work_for(seconds: f64) -> u64 {
+    (seconds.clamp(0.0, 1e6) * WORK_PER_SECOND as f64) as u64
+}
+
 /// How much work an analysis may do.
 #[derive(Clone, Copy)]
 pub struct Limits<'a> {
-    /// Head leaves (each one a scan of the tail table) per search task.
+    /// Work units for the whole analysis ([`work_for`]): the ZOPA pass gets
+    /// 60%, the Kalai–Smorodinsky and Pareto passes 20% each.
     pub budget: u64,
     /// Most frontier packages kept in the result.
     pub pareto_cap: usize,
@@ -47,7 +64,7 @@ pub struct Limits<'a> {
 impl Default for Limits<'_> {
     fn default() -> Self {
         Limits {
-            budget: 1 << 22,
+            budget: work_for(DEFAULT_SECONDS),
             pareto_cap: 1000,
             progress: None,
             tail_max: space::TAIL_MAX,
@@ -113,7 +130,7 @@ pub struct Analysis {
 /// Analyse a model's deal space around a draft.
 pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
     let space = Space::with_tail_max(model, limits.tail_max);
-    let pass = space.search(zopa::ZopaPass::new, limits.budget, limits.progress);
+    let pass = space.search(zopa::ZopaPass::new, limits.budget / 10 * 6, limits.progress);
     let zp = pass.visitor;
     let np = model.parties.len();
     let ideal: Vec<f64> = zp.ideal[..np].to_vec();
@@ -127,7 +144,7 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         let seed_opts = zp.nash.options.clone();
         let out = space.search(
             || bargaining::KsPass::new(&space, &ideal).seeded(seed_ratio, seed_opts.clone()),
-            limits.budget,
+            limits.budget / 5,
             limits.progress,
         );
         (Some(out.visitor.best.options), out.complete)
@@ -135,7 +152,13 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         (None, true)
     };
     bargaining_exact &= ks_complete;
-    let pareto = pareto::frontier(&space, limits);
+    let pareto = pareto::frontier(
+        &space,
+        Limits {
+            budget: limits.budget / 5,
+            ..limits
+        },
+    );
     let advice = advise::Advisor::with_nash(
         model,
         zp.nash.found().then(|| zp.nash.options.clone()),
@@ -170,4 +193,14 @@ pub fn analyze(model: &Model, draft: &[usize], limits: Limits) -> Analysis {
         advice,
         leaves: pass.leaves,
     }
+}
+
+/// The Nash package alone (max Π (U_p − R_p) over the ZOPA, with the
+/// scenario's public reservations), for comparing games' final texts with;
+/// None when the ZOPA is empty. The flag says whether it is proven optimal.
+pub fn nash_package(model: &Model, budget: u64) -> (Option<Vec<usize>>, bool) {
+    let space = Space::new(model);
+    let pass = space.search(zopa::ZopaPass::new, budget, None);
+    let nash = pass.visitor.nash;
+    (nash.found().then_some(nash.options), pass.complete)
 }

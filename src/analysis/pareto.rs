@@ -20,6 +20,16 @@ use rayon::prelude::*;
 /// Largest number of head leaves for which the frontier is computed.
 pub const HEAD_MAX: u128 = 1 << 22;
 
+/// Most parties for which a frontier is computed: with more, nearly every
+/// package is on it and the skyline's cost grows with its square.
+pub const MAX_PARTIES: usize = 6;
+
+/// Most candidate packages (head × tail frontiers) whose frontier is taken.
+pub const MAX_CANDIDATES: u128 = 1 << 21;
+
+/// Most frontier points kept while collecting (beyond: not computed).
+pub const MAX_POINTS: usize = 1 << 16;
+
 /// Over which packages a frontier was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -56,6 +66,8 @@ struct ZopaCollect {
     pts: Vec<f64>,
     opts: Vec<Vec<usize>>,
     np: usize,
+    /// The frontier grew past [`MAX_POINTS`]: it is not computed.
+    overflow: bool,
 }
 
 impl ZopaCollect {
@@ -71,23 +83,53 @@ impl ZopaCollect {
         self.opts = opts;
     }
 
-    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         let mut floor = [0.0; NP];
         for p in 0..NP {
             floor[p] = space.reservation[p] - super::space::eps(space.reservation[p]);
         }
-        space.scan_zopa::<NP>(leaf, &mut floor, |i, u, _| {
-            self.pts.extend_from_slice(u);
-            self.opts.push(space.package_of(leaf, i));
-        });
+        let before = self.opts.len() as u64;
+        let mut work = space.scan_zopa::<NP>(
+            leaf,
+            &mut floor,
+            &mut CollectSink {
+                space,
+                leaf,
+                to: self,
+            },
+        );
+        // A kept package allocates its options: it costs more than a visit.
+        work += 16 * (self.opts.len() as u64 - before);
         if self.opts.len() >= 8192 {
+            // The skyline tries each point against the last dominator first:
+            // most points cost a few checks.
+            work += 16 * self.opts.len() as u64;
             self.reduce();
+            if self.opts.len() > MAX_POINTS {
+                self.overflow = true;
+                self.opts.clear();
+                self.pts.clear();
+            }
         }
+        work
     }
 }
 
-fn zopa_leaf<const NP: usize>(v: &mut ZopaCollect, space: &Space, leaf: &Leaf) {
-    v.leaf_n::<NP>(space, leaf);
+struct CollectSink<'a, 'b> {
+    space: &'a Space<'a>,
+    leaf: &'a Leaf<'a>,
+    to: &'b mut ZopaCollect,
+}
+
+impl<const NP: usize> super::scan::ZopaSink<NP> for CollectSink<'_, '_> {
+    fn package(&mut self, i: usize, u: &[f64; NP], _floor: &mut [f64; NP], _counted: bool) {
+        self.to.pts.extend_from_slice(u);
+        self.to.opts.push(self.space.package_of(self.leaf, i));
+    }
+}
+
+fn zopa_leaf<const NP: usize>(v: &mut ZopaCollect, space: &Space, leaf: &Leaf) -> u64 {
+    v.leaf_n::<NP>(space, leaf)
 }
 
 impl Visitor for ZopaCollect {
@@ -95,12 +137,18 @@ impl Visitor for ZopaCollect {
         Mode::Zopa
     }
 
-    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         let this = self;
-        crate::with_np!(space.np, zopa_leaf(this, space, leaf));
+        crate::with_np!(space.np, zopa_leaf(this, space, leaf))
     }
 
     fn merge(mut self, mut other: ZopaCollect) -> ZopaCollect {
+        self.overflow |= other.overflow;
+        if self.overflow {
+            self.pts.clear();
+            self.opts.clear();
+            return self;
+        }
         self.pts.append(&mut other.pts);
         self.opts.append(&mut other.opts);
         self.reduce();
@@ -111,16 +159,23 @@ impl Visitor for ZopaCollect {
 /// The frontier within the ZOPA (every package there is exact; it is a
 /// teaching fallback, not the frontier over all packages).
 pub fn zopa_frontier(space: &Space, limits: Limits) -> Frontier {
+    if space.np > MAX_PARTIES {
+        return not_computed();
+    }
     let out = space.search(
         || ZopaCollect {
             pts: Vec::new(),
             opts: Vec::new(),
             np: space.np,
+            overflow: false,
         },
         limits.budget,
         limits.progress,
     );
     let mut c = out.visitor;
+    if c.overflow {
+        return not_computed();
+    }
     c.reduce();
     let mut packages = c.opts;
     packages.sort();
@@ -133,12 +188,33 @@ pub fn zopa_frontier(space: &Space, limits: Limits) -> Frontier {
     }
 }
 
+/// No frontier: too many parties or points for the budget.
+fn not_computed() -> Frontier {
+    Frontier {
+        packages: Vec::new(),
+        count: None,
+        exact: false,
+        scope: Scope::Zopa,
+        scope_exact: false,
+    }
+}
+
 /// Differences below this are rounding, not dominance.
 pub const TOL: f64 = 1e-9;
 
 /// Indices of the points not dominated: no other point is ≥ on every
 /// coordinate and > on one of the first `strict` coordinates.
 pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
+    skyline_within(points, dim, strict, u64::MAX).unwrap_or_default()
+}
+
+/// [`skyline`], or None once it has made `max_checks` dominance checks.
+pub fn skyline_within(
+    points: &[f64],
+    dim: usize,
+    strict: usize,
+    max_checks: u64,
+) -> Option<Vec<usize>> {
     let n = points.len().checked_div(dim).unwrap_or(0);
     let sum = |i: usize| points[i * dim..(i + 1) * dim].iter().sum::<f64>();
     let mut order: Vec<(f64, usize)> = (0..n).map(|i| (sum(i), i)).collect();
@@ -152,19 +228,30 @@ pub fn skyline(points: &[f64], dim: usize, strict: usize) -> Vec<usize> {
                 .zip(&x[..strict])
                 .any(|(a, b)| *a > b + TOL)
     };
+    let mut checks = 0u64;
     // The last dominator is tried first: dominated points come in runs.
     let mut last = usize::MAX;
     for &(_, i) in &order {
         let x = &points[i * dim..(i + 1) * dim];
+        checks += 1;
         if last != usize::MAX && dominates(front[last], x) {
             continue;
         }
         match front.iter().position(|&j| dominates(j, x)) {
-            Some(k) => last = k,
-            None => front.push(i),
+            Some(k) => {
+                checks += k as u64 + 1;
+                last = k;
+            }
+            None => {
+                checks += front.len() as u64;
+                front.push(i);
+            }
+        }
+        if checks > max_checks {
+            return None;
         }
     }
-    front
+    Some(front)
 }
 
 /// Metric coordinates for the extended order: (k, sign) pairs.
@@ -227,7 +314,7 @@ impl Visitor for Collect {
         Mode::Feasible
     }
 
-    fn leaf(&mut self, space: &Space, leaf: &Leaf) {
+    fn leaf(&mut self, space: &Space, leaf: &Leaf) -> u64 {
         self.heads.push(Head {
             options: leaf.options.to_vec(),
             off: leaf.off[..space.np].to_vec(),
@@ -236,6 +323,7 @@ impl Visitor for Collect {
         if self.heads.len() >= 4096 {
             self.reduce();
         }
+        1
     }
 
     fn merge(mut self, mut other: Collect) -> Collect {
@@ -249,6 +337,9 @@ impl Visitor for Collect {
 
 /// Compute the frontier when the head is small enough to enumerate.
 pub fn frontier(space: &Space, limits: Limits) -> Frontier {
+    if space.np > MAX_PARTIES {
+        return not_computed();
+    }
     if space.head_leaves() > HEAD_MAX {
         return zopa_frontier(space, limits);
     }
@@ -272,12 +363,25 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
             coords: coords.clone(),
             np,
         },
-        u64::MAX / 32,
+        limits.budget,
         progress,
     );
+    if !out.complete {
+        return zopa_frontier(space, limits);
+    }
     let mut collect = out.visitor;
     collect.reduce();
     let heads = collect.heads;
+    // Each candidate costs a few dozen work units at least, and its
+    // utilities are kept while the skyline is taken.
+    let half = Limits {
+        budget: limits.budget / 2,
+        ..limits
+    };
+    let cands_n = heads.len() as u128 * tails.len() as u128;
+    if cands_n.saturating_mul(64) > u128::from(half.budget) || cands_n > MAX_CANDIDATES {
+        return zopa_frontier(space, half);
+    }
     // Candidates: every pair of frontier head and frontier tail.
     let cands: Vec<(usize, usize)> = heads
         .iter()
@@ -299,7 +403,9 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
             u
         })
         .collect();
-    let front = skyline(&utils, np, np);
+    let Some(front) = skyline_within(&utils, np, np, half.budget) else {
+        return zopa_frontier(space, half);
+    };
     let mut packages: Vec<Vec<usize>> = front
         .into_iter()
         .map(|i| {

@@ -68,19 +68,30 @@ impl Space<'_> {
         }
     }
 
-    /// Call `f(entry, utilities, floor)` for every package of the leaf that
-    /// every party would sign, skipping the tree's boxes where some party
-    /// cannot reach `floor[p]` (f may raise the floor as it goes). Packages
-    /// within rounding of a reservation or a red line's threshold are settled
-    /// by `Model::evaluate`.
+    /// Give the sink every package of the leaf that every party would sign
+    /// (`package(entry, utilities, floor, counted)`), skipping the tree's
+    /// boxes where some party cannot reach `floor[p]` (the sink may raise
+    /// the floor as it goes).
+    /// Packages within rounding of a reservation or a red line's threshold
+    /// are settled by `Model::evaluate`.
+    ///
+    /// A box whose every package is surely signable (each party's lower
+    /// bound clears its reservation by more than rounding, and no red line
+    /// reads metrics) goes to `whole(ub, size, counted, exact)` first, with
+    /// each party's upper bound over it (`exact`: the box's best for each
+    /// party, not just a bound): the sink counts it at once and says
+    /// whether its packages must still be seen one by one (to find an
+    /// optimum); if so they come to `f` with `counted` true. `counted` starts
+    /// as `leaf.counted`. Returns the work done (boxes and packages visited).
     #[inline(always)]
     pub fn scan_zopa<const NP: usize>(
         &self,
         leaf: &Leaf,
         floor: &mut [f64; NP],
-        mut f: impl FnMut(usize, &[f64; NP], &mut [f64; NP]),
-    ) {
+        sink: &mut impl ZopaSink<NP>,
+    ) -> u64 {
         let residual = leaf.residual[..NP].iter().any(|&r| r);
+        let nk = self.rel.len();
         let mut eps_r = [0.0; NP];
         let mut lift = [0.0; NP];
         for p in 0..NP {
@@ -89,7 +100,11 @@ impl Space<'_> {
         }
         let mut u = [0.0; NP];
         let mut n = 0usize;
+        let mut work = 0u64;
+        // Boxes before this index lie in a subtree already counted.
+        let mut counted_until = if leaf.counted { usize::MAX } else { 0 };
         while n < self.nodes.len() {
+            work += 1;
             let node = &self.nodes[n];
             let mut cut = false;
             for p in 0..NP {
@@ -99,12 +114,46 @@ impl Space<'_> {
                 n = node.skip as usize;
                 continue;
             }
+            let counted = n < counted_until;
+            if !residual {
+                // Exact bounds of the box: additive part and metric terms.
+                let mut lo = [0.0; NP];
+                let mut hi = [0.0; NP];
+                for p in 0..NP {
+                    lo[p] = leaf.off[p] + node.umin[p];
+                    hi[p] = leaf.off[p] + node.umax[p];
+                }
+                for k in 0..nk {
+                    let (a, b) = (leaf.base[k] + node.emin[k], leaf.base[k] + node.emax[k]);
+                    for p in 0..NP {
+                        let (tl, th) = self.metric_term_range(p, k, a, b);
+                        lo[p] += tl;
+                        hi[p] += th;
+                    }
+                }
+                let mut inside = true;
+                for p in 0..NP {
+                    inside &= lo[p] > self.reservation[p] + eps_r[p] && lo[p] >= floor[p];
+                }
+                if inside {
+                    let size = u64::from(node.end - node.start);
+                    if !sink.whole(&hi, size, counted, nk == 0) {
+                        n = node.skip as usize;
+                        continue;
+                    }
+                    if !counted {
+                        counted_until = node.skip as usize;
+                    }
+                }
+            }
+            let counted = n < counted_until;
             if node.skip as usize != n + 1 {
                 n += 1;
                 continue;
             }
             n = node.skip as usize;
             for i in node.start as usize..node.end as usize {
+                work += 1;
                 self.utilities::<NP>(leaf, i, &mut u, None);
                 let mut ok = true;
                 let mut near = false;
@@ -156,9 +205,10 @@ impl Space<'_> {
                         u[p] = ev.utility[p];
                     }
                 }
-                f(i, &u, floor);
+                sink.package(i, &u, floor, counted);
             }
         }
+        work
     }
 
     /// Call `f(entry, utilities)` for every package of the leaf (linkage holds
@@ -171,6 +221,19 @@ impl Space<'_> {
             f(i, &u);
         }
     }
+}
+
+/// What [`Space::scan_zopa`] hands its packages and surely-signable boxes to.
+pub trait ZopaSink<const NP: usize> {
+    /// A box of `size` packages every party surely signs, each party's
+    /// utility at most `ub` (exactly its best there when `exact`); `counted`
+    /// when an enclosing subtree was already counted. Returns whether its
+    /// packages must still be seen one by one.
+    fn whole(&mut self, _ub: &[f64; NP], _size: u64, _counted: bool, _exact: bool) -> bool {
+        true
+    }
+    /// One signable package: table entry `i` with utilities `u`.
+    fn package(&mut self, i: usize, u: &[f64; NP], floor: &mut [f64; NP], counted: bool);
 }
 
 /// The best package for an objective, ties broken by the lowest option

@@ -13,7 +13,7 @@
 //! range before the parties' weights apply. The table therefore keeps metric
 //! sums apart and the scan applies clamp and weights per package (a few flops).
 
-use crate::scenario::model::{Cond, MAX_PARTIES, Model};
+use crate::scenario::model::{Cond, MAX_METRICS, MAX_PARTIES, Model};
 use crate::scenario::schema::MetricKind;
 
 /// Largest tail table (entries).
@@ -22,14 +22,18 @@ pub const TAIL_MAX: usize = 1 << 14;
 /// Most entries in a tree leaf.
 pub const NODE_LEAF: usize = 32;
 
-/// A box of the tail table: entries `start..end`, each party's utility at
-/// most `umax`; `skip` is the next node after this subtree.
+/// A box of the tail table: entries `start..end`, each party's additive
+/// utility within `umin..=umax` and each relevant metric's sum within
+/// `emin..=emax`; `skip` is the next node after this subtree.
 #[derive(Debug, Clone)]
 pub struct Node {
     pub start: u32,
     pub end: u32,
     pub skip: u32,
     pub umax: [f64; MAX_PARTIES],
+    pub umin: [f64; MAX_PARTIES],
+    pub emin: [f64; MAX_METRICS],
+    pub emax: [f64; MAX_METRICS],
 }
 
 /// Order `idx` as a k-d tree (split on the party with the widest spread, at
@@ -45,11 +49,18 @@ fn build_tree(
     let me = nodes.len();
     let mut umax = [f64::NEG_INFINITY; MAX_PARTIES];
     let mut umin = [f64::INFINITY; MAX_PARTIES];
+    let mut emax = [f64::NEG_INFINITY; MAX_METRICS];
+    let mut emin = [f64::INFINITY; MAX_METRICS];
     for &i in idx.iter() {
         for p in 0..np {
             let v = table[i as usize * stride + p];
             umax[p] = umax[p].max(v);
             umin[p] = umin[p].min(v);
+        }
+        for k in 0..stride - np {
+            let v = table[i as usize * stride + np + k];
+            emax[k] = emax[k].max(v);
+            emin[k] = emin[k].min(v);
         }
     }
     nodes.push(Node {
@@ -57,6 +68,9 @@ fn build_tree(
         end: (start + idx.len()) as u32,
         skip: 0,
         umax,
+        umin,
+        emin,
+        emax,
     });
     if idx.len() > NODE_LEAF && np > 0 {
         let dim = (0..np)
@@ -115,10 +129,15 @@ pub struct Space<'m> {
     pub table_index: Vec<u32>,
     /// Bounds over the table: per party max utility, per relevant metric min/max sum.
     pub tail_umax: Vec<f64>,
+    pub tail_umin: Vec<f64>,
     pub tail_emin: Vec<f64>,
     pub tail_emax: Vec<f64>,
     /// Bounds from head position `d` on (head clauses only): `[d][p]`, `[d][k]`.
     pub suffix_umax: Vec<Vec<f64>>,
+    pub suffix_umin: Vec<Vec<f64>>,
+    /// Packages from head position `d` on (head options × tail entries),
+    /// when no linkage check is left from `d` on (else 0).
+    pub free_count: Vec<u128>,
     pub suffix_emin: Vec<Vec<f64>>,
     pub suffix_emax: Vec<Vec<f64>>,
     /// Clauses whose linkage is decided once head position `d` is assigned.
@@ -320,12 +339,14 @@ impl<'m> Space<'m> {
                 .fold(f64::INFINITY, f64::min)
         };
         let tail_umax = (0..np).map(col_max).collect();
+        let tail_umin = (0..np).map(col_min).collect();
         let tail_emin = (np..stride).map(col_min).collect();
         let tail_emax = (np..stride).map(col_max).collect();
 
         // Suffix bounds over head clauses.
         let h = head.len();
         let mut suffix_umax = vec![vec![0.0; np]; h + 1];
+        let mut suffix_umin = vec![vec![0.0; np]; h + 1];
         let mut suffix_emin = vec![vec![0.0; nk]; h + 1];
         let mut suffix_emax = vec![vec![0.0; nk]; h + 1];
         for d in (0..h).rev() {
@@ -334,6 +355,8 @@ impl<'m> Space<'m> {
             for p in 0..np {
                 let best = vs.iter().map(|v| v[p]).fold(f64::NEG_INFINITY, f64::max);
                 suffix_umax[d][p] = suffix_umax[d + 1][p] + best;
+                let worst = vs.iter().map(|v| v[p]).fold(f64::INFINITY, f64::min);
+                suffix_umin[d][p] = suffix_umin[d + 1][p] + worst;
             }
             for k in 0..nk {
                 let lo = vs.iter().map(|v| v[np + k]).fold(f64::INFINITY, f64::min);
@@ -369,6 +392,20 @@ impl<'m> Space<'m> {
             }
         }
 
+        let mut free_count = vec![0u128; h + 1];
+        free_count[h] = size as u128;
+        for d in (0..h).rev() {
+            free_count[d] = if checks[d].is_empty() {
+                free_count[d + 1].saturating_mul(allowed[head[d]].len() as u128)
+            } else {
+                0
+            };
+        }
+        for d in (0..h).rev() {
+            if free_count[d + 1] == 0 {
+                free_count[d] = 0;
+            }
+        }
         let mm = |k: usize| &model.metrics[rel[k]];
         Space {
             model,
@@ -380,9 +417,12 @@ impl<'m> Space<'m> {
             table_index: order,
             nodes,
             tail_umax,
+            tail_umin,
             tail_emin,
             tail_emax,
             suffix_umax,
+            suffix_umin,
+            free_count,
             suffix_emin,
             suffix_emax,
             checks,

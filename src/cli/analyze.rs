@@ -23,9 +23,14 @@ pub struct AnalyzeArgs {
     /// Most Pareto-frontier packages listed (JSON) or shown (text: at most 10).
     #[arg(long, default_value_t = 1000)]
     pub pareto_cap: usize,
-    /// Search budget: head leaves per task (larger: slower, exact more often).
-    #[arg(long, default_value_t = 1 << 22)]
-    pub budget: u64,
+    /// Time budget in seconds. It is counted as work (a fixed number of
+    /// search steps per second), so a given input always stops at the same
+    /// place; figures the budget cut short are labelled approximate.
+    #[arg(long, default_value_t = analysis::DEFAULT_SECONDS, value_name = "SECONDS")]
+    pub budget: f64,
+    /// Change one value of the scenario first, e.g. parties.ru.reservation.mean=28. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -41,7 +46,21 @@ impl Progress for Bar {
 }
 
 pub fn execute(args: AnalyzeArgs) -> Result<(), CliError> {
-    let model = Arc::new(scenario::open(&args.scenario)?);
+    if !(args.budget > 0.0 && args.budget <= 86_400.0) {
+        return Err(CliError::input(
+            "--budget must be between 0 and 86400 seconds",
+        ));
+    }
+    let base = scenario::open(&args.scenario)?;
+    let sets: Vec<scenario::edit::Setting> = args
+        .set
+        .iter()
+        .map(|s| scenario::edit::parse(s, "--set"))
+        .collect::<Result<_, _>>()
+        .map_err(CliError::input)?;
+    let model = Arc::new(
+        scenario::edit::apply(&base, &sets).map_err(|e| CliError::input(format!("--set {e}")))?,
+    );
     let draft = match &args.save {
         None => model.initial_package().options,
         Some(path) => {
@@ -66,7 +85,7 @@ pub fn execute(args: AnalyzeArgs) -> Result<(), CliError> {
         Bar(b)
     });
     let limits = Limits {
-        budget: args.budget.max(1),
+        budget: analysis::work_for(args.budget).max(1),
         pareto_cap: args.pareto_cap,
         progress: bar.as_ref().map(|b| b as &dyn Progress),
         ..Limits::default()
@@ -142,8 +161,11 @@ pub fn text(model: &Model, a: &Analysis) -> String {
     };
     let _ = writeln!(
         s,
-        "{} — deal-space analysis (checksum {})",
-        model.scenario.meta.title, model.checksum
+        "{} — deal-space analysis (scenario {} version {}, checksum {})",
+        model.scenario.meta.title,
+        model.scenario.meta.id,
+        model.scenario.meta.version,
+        model.checksum
     );
     let size = if a.log2_size <= 96.0 {
         num(a.space_size)
@@ -240,8 +262,18 @@ pub fn text(model: &Model, a: &Analysis) -> String {
         (_, n) => {
             let _ = writeln!(
                 s,
-                "Pareto frontier over all packages: not computed: 2^{:.0} packages are too many to enumerate.",
-                a.log2_size
+                "Pareto frontier over all packages: not computed: {}.",
+                if model.parties.len() > crate::analysis::pareto::MAX_PARTIES {
+                    format!(
+                        "with more than {} parties nearly every package is on it",
+                        crate::analysis::pareto::MAX_PARTIES
+                    )
+                } else {
+                    format!(
+                        "2^{:.0} packages are too many to enumerate within the budget",
+                        a.log2_size
+                    )
+                }
             );
             if let Some(n) = n {
                 let _ = writeln!(

@@ -4,9 +4,11 @@
 
 pub mod analyze;
 pub mod brief;
+pub mod cells;
 pub mod check;
 pub mod generate;
 pub mod hindcast;
+pub mod merge;
 pub mod play;
 pub mod report;
 pub mod run;
@@ -44,6 +46,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Check a scenario against the record: what happened vs the share of all-AI games that did it.
     Hindcast(hindcast::HindcastArgs),
+    /// Combine the outputs of `sweep --shard i/n` into the whole sweep's summary.
+    Merge(merge::MergeArgs),
     /// Explore the deal space: ZOPA, Pareto frontier, Nash and Kalai–Smorodinsky packages.
     Analyze(analyze::AnalyzeArgs),
     /// Write the debrief report of saved games.
@@ -172,6 +176,7 @@ pub fn main() -> i32 {
         Some(Command::Check(a)) => check::execute(a),
         Some(Command::Run(a)) => run::execute(a),
         Some(Command::Sweep(a)) => sweep::execute(a),
+        Some(Command::Merge(a)) => merge::execute(a),
         Some(Command::Analyze(a)) => analyze::execute(a),
         Some(Command::Hindcast(a)) => hindcast::execute(a),
         Some(Command::Report(a)) => report::execute(a),

@@ -29,7 +29,7 @@ pub struct RunArgs {
     /// A seat policy, PARTY=POLICY: ai, ai:PERSONALITY, script, exec:COMMAND. Repeatable.
     #[arg(long = "seat", value_name = "PARTY=POLICY")]
     pub seats: Vec<String>,
-    /// Output: a readable transcript, JSON lines (one per event), or CSV (one row per round).
+    /// Output: a readable transcript, JSON lines (one per event), or CSV (one row per round, then the end with outcome and scores).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Write the output to this file (atomically; its folder must exist) instead of stdout.

@@ -56,8 +56,8 @@ pub fn compute(model: &Arc<Model>, bottom_lines: &[f64], seed: u64) -> Benchmark
                 crate::runner::game_seed(seed, i),
                 &mut worker,
             );
-            for (p, s) in r.scores.iter().enumerate().take(np) {
-                ai_mean[p] += s;
+            for (p, f) in r.parties.iter().enumerate().take(np) {
+                ai_mean[p] += f[3];
             }
             runs += 1;
         }

@@ -2,11 +2,15 @@
 //! programs (bots), transcripts and sweeps. `run` and `sweep` drive tables;
 //! the turn driver itself lives in `crate::table`.
 
+pub mod detail;
 pub mod exec;
 pub mod hindcast;
 pub mod output;
 pub mod script;
+pub mod shard;
 pub mod skill;
+pub mod stats;
+pub mod summary;
 pub mod sweep;
 
 pub use crate::table::seat::parse_seat;

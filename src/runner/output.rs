@@ -33,7 +33,9 @@ fn ending_json(model: &Model, ending: &Ending, round: u32) -> Map<String, Value>
     m.insert("round".into(), json!(round));
     match *ending {
         Ending::WalkOut { party } => {
+            // `party` is the older name of `walked_out` (the sweep's word).
             m.insert("party".into(), json!(model.scenario.parties[party].id));
+            m.insert("walked_out".into(), json!(model.scenario.parties[party].id));
         }
         Ending::Collapse { condition } => {
             let text = model.collapse_text(condition).unwrap_or("");
@@ -70,6 +72,7 @@ pub fn end_json(game: &Game) -> Value {
     };
     m.insert("kind".into(), json!("end"));
     m.insert("scenario".into(), json!(model.scenario.meta.id));
+    m.insert("version".into(), json!(model.scenario.meta.version));
     m.insert("checksum".into(), json!(model.checksum));
     m.insert("seed".into(), json!(game.seed()));
     m.insert("metrics".into(), metrics_json(model, eval));
@@ -85,12 +88,15 @@ pub fn end_json(game: &Game) -> Value {
     Value::Object(m)
 }
 
-/// One row per round: the metrics, deal likelihood and each party's acceptance
-/// (round 0 is the start).
+/// One row per point of the game: `start` (round 0), each `round_end`, and
+/// the `end` (the final text, also after a deal struck mid-round). Every row
+/// carries the scenario's id, version and checksum and the seed; the `end`
+/// row carries the outcome, who walked out, and each party's U, true R and
+/// score (docs/SWEEPS.md lists the columns).
 pub fn csv(game: &Game) -> String {
     let model = &**game.model();
     let s = &model.scenario;
-    let mut out = String::from("round");
+    let mut out = String::from("scenario,version,checksum,seed,point,round");
     for m in &s.metrics {
         let _ = write!(out, ",{}", crate::text::csv_cell(&m.id));
     }
@@ -98,9 +104,21 @@ pub fn csv(game: &Game) -> String {
     for p in &s.parties {
         let _ = write!(out, ",acceptance_{}", p.id);
     }
+    out.push_str(",outcome,walked_out");
+    for p in &s.parties {
+        let id = &p.id;
+        let _ = write!(out, ",U_{id},R_{id},score_{id}");
+    }
     out.push('\n');
-    for (round, eval) in game.history() {
-        let _ = write!(out, "{round}");
+    let stamp = format!(
+        "{},{},{},{}",
+        crate::text::csv_cell(&s.meta.id),
+        crate::text::csv_cell(&s.meta.version),
+        model.checksum,
+        game.seed()
+    );
+    let row = |out: &mut String, point: &str, round: u32, eval: &Evaluation| {
+        let _ = write!(out, "{stamp},{point},{round}");
         for v in &eval.metrics {
             let _ = write!(out, ",{}", r4(*v));
         }
@@ -108,8 +126,44 @@ pub fn csv(game: &Game) -> String {
         for a in &eval.acceptance {
             let _ = write!(out, ",{}", r4(*a));
         }
+    };
+    let blank = ",".repeat(2 + 3 * s.parties.len());
+    for (round, eval) in game.history() {
+        row(
+            &mut out,
+            if *round == 0 { "start" } else { "round_end" },
+            *round,
+            eval,
+        );
+        out.push_str(&blank);
         out.push('\n');
     }
+    row(&mut out, "end", game.round(), game.evaluation());
+    match game.ending() {
+        Some(e) => {
+            let walked = match e {
+                Ending::WalkOut { party } => s.parties[party].id.as_str(),
+                _ => "",
+            };
+            let _ = write!(out, ",{},{}", e.name(), crate::text::csv_cell(walked));
+        }
+        None => out.push_str(",unfinished,"),
+    }
+    match game.scores() {
+        Some(scores) => {
+            for sc in &scores {
+                let _ = write!(
+                    out,
+                    ",{},{},{}",
+                    r4(sc.utility),
+                    r4(sc.reservation),
+                    r4(sc.score)
+                );
+            }
+        }
+        None => out.push_str(&",".repeat(3 * s.parties.len())),
+    }
+    out.push('\n');
     out
 }
 
@@ -119,6 +173,11 @@ pub fn text(game: &Game, stream: &[Narration], seats: &[(String, String)]) -> St
     let s = &model.scenario;
     let mut out = String::new();
     let _ = writeln!(out, "{} — seed {}", s.meta.title, game.seed());
+    let _ = writeln!(
+        out,
+        "scenario: {} version {} checksum {}",
+        s.meta.id, s.meta.version, model.checksum
+    );
     let seat_words: Vec<String> = seats.iter().map(|(p, pol)| format!("{p} {pol}")).collect();
     let _ = writeln!(out, "seats: {}", seat_words.join(", "));
     for line in stream {

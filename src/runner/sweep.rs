@@ -1,37 +1,96 @@
 //! Many seeded games and their statistics. Results depend only on the
 //! scenario, the seats and the seed, never on the number of threads. AI and
-//! reference seats play on the rayon pool; bots (`exec:`) are long-lived, one
-//! process per worker thread playing game after game over one pipe.
+//! reference seats play on the rayon pool; bots (`exec:`) and scripts play in
+//! long-lived jobs ([`bots`]), one bot process per seat and job playing game
+//! after game over one pipe.
 
+use super::stats::GameFigures;
+pub use super::summary::{Provenance, QUANTILES, Summary, empty_stats};
 use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
-use crate::engine::{Ending, Event, Stance};
-use crate::runner::script::Plan;
+use crate::engine::{Ending, Event};
+use crate::runner::script::Plan as Script;
 use crate::scenario::Model;
 use crate::table::{self, SeatPolicy, Table, TableError};
-use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 mod bots;
-pub use bots::{MAX_FAILURES_IN_A_ROW, SweepError, run_checked};
+pub use bots::{MAX_FAILURES_IN_A_ROW, SweepError};
 
 /// What a sweep keeps of one game.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameResult {
+    /// The game's index in the sweep (0-based; its seed is derived from it).
+    pub index: u64,
     pub seed: u64,
     pub ending: Ending,
     pub round: u32,
+    /// Signing votes called, and how many failed.
+    pub votes_called: u32,
+    pub votes_failed: u32,
     pub metrics: MetricVec<f64>,
     pub likelihood: f64,
-    pub scores: PartyVec<f64>,
-    /// Clauses some party rejected at least once (a bit per clause).
-    pub rejected: [u64; 4],
+    /// Per party: U (what it ends with), true R (drawn), public acceptance
+    /// of the final text, score (U − R).
+    pub parties: PartyVec<[f64; 4]>,
+    /// The final wording (option index) of every clause.
+    pub options: Vec<u16>,
+    /// Which model of the sweep played it (a `--vary` level; 0 otherwise).
+    pub variant: u32,
     /// The seat whose bot failed in this game (crash, timeout, an unusable
     /// answer): the game counts as forfeited by it, and the bot is restarted.
     pub forfeit: Option<usize>,
 }
+
+impl GameResult {
+    /// The game's figures for [`Stats::add`].
+    pub fn figures(&self) -> GameFigures<'_> {
+        GameFigures {
+            outcome: self.outcome(),
+            walked_out: self.walked_out(),
+            forfeited: self.forfeit,
+            round: self.round,
+            votes_called: self.votes_called,
+            votes_failed: self.votes_failed,
+            metrics: &self.metrics,
+            likelihood: self.likelihood,
+            parties: &self.parties,
+            options: &self.options,
+        }
+    }
+
+    /// The index of the game's outcome in [`OUTCOMES`](super::stats::OUTCOMES):
+    /// `forfeit` when a seat's bot failed in it, else the ending's.
+    pub fn outcome(&self) -> usize {
+        match (self.forfeit, &self.ending) {
+            (Some(_), _) => FORFEIT,
+            (None, e) => outcome_index(e),
+        }
+    }
+
+    /// The party that walked out, if one did.
+    pub fn walked_out(&self) -> Option<usize> {
+        match self.ending {
+            Ending::WalkOut { party } => Some(party),
+            _ => None,
+        }
+    }
+}
+
+/// The index of an ending in [`OUTCOMES`](super::stats::OUTCOMES).
+pub fn outcome_index(e: &Ending) -> usize {
+    match e {
+        Ending::Deal => 0,
+        Ending::Rejected => 1,
+        Ending::DeadlinePassed => 2,
+        Ending::WalkOut { .. } => 3,
+        Ending::Collapse { .. } => 4,
+    }
+}
+
+/// The index of `forfeit` (a seat's bot failed) in [`OUTCOMES`](super::stats::OUTCOMES).
+pub const FORFEIT: usize = 5;
 
 /// The seats of a sweep: AI seats with each party's default personality, or
 /// the one named, checked once and shared by every worker.
@@ -42,14 +101,14 @@ pub struct Seats {
     pub labels: Vec<(String, String)>,
     brain: Arc<Brain>,
     /// The script of `script` seats (and facilitator moves).
-    script: Option<Arc<Plan>>,
+    script: Option<Arc<Script>>,
     /// Time a bot has to answer each request.
     bot_timeout: Option<Duration>,
 }
 
 impl Seats {
     /// Play `script` seats (and the script's facilitator moves) from this plan.
-    pub fn with_script(mut self, plan: Option<Arc<Plan>>) -> Result<Seats, String> {
+    pub fn with_script(mut self, plan: Option<Arc<Script>>) -> Result<Seats, String> {
         if plan.is_none()
             && let Some(p) = self.policies.iter().position(|p| *p == SeatPolicy::Script)
         {
@@ -68,16 +127,22 @@ impl Seats {
         self
     }
 
-    /// Whether a seat is an outside program (played by long-lived workers).
+    /// Whether a seat is an outside program (played by long-lived jobs).
     pub fn has_bots(&self) -> bool {
         self.policies
             .iter()
             .any(|p| matches!(p, SeatPolicy::Exec(_)))
     }
+
+    /// Whether games need the long-lived jobs of [`bots`]: a bot seat or a
+    /// script (which can fail a game with an illegal move).
+    fn outside(&self) -> bool {
+        self.has_bots() || self.script.is_some()
+    }
 }
 
 /// The seats of a sweep: each party's default AI personality, or the policy
-/// named (an AI personality or a reference bot, `bot:NAME`).
+/// named (an AI personality, a reference bot `bot:NAME`, `script` or `exec:COMMAND`).
 pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, String> {
     let brain = Arc::new(ai::Brain::new(model));
     let mut policies = Vec::new();
@@ -118,22 +183,24 @@ pub fn seats(model: &Model, chosen: &[(usize, SeatPolicy)]) -> Result<Seats, Str
     })
 }
 
-/// What a worker thread reuses from one game to the next: one table.
+/// What a worker thread reuses from one game to the next: a table per
+/// model it has played.
 #[derive(Debug, Default)]
 pub struct Worker {
-    table: Option<Table>,
+    tables: Vec<Table>,
+    last: usize,
 }
 
 impl Worker {
     /// The game the worker played last.
     pub fn game(&self) -> Option<&crate::engine::Game> {
-        self.table.as_ref().map(Table::game)
+        self.tables.get(self.last).map(Table::game)
     }
 
     /// Let the worker's bots go: their input closes, they have a moment to
     /// exit, then their process groups are killed.
     pub fn close(&mut self) {
-        if let Some(t) = &mut self.table {
+        for t in &mut self.tables {
             t.close_bots();
         }
     }
@@ -158,12 +225,28 @@ pub fn try_one(
     seed: u64,
     worker: &mut Worker,
 ) -> Result<GameResult, TableError> {
-    let table = match &mut worker.table {
-        Some(t) if Arc::ptr_eq(t.model(), model) => {
-            t.restart(seed);
-            t
+    play(model, seats, 0, seed, 0, worker)
+}
+
+/// Play game number `index` (seed `seed`) of a sweep with the given model.
+fn play(
+    model: &Arc<Model>,
+    seats: &Seats,
+    index: u64,
+    seed: u64,
+    variant: u32,
+    worker: &mut Worker,
+) -> Result<GameResult, TableError> {
+    let at = match worker
+        .tables
+        .iter()
+        .position(|t| Arc::ptr_eq(t.model(), model))
+    {
+        Some(k) => {
+            worker.tables[k].restart(seed);
+            k
         }
-        slot => {
+        None => {
             let options = table::Options {
                 brain: Some(Arc::clone(&seats.brain)),
                 script: seats.script.clone(),
@@ -172,9 +255,12 @@ pub fn try_one(
                 ..table::Options::default()
             };
             let t = Table::new(Arc::clone(model), seed, seats.policies.clone(), options)?;
-            slot.insert(t)
+            worker.tables.push(t);
+            worker.tables.len() - 1
         }
     };
+    worker.last = at;
+    let table = &mut worker.tables[at];
     // AI, reference and bot seats always end a game within the action budget;
     // a script can stop it with an illegal move.
     match table.play() {
@@ -184,315 +270,158 @@ pub fn try_one(
             return Err(e);
         }
     }
+    let forfeit = table.failed();
     let game = table.game();
-    let mut rejected = [0u64; 4];
+    let (mut votes_called, mut votes_failed) = (0, 0);
     for e in game.journal() {
-        if let Event::Stance {
-            clause,
-            stance: Stance::Reject,
-            ..
-        } = e
-            && *clause < 256
-        {
-            rejected[clause / 64] |= 1 << (clause % 64);
+        match e {
+            Event::VoteCalled { .. } => votes_called += 1,
+            Event::VoteFailed => votes_failed += 1,
+            _ => {}
         }
     }
     let eval = game.evaluation();
+    let scores = game.scores();
     Ok(GameResult {
+        index,
         seed,
         ending: game.ending().unwrap_or(Ending::DeadlinePassed),
         round: game.round(),
+        votes_called,
+        votes_failed,
         metrics: eval.metrics.clone(),
         likelihood: eval.likelihood,
-        scores: game
-            .scores()
-            .map(|s| s.iter().map(|x| x.score).collect())
-            .unwrap_or_default(),
-        rejected,
-        forfeit: table.failed(),
+        parties: (0..model.parties.len())
+            .map(|p| match &scores {
+                Some(s) => [
+                    s[p].utility,
+                    s[p].reservation,
+                    eval.acceptance[p],
+                    s[p].score,
+                ],
+                None => [0.0, game.drawn()[p], eval.acceptance[p], 0.0],
+            })
+            .collect(),
+        options: game.options().iter().map(|&o| o as u16).collect(),
+        variant,
+        forfeit,
     })
 }
 
-/// Play `runs` games from seed `seed` on the current rayon pool, in blocks,
-/// calling `tick(done)` after each block.
+/// The models a sweep plays: one, or one per `--vary` level, each game
+/// drawing its own ([`Plan::pick`]).
+pub struct Plan<'a> {
+    /// (model, its seats).
+    pub models: &'a [(Arc<Model>, Seats)],
+    /// Which model game `index` plays (must be below `models.len()`).
+    pub pick: &'a (dyn Fn(u64) -> usize + Sync),
+}
+
+/// Play games `range` of a sweep from seed `seed`, in blocks, handing each
+/// result to `sink` in game order and calling `tick(done)` now and then.
+/// Memory does not grow with the range. AI and reference seats play on the
+/// current rayon pool; bot and script seats in long-lived jobs, one per
+/// thread of that pool ([`bots`]), which is where a sweep can fail.
+pub fn stream(
+    plan: &Plan,
+    range: std::ops::Range<u64>,
+    seed: u64,
+    sink: impl FnMut(&GameResult) + Send,
+    tick: impl FnMut(u64),
+) -> Result<(), SweepError> {
+    if plan.models.iter().any(|(_, s)| s.outside()) {
+        return bots::stream(plan, range, seed, sink, tick);
+    }
+    stream_ai(plan, range, seed, sink, tick);
+    Ok(())
+}
+
+/// [`stream`] for seats that always finish a game (AI, reference bots).
+fn stream_ai(
+    plan: &Plan,
+    range: std::ops::Range<u64>,
+    seed: u64,
+    mut sink: impl FnMut(&GameResult) + Send,
+    mut tick: impl FnMut(u64),
+) {
+    use rayon::prelude::*;
+    const BLOCK: u64 = 2048;
+    let compute = |from: u64, to: u64| -> Vec<GameResult> {
+        (from..to)
+            .into_par_iter()
+            .map_init(Worker::default, |worker, i| {
+                let k = (plan.pick)(i);
+                let (model, seats) = &plan.models[k];
+                // These seats have no script and no bot: a game cannot fail.
+                match play(model, seats, i, super::game_seed(seed, i), k as u32, worker) {
+                    Ok(r) => r,
+                    Err(e) => unreachable!("an AI game failed: {e}"),
+                }
+            })
+            .collect()
+    };
+    let mut start = range.start;
+    let mut pending: Vec<GameResult> = Vec::new();
+    while start < range.end || !pending.is_empty() {
+        let end = (start + BLOCK).min(range.end);
+        // The last block's results are folded while the next one plays.
+        let ((), next) = rayon::join(
+            || pending.iter().for_each(&mut sink),
+            || {
+                if start < end {
+                    compute(start, end)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
+        if !pending.is_empty() {
+            tick(pending.last().map_or(0, |r| r.index + 1) - range.start);
+        }
+        pending = next;
+        start = end;
+    }
+}
+
+/// Play `runs` games from seed `seed` on the current rayon pool and keep
+/// them all (for tests and small sweeps; [`stream`] keeps none). AI and
+/// reference seats only; with bots or a script, use [`run_checked`].
 pub fn run(
     model: &Arc<Model>,
     seats: &Seats,
     runs: u64,
     seed: u64,
-    mut tick: impl FnMut(u64),
+    tick: impl FnMut(u64),
 ) -> Vec<GameResult> {
-    use rayon::prelude::*;
-    const BLOCK: u64 = 2048;
-    let mut out = Vec::with_capacity(runs as usize);
-    let mut start = 0;
-    while start < runs {
-        let end = (start + BLOCK).min(runs);
-        let block: Vec<GameResult> = (start..end)
-            .into_par_iter()
-            .map_init(Worker::default, |worker, i| {
-                one(model, seats, super::game_seed(seed, i), worker)
-            })
-            .collect();
-        out.extend(block);
-        start = end;
-        tick(start);
-    }
-    out
-}
-
-/// A game's outcome as the summary counts it: `forfeit:PARTY` when a seat's
-/// bot failed in it, else `walkout:PARTY` or the ending's name.
-pub fn outcome(model: &Model, r: &GameResult) -> String {
-    let parties = &model.scenario.parties;
-    match (r.forfeit, r.ending) {
-        (Some(p), _) => format!("forfeit:{}", parties[p].id),
-        (None, Ending::WalkOut { party }) => format!("walkout:{}", parties[party].id),
-        (None, e) => e.name().to_string(),
+    match run_checked(model, seats, runs, seed, tick) {
+        Ok(out) => out,
+        Err(e) => unreachable!("an AI sweep failed: {e}"),
     }
 }
 
-/// Mean, 10th, 50th and 90th percentiles.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Distribution {
-    pub mean: f64,
-    pub p10: f64,
-    pub p50: f64,
-    pub p90: f64,
+/// Play `runs` games from seed `seed` and keep them all, with any seats.
+pub fn run_checked(
+    model: &Arc<Model>,
+    seats: &Seats,
+    runs: u64,
+    seed: u64,
+    tick: impl FnMut(u64),
+) -> Result<Vec<GameResult>, SweepError> {
+    let models = [(Arc::clone(model), seats.clone())];
+    let plan = Plan {
+        models: &models,
+        pick: &|_| 0,
+    };
+    let mut out = Vec::with_capacity(runs.min(1 << 20) as usize);
+    stream(&plan, 0..runs, seed, |r| out.push(r.clone()), tick)?;
+    Ok(out)
 }
 
-impl Distribution {
-    pub fn of(values: &mut [f64]) -> Distribution {
-        if values.is_empty() {
-            return Distribution {
-                mean: 0.0,
-                p10: 0.0,
-                p50: 0.0,
-                p90: 0.0,
-            };
-        }
-        values.sort_by(f64::total_cmp);
-        let q = |f: f64| values[((values.len() - 1) as f64 * f).round() as usize];
-        Distribution {
-            mean: values.iter().sum::<f64>() / values.len() as f64,
-            p10: q(0.1),
-            p50: q(0.5),
-            p90: q(0.9),
-        }
-    }
-
-    fn json(&self) -> Value {
-        json!({"mean": r4(self.mean), "p10": r4(self.p10), "p50": r4(self.p50), "p90": r4(self.p90)})
-    }
-}
-
-fn r4(x: f64) -> f64 {
-    let v = (x * 1e4).round() / 1e4;
-    if v == 0.0 { 0.0 } else { v }
-}
-
-/// A sweep's statistics.
-#[derive(Debug, Clone)]
-pub struct Summary {
-    pub runs: u64,
-    pub seed: u64,
-    pub outcomes: BTreeMap<String, u64>,
-    pub deal_rate: f64,
-    /// By metric id, in scenario order.
-    pub metrics: Vec<(String, Distribution)>,
-    pub likelihood: Distribution,
-    pub rounds: Distribution,
-    /// By party id, in scenario order.
-    pub scores: Vec<(String, Distribution)>,
-    /// (clause id, share of games in which it was rejected), most rejected first.
-    pub rejected: Vec<(String, f64)>,
-    /// (label, personality) per party.
-    pub seats: Vec<(String, String)>,
-}
-
-impl Summary {
-    pub fn of(model: &Model, seats: &Seats, seed: u64, results: &[GameResult]) -> Summary {
-        let s = &model.scenario;
-        let n = results.len().max(1) as f64;
-        let mut outcomes = BTreeMap::new();
-        for r in results {
-            *outcomes.entry(outcome(model, r)).or_insert(0) += 1;
-        }
-        let deals = results.iter().filter(|r| r.ending == Ending::Deal).count();
-        let metrics = s
-            .metrics
-            .iter()
-            .enumerate()
-            .map(|(m, def)| {
-                let mut v: Vec<f64> = results.iter().map(|r| r.metrics[m]).collect();
-                (def.id.clone(), Distribution::of(&mut v))
-            })
-            .collect();
-        let scores = s
-            .parties
-            .iter()
-            .enumerate()
-            .map(|(p, def)| {
-                let mut v: Vec<f64> = results
-                    .iter()
-                    .filter_map(|r| r.scores.get(p).copied())
-                    .collect();
-                (def.id.clone(), Distribution::of(&mut v))
-            })
-            .collect();
-        let mut rejected: Vec<(String, f64)> = s
-            .clauses
-            .iter()
-            .enumerate()
-            .map(|(c, def)| {
-                let k = results
-                    .iter()
-                    .filter(|r| c < 256 && r.rejected[c / 64] & (1 << (c % 64)) != 0)
-                    .count();
-                (def.id.clone(), k as f64 / n)
-            })
-            .filter(|(_, share)| *share > 0.0)
-            .collect();
-        // Stable sort: ties stay in scenario order.
-        rejected.sort_by(|a, b| b.1.total_cmp(&a.1));
-        rejected.truncate(5);
-        Summary {
-            runs: results.len() as u64,
-            seed,
-            outcomes,
-            deal_rate: deals as f64 / n,
-            metrics,
-            likelihood: Distribution::of(
-                &mut results.iter().map(|r| r.likelihood).collect::<Vec<_>>(),
-            ),
-            rounds: Distribution::of(
-                &mut results
-                    .iter()
-                    .map(|r| f64::from(r.round))
-                    .collect::<Vec<_>>(),
-            ),
-            scores,
-            rejected,
-            seats: seats.labels.clone(),
-        }
-    }
-
-    /// The summary as one JSON object.
-    pub fn json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("runs".into(), json!(self.runs));
-        m.insert("seed".into(), json!(self.seed));
-        m.insert("deal_rate".into(), json!(r4(self.deal_rate)));
-        m.insert("outcomes".into(), json!(self.outcomes));
-        let metrics: Map<String, Value> = self
-            .metrics
-            .iter()
-            .map(|(k, d)| (k.clone(), d.json()))
-            .collect();
-        m.insert("metrics".into(), Value::Object(metrics));
-        m.insert("likelihood".into(), self.likelihood.json());
-        m.insert("rounds".into(), self.rounds.json());
-        let scores: Map<String, Value> = self
-            .scores
-            .iter()
-            .map(|(k, d)| (k.clone(), d.json()))
-            .collect();
-        m.insert("scores".into(), Value::Object(scores));
-        m.insert(
-            "most_rejected".into(),
-            Value::Array(
-                self.rejected
-                    .iter()
-                    .map(|(c, share)| json!({"clause": c, "share": r4(*share)}))
-                    .collect(),
-            ),
-        );
-        let seats: Map<String, Value> = self
-            .seats
-            .iter()
-            .map(|(p, s)| (p.clone(), json!(s)))
-            .collect();
-        m.insert("seats".into(), Value::Object(seats));
-        Value::Object(m)
-    }
-
-    /// The summary in words.
-    pub fn text(&self, model: &Model) -> String {
-        use std::fmt::Write;
-        let mut out = String::new();
-        let seats: Vec<String> = self.seats.iter().map(|(p, s)| format!("{p} {s}")).collect();
-        let _ = writeln!(
-            out,
-            "{} — {} games from seed {}",
-            model.scenario.meta.title, self.runs, self.seed
-        );
-        let _ = writeln!(out, "seats: {}", seats.join(", "));
-        let _ = writeln!(out, "deal rate: {:.1}%", 100.0 * self.deal_rate);
-        let _ = writeln!(out, "outcomes:");
-        for (k, v) in &self.outcomes {
-            let _ = writeln!(
-                out,
-                "  {k:<16} {v:>8}  {:5.1}%",
-                100.0 * *v as f64 / self.runs.max(1) as f64
-            );
-        }
-        let _ = writeln!(
-            out,
-            "final metrics:          mean      p10      p50      p90"
-        );
-        let row = |out: &mut String, name: &str, d: &Distribution| {
-            let _ = writeln!(
-                out,
-                "  {name:<18} {:8.2} {:8.2} {:8.2} {:8.2}",
-                d.mean, d.p10, d.p50, d.p90
-            );
-        };
-        for (k, d) in &self.metrics {
-            row(&mut out, k, d);
-        }
-        row(&mut out, "likelihood", &self.likelihood);
-        row(&mut out, "rounds", &self.rounds);
-        let _ = writeln!(out, "scores (utility - reservation):");
-        for (k, d) in &self.scores {
-            row(&mut out, k, d);
-        }
-        if !self.rejected.is_empty() {
-            let _ = writeln!(out, "most often rejected (share of games):");
-            for (c, share) in &self.rejected {
-                let title = model
-                    .clause_index(c)
-                    .map_or("", |i| model.scenario.clauses[i].title.as_str());
-                let _ = writeln!(out, "  {c:<6} {:5.1}%  {title}", 100.0 * share);
-            }
-        }
-        out
-    }
-}
-
-/// The CSV header and one row per game.
+/// The `--csv` text of kept results (header and one row per game).
 pub fn csv(model: &Model, results: &[GameResult]) -> String {
-    use std::fmt::Write;
-    let s = &model.scenario;
-    let mut out = String::from("game,seed,outcome,round");
-    for m in &s.metrics {
-        let _ = write!(out, ",{}", crate::text::csv_cell(&m.id));
-    }
-    out.push_str(",likelihood");
-    for p in &s.parties {
-        let _ = write!(out, ",score_{}", p.id);
-    }
-    out.push('\n');
-    for (i, r) in results.iter().enumerate() {
-        let outcome = outcome(model, r);
-        let _ = write!(out, "{i},{},{outcome},{}", r.seed, r.round);
-        for v in &r.metrics {
-            let _ = write!(out, ",{}", r4(*v));
-        }
-        let _ = write!(out, ",{}", r4(r.likelihood));
-        for v in &r.scores {
-            let _ = write!(out, ",{}", r4(*v));
-        }
-        out.push('\n');
+    let mut out = super::detail::games_header(model, &[]);
+    for r in results {
+        super::detail::game_row(model, r, &[], None, &mut out);
     }
     out
 }

@@ -2,6 +2,7 @@
 
 pub mod bundled;
 mod clean;
+pub mod edit;
 pub mod load;
 pub mod validate;
 
