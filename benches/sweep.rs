@@ -95,7 +95,8 @@ fn main() {
                 },
                 |_| {},
             )
-        });
+        })
+        .expect("AI seats always finish a game");
     println!(
         "streamed {rss_runs} games in {:.1} s; peak RSS as it went: {}",
         t.elapsed().as_secs_f64(),

@@ -61,6 +61,13 @@ pub struct Frontier {
     pub scope_exact: bool,
 }
 
+/// Most heads the extended-order frontier may hold after a reduction. In
+/// the extended order (utilities and the metrics themselves) nearly every
+/// head can be on the frontier, and each reduction is quadratic in it: a
+/// wider one is not taken (the ZOPA's own frontier is given instead), which
+/// bounds the cost of the merges the work budget does not count.
+const MAX_HEADS: usize = 2048;
+
 /// Gathers the ZOPA's own frontier, reducing as it goes.
 struct ZopaCollect {
     pts: Vec<f64>,
@@ -71,8 +78,10 @@ struct ZopaCollect {
 }
 
 impl ZopaCollect {
-    fn reduce(&mut self) {
-        let keep = skyline(&self.pts, self.np, self.np);
+    /// Keep the points not dominated; the dominance checks it made.
+    fn reduce(&mut self) -> u64 {
+        let (keep, checks) = skyline_counted(&self.pts, self.np, self.np, u64::MAX, usize::MAX);
+        let keep = keep.unwrap_or_default();
         let mut pts = Vec::with_capacity(keep.len() * self.np);
         let mut opts = Vec::with_capacity(keep.len());
         for i in keep {
@@ -81,6 +90,7 @@ impl ZopaCollect {
         }
         self.pts = pts;
         self.opts = opts;
+        checks
     }
 
     fn leaf_n<const NP: usize>(&mut self, space: &Space, leaf: &Leaf) -> u64 {
@@ -101,10 +111,8 @@ impl ZopaCollect {
         // A kept package allocates its options: it costs more than a visit.
         work += 16 * (self.opts.len() as u64 - before);
         if self.opts.len() >= 8192 {
-            // The skyline tries each point against the last dominator first:
-            // most points cost a few checks.
-            work += 16 * self.opts.len() as u64;
-            self.reduce();
+            // Charged as moving the points and the checks the skyline made.
+            work += 16 * self.opts.len() as u64 + self.reduce();
             if self.opts.len() > MAX_POINTS {
                 self.overflow = true;
                 self.opts.clear();
@@ -215,6 +223,18 @@ pub fn skyline_within(
     strict: usize,
     max_checks: u64,
 ) -> Option<Vec<usize>> {
+    skyline_counted(points, dim, strict, max_checks, usize::MAX).0
+}
+
+/// [`skyline_within`], or None once more than `max_front` points are on the
+/// frontier; with the dominance checks it made (the work it cost).
+pub fn skyline_counted(
+    points: &[f64],
+    dim: usize,
+    strict: usize,
+    max_checks: u64,
+    max_front: usize,
+) -> (Option<Vec<usize>>, u64) {
     let n = points.len().checked_div(dim).unwrap_or(0);
     let sum = |i: usize| points[i * dim..(i + 1) * dim].iter().sum::<f64>();
     let mut order: Vec<(f64, usize)> = (0..n).map(|i| (sum(i), i)).collect();
@@ -247,11 +267,11 @@ pub fn skyline_within(
                 front.push(i);
             }
         }
-        if checks > max_checks {
-            return None;
+        if checks > max_checks || front.len() > max_front {
+            return (None, checks);
         }
     }
-    Some(front)
+    (Some(front), checks)
 }
 
 /// Metric coordinates for the extended order: (k, sign) pairs.
@@ -282,6 +302,11 @@ struct Collect {
     heads: Vec<Head>,
     coords: Vec<(usize, f64)>,
     np: usize,
+    /// Most dominance checks one reduction may make.
+    max_checks: u64,
+    /// A reduction ran out of checks (a frontier too wide to take whole):
+    /// the heads are dropped and the caller falls back.
+    overflow: bool,
 }
 
 impl Collect {
@@ -291,10 +316,20 @@ impl Collect {
         v
     }
 
-    fn reduce(&mut self) {
+    /// Keep the heads not dominated; the work it cost.
+    fn reduce(&mut self) -> u64 {
+        if self.overflow {
+            return 0;
+        }
         let dim = self.np + self.coords.len();
         let pts: Vec<f64> = self.heads.iter().flat_map(|h| self.ext(h)).collect();
-        let keep = skyline(&pts, dim, self.np);
+        let (keep, checks) = skyline_counted(&pts, dim, self.np, self.max_checks, MAX_HEADS);
+        let work = 16 * self.heads.len() as u64 + checks;
+        let Some(keep) = keep else {
+            self.overflow = true;
+            self.heads.clear();
+            return work;
+        };
         let mut heads = std::mem::take(&mut self.heads);
         let mut mask = vec![false; heads.len()];
         for i in keep {
@@ -306,6 +341,7 @@ impl Collect {
             mask[i - 1]
         });
         self.heads = heads;
+        work
     }
 }
 
@@ -321,14 +357,16 @@ impl Visitor for Collect {
             base: leaf.base[..space.rel.len()].to_vec(),
         });
         if self.heads.len() >= 4096 {
-            self.reduce();
+            return 1 + self.reduce();
         }
         1
     }
 
     fn merge(mut self, mut other: Collect) -> Collect {
-        self.reduce();
+        // A merged collection is reduced already: one reduction of the
+        // other's heads, one of the union.
         other.reduce();
+        self.overflow |= other.overflow;
         self.heads.append(&mut other.heads);
         self.reduce();
         self
@@ -355,22 +393,33 @@ pub fn frontier(space: &Space, limits: Limits) -> Frontier {
             v
         })
         .collect();
-    let tails = skyline(&tpts, tdim, np);
+    // In the extended order (utilities and the metrics themselves) nearly
+    // every point can be on the frontier, and a skyline is quadratic in it:
+    // each one is bounded, with the ZOPA's own frontier as the fallback.
+    let quarter = limits.budget / 4;
+    let Some(tails) = skyline_within(&tpts, tdim, np, quarter) else {
+        return zopa_frontier(space, limits);
+    };
     let progress: Option<&dyn Progress> = limits.progress;
     let out = space.search(
         || Collect {
             heads: Vec::new(),
             coords: coords.clone(),
             np,
+            max_checks: quarter,
+            overflow: false,
         },
         limits.budget,
         progress,
     );
-    if !out.complete {
+    if !out.complete || out.visitor.overflow {
         return zopa_frontier(space, limits);
     }
     let mut collect = out.visitor;
     collect.reduce();
+    if collect.overflow {
+        return zopa_frontier(space, limits);
+    }
     let heads = collect.heads;
     // Each candidate costs a few dozen work units at least, and its
     // utilities are kept while the skyline is taken.

@@ -270,7 +270,7 @@ pub fn text(model: &Model, a: &Analysis) -> String {
                     )
                 } else {
                     format!(
-                        "2^{:.0} packages are too many to enumerate within the budget",
+                        "among 2^{:.0} packages it is too wide, or too costly to find, within the budget",
                         a.log2_size
                     )
                 }
