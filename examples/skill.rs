@@ -2,7 +2,8 @@
 //! the default AI elsewhere, over many seeds; and the calibration of the
 //! public deal likelihood. `cargo run --release --example skill -- plan28 ua ru`
 //! (arguments: scenario, then party ids). Environment: `RUNS=2000` seeds per
-//! row; `BOTS=expert,greedy` only these bots; `EXTRA=ai:hardliner,…` more
+//! row; `BOTS=expert,greedy` only these bots ("vs AI": the paired
+//! difference from the default AI over the same seeds); `EXTRA=ai:hardliner,…` more
 //! rows; `PER_PARTY=1` each signatory's own calibration too.
 
 use backchannel::ai::bots::BotKind;
@@ -58,8 +59,9 @@ fn main() {
             }
         }
         for (name, games) in &rows {
+            let (over, se) = paired(games, &base, p);
             println!(
-                "  {name:<16} {:+7.2} ± {:.2}   deals {:5.1}%   text diff {:.2}",
+                "  {name:<16} {:+7.2} ± {:.2}   deals {:5.1}%   text diff {:.2}   vs AI {over:+.2} ± {se:.2}",
                 skill::mean_score(games, p),
                 skill::score_se(games, p),
                 100.0 * skill::deal_rate(games),
@@ -108,4 +110,18 @@ fn main() {
             );
         }
     }
+}
+
+/// Mean and standard error of the paired difference `a − b` in `party`'s
+/// score over the same seeds.
+fn paired(a: &[skill::Seen], b: &[skill::Seen], party: usize) -> (f64, f64) {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| x.scores[party] - y.scores[party])
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, (var / n).sqrt())
 }

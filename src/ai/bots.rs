@@ -33,13 +33,15 @@ pub enum BotKind {
     /// sign; signs iff the text reaches its bottom line.
     Voter,
     /// Negotiates like its seat's default AI, but manages what the table
-    /// learns: it refuses every vote before the deadline's final one (the
-    /// table then reads its bottom line as above the text, and the pen-holder
-    /// must offer more), and calls votes it means to refuse so that the others
-    /// show their hand. It signs at the final vote iff the text reaches its
-    /// bottom line, and tables the package worth most to it that the
+    /// learns: in the first half of the talks it refuses every vote its
+    /// signature does not close (the table then reads its bottom line as
+    /// above the text, and the pen-holder must offer more), and calls votes
+    /// it means to refuse so that the others show their hand. In the second
+    /// half it signs iff the text reaches its bottom line and calls the votes
+    /// it would sign. It tables the package worth most to it that the
     /// pen-holder would adopt. As pen-holder it weighs its own signature by
-    /// what it knows and leans more on its own utility than the AI broker.
+    /// what it knows, leans more on its own utility than the AI broker, and
+    /// calls the votes it would sign early.
     Expert,
 }
 
@@ -234,27 +236,38 @@ pub fn turn(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
                 let at = out.len().saturating_sub(1);
                 out.insert(at, d);
             }
-            // It calls votes it means to refuse: the others show their hand
-            // (a signature caps their bottom lines) while its refusal reads
-            // as a bottom line above the text.
+            // In the first half of the talks, off the pen, it calls votes it
+            // means to refuse: the others show their hand (a signature caps
+            // their bottom lines) while its refusal reads as a bottom line
+            // above the text, with time left for the pen to answer it. In the
+            // second half, and with the pen, it calls the votes it means to
+            // sign as soon as the others may well sign too: every round of
+            // delay costs, and a deal it would sign is worth more than the
+            // chance of a better one.
             {
-                // Off the pen it calls votes to refuse them (a probe); with the
-                // pen it calls the votes it means to sign, as soon as the
-                // others may well sign too: every round of delay costs.
                 let eval = game.evaluation();
-                let bar = if pen { EXPERT_PEN_CALL } else { EXPERT_CALL };
-                let late = !pen && game.round() + EXPERT_LATE >= game.deadline();
+                let bar = if pen {
+                    EXPERT_PEN_CALL
+                } else if holding_out(game) {
+                    EXPERT_CALL
+                } else {
+                    EXPERT_LATE_CALL
+                };
                 if eval.would_sign(party)
-                    && !late
                     && super::others_sign(game, party) >= bar
                     && !(model.rules.final_vote && game.round() >= game.deadline())
                     && game.check(&Action::CallVote { party }).is_ok()
                     && matches!(out.last().map(|d| d.action), Some(Action::EndTurn { .. }))
                 {
+                    let why = if !pen && holding_out(game) {
+                        "a vote to make the others show their hand"
+                    } else {
+                        "a vote it means to sign"
+                    };
                     out.pop();
                     out.push(Decision {
                         action: Action::CallVote { party },
-                        reason: said("a vote to make the others show their hand"),
+                        reason: said(why),
                     });
                 }
             }
@@ -280,8 +293,9 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
         BotKind::RejectAll => false,
         BotKind::Random => can && rng.random::<bool>(),
         BotKind::Greedy | BotKind::Voter => eval.would_sign(party),
-        // It shows its hand only at the deadline: before it, every vote is
-        // refused, so the table reads its bottom line as higher than the text.
+        // It shows its hand only in the second half of the talks: before,
+        // it refuses every vote its signature does not close, so the table
+        // reads its bottom line as higher than the text.
         BotKind::Expert => expert_signs(game, party),
     };
     Decision {
@@ -294,13 +308,22 @@ pub fn vote(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -> 
 /// that all the others sign is at least this.
 const EXPERT_CALL: f64 = 0.15;
 
-/// The expert stops bluffing this many rounds before the deadline round: in
-/// the last rounds it signs what reaches its bottom line.
-const EXPERT_LATE: u32 = 1;
+/// In the second half of the talks, off the pen, the expert calls a vote it
+/// will sign when the public chance that all the others sign is at least this.
+const EXPERT_LATE_CALL: f64 = 0.2;
 
 /// With the pen, the expert calls a vote it will sign when the public chance
 /// that all the others sign is at least this.
-const EXPERT_PEN_CALL: f64 = 0.3;
+const EXPERT_PEN_CALL: f64 = 0.2;
+
+/// Whether the expert (off the pen) still holds out: the first half of the
+/// talks (round × 2 ≤ deadline), when a refusal leaves the pen-holder time to
+/// answer it with a better text. In the second half a refusal would only
+/// tell the table it is harder than it is, so that nobody calls a vote
+/// and the deal dies at the deadline: it signs what reaches its bottom line.
+fn holding_out(game: &Game) -> bool {
+    game.round() * 2 <= game.deadline()
+}
 
 /// The expert pen-holder's weight on the table's support, as a share of the
 /// AI broker's `rules.pen_weight`: it leans more on its own utility.
@@ -354,8 +377,11 @@ pub fn revise(game: &Game, kind: BotKind, seat: &AiSeat, rng: &mut ChaCha8Rng) -
 }
 
 /// The package worth most to the seat among those the pen-holder would
-/// adopt (its objective rises): its three best single changes, each paired
-/// with any other change, and not crossing its own red lines.
+/// adopt (its objective rises): any single change it gains from, paired with
+/// any other change, crossing neither its own red lines nor, newly, anyone
+/// else's. The pen-holder's objective decides what passes, so the best
+/// package is often a small gain paired with a concession the pen values,
+/// not its largest wish: every wish is tried.
 fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
     let party = seat.party;
     let model = &**game.model();
@@ -380,7 +406,7 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
     }
     wants.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut best: Option<(f64, Changes)> = None;
-    for &(_, c1, o1) in wants.iter().take(4) {
+    for &(_, c1, o1) in &wants {
         for c2 in game.open_clauses() {
             if c2 == c1 {
                 continue;
@@ -420,8 +446,8 @@ fn expert_package(game: &Game, seat: &AiSeat) -> Option<Decision> {
 }
 
 /// The expert's vote. It signs only texts that reach its bottom line; of
-/// those, it signs in the last two rounds, with the pen, and when its
-/// signature closes a deal (the last voter, nobody has refused). Before
+/// those, it signs in the second half of the talks, with the pen, and when
+/// its signature closes a deal (the last voter, nobody has refused). Before
 /// that, a vote it called itself it refuses (it called it to make the others
 /// show their hand), and so does every other vote.
 fn expert_signs(game: &Game, party: usize) -> bool {
@@ -429,8 +455,8 @@ fn expert_signs(game: &Game, party: usize) -> bool {
     if !eval.would_sign(party) {
         return false;
     }
-    // In the last rounds the bluff would cost the deal itself.
-    if game.round() + EXPERT_LATE >= game.deadline() {
+    // In the second half the bluff would cost the deal itself.
+    if !holding_out(game) {
         return true;
     }
     let Phase::Vote {
