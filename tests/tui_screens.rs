@@ -150,7 +150,7 @@ fn facilitator_and_projector() {
     assert_eq!(a.scope(), Scope::Table);
     assert!(a.status.as_deref().unwrap_or("").contains("--facilitator"));
     // With a PIN set at the start, F asks for it; a wrong one keeps it closed.
-    a.pin = Some("4711".into());
+    a.set_pin("4711");
     ch(&mut a, 'F');
     assert_eq!(a.scope(), Scope::Pin);
     for c in "0000".chars() {

@@ -598,7 +598,9 @@ pub struct App {
     pub size: (u16, u16),
     /// Click targets of the last frame.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
-    /// The facilitator's PIN (None: no facilitator at this table, `F` says so).
+    /// The facilitator's PIN, salted and hashed ([`crate::save::pin_hash`]);
+    /// None: no facilitator at this table, `F` says so. A game that joins
+    /// brings its own (a resumed table's); [`App::set_pin`] chooses one.
     pub pin: Option<String>,
 }
 
@@ -643,6 +645,16 @@ impl App {
         });
     }
 
+    /// Choose the facilitator's PIN: only its hash is kept, on this screen
+    /// and in the game's save (so `resume` asks for it again).
+    pub fn set_pin(&mut self, pin: &str) {
+        let hash = crate::save::pin_hash(pin);
+        if let Screen::Game(play) = &mut self.screen {
+            play.session.facilitator = Some(hash.clone());
+        }
+        self.pin = Some(hash);
+    }
+
     /// `F`: the PIN question, or why there is no facilitator menu.
     fn open_facilitator(&mut self) {
         if self.pin.is_some() {
@@ -685,6 +697,12 @@ impl App {
                     d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id))
                 })
             });
+        }
+        // The facilitator's PIN: a resumed table's own, or this screen's
+        // carried on to a game it starts.
+        match &session.facilitator {
+            Some(h) => self.pin = Some(h.clone()),
+            None => session.facilitator = self.pin.clone(),
         }
         self.popups.clear();
         self.screen = Screen::Game(Box::new(Play::new(session, seat)));
@@ -962,10 +980,17 @@ impl App {
                             self.status = Some("a PIN has at least 4 characters".into());
                             self.popups.push(Popup::Pin { input, set });
                         } else {
-                            self.pin = Some(typed);
+                            self.set_pin(&typed);
+                            // Saved at once, so a table resumed before any
+                            // move still asks for it.
+                            self.autosave(fx);
                             self.popups.push(Popup::Facilitator { sel: 0 });
                         }
-                    } else if self.pin.as_deref() == Some(typed.as_str()) {
+                    } else if self
+                        .pin
+                        .as_deref()
+                        .is_some_and(|h| crate::save::pin_matches(h, &typed))
+                    {
                         self.popups.push(Popup::Facilitator { sel: 0 });
                     } else {
                         self.status = Some("wrong PIN: the facilitator menu stays closed".into());
@@ -2118,6 +2143,8 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
     .map_err(|e| format!("{file}: {}", crate::text::clean_line(&e.to_string())))?;
     s.started = save.started.clone();
     s.name = save.name.clone();
+    // A table started with a facilitator keeps its PIN (as its hash).
+    s.facilitator = save.facilitator.clone();
     s.save_path = Some(path.to_path_buf());
     Ok(s)
 }
