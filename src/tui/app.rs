@@ -226,6 +226,10 @@ pub struct Play {
     /// Per party, the event cards and round summaries not yet shown to that
     /// seat on this screen (in hot-seat, each seat sees them at its hand-over).
     pub notices: Vec<VecDeque<Notice>>,
+    /// The event cards and round summaries not yet shown to the room: the
+    /// projector view pops them up as a seat's screen does. It holds the
+    /// last round's at most (an older summary and what came before it go).
+    pub room: VecDeque<Notice>,
     /// The scenario as this screen's viewer may know it.
     pub redacted: Redacted,
     pub focus: Pane,
@@ -279,6 +283,7 @@ impl Play {
             watcher: false,
             cards_seen: 0,
             notices: vec![VecDeque::new(); np],
+            room: VecDeque::new(),
             redacted,
             focus: Pane::Clauses,
             clause: 0,
@@ -306,9 +311,9 @@ impl Play {
     }
 
     /// The seats this screen shows notices to: its own seat, or on the local
-    /// keyboard every human seat (none on the projector).
+    /// keyboard every human seat (each at its hand-over, the projector on or off).
     fn notice_seats(&self, t: &Table) -> Vec<usize> {
-        if self.projector {
+        if self.watcher {
             return Vec::new();
         }
         match self.seat {
@@ -322,11 +327,11 @@ impl Play {
         self.pending_for(self.viewer_party())
     }
 
-    /// The notices waiting for `viewer` (a party): for renderers, which hold
-    /// the table already and know their viewer.
+    /// The notices waiting for `viewer` (a party; on the projector, the
+    /// room's): for renderers, which hold the table already and know their viewer.
     pub fn pending_for(&self, viewer: Option<usize>) -> Option<&VecDeque<Notice>> {
         if self.projector {
-            return None;
+            return Some(&self.room).filter(|q| !q.is_empty());
         }
         viewer
             .and_then(|p| self.notices.get(p))
@@ -334,6 +339,9 @@ impl Play {
     }
 
     fn pending_mut(&mut self) -> Option<&mut VecDeque<Notice>> {
+        if self.projector {
+            return Some(&mut self.room);
+        }
         let p = self.viewer_party()?;
         self.notices.get_mut(p)
     }
@@ -431,6 +439,15 @@ impl Play {
                 for &s in &seats {
                     self.notices[s].push_back(x);
                 }
+                if matches!(x, Notice::Summary(_))
+                    && let Some(i) = self
+                        .room
+                        .iter()
+                        .rposition(|n| matches!(n, Notice::Summary(_)))
+                {
+                    self.room.drain(..=i);
+                }
+                self.room.push_back(x);
             }
         }
         self.cards_seen = stream.len();
@@ -484,12 +501,10 @@ impl Play {
         {
             return Scope::Briefing;
         }
-        if self.projector {
-            return Scope::Projector;
-        }
         match self.pending().and_then(|q| q.front()) {
             Some(Notice::Card(_)) => return Scope::Card,
             Some(Notice::Summary(_)) => return Scope::Summary,
+            None if self.projector => return Scope::Projector,
             None => {}
         }
         if voting && self.human_to_move().is_some() {
