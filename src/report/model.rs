@@ -287,8 +287,6 @@ impl Debrief {
     }
 }
 
-/// The (at most three) rounds whose end moved the public chance of a deal by
-/// five points or more, largest first, each with what happened in it.
 /// Questions for the class built from a table's own record, for a scenario
 /// that brings none: who paid or refused, the biggest turning point, whose
 /// proposals the pen took, and what to do differently.
@@ -347,46 +345,58 @@ pub fn reflection(d: &Debrief) -> Vec<String> {
     q
 }
 
-fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
-    let points = series(game);
-    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
-    let mut out: Vec<TurningPoint> = points
+/// The turning points of a record of the chance of a deal by round (the
+/// start, then each round's end): the (at most three) rounds whose end moved
+/// it by five points or more, the largest moves, in round order, each with
+/// the chance before and after. The report lists them; the charts mark them.
+pub fn turning_rounds(likelihood: &[(u32, f64)]) -> Vec<(u32, f64, f64)> {
+    let mut out: Vec<(u32, f64, f64)> = likelihood
         .windows(2)
-        .filter_map(|w| {
-            let (before, after) = (w[0].1.likelihood, w[1].1.likelihood);
-            let round = w[1].0;
-            ((after - before).abs() >= 0.05).then(|| TurningPoint {
-                round,
-                before: r4(before),
-                after: r4(after),
-                events: lines
-                    .iter()
-                    .filter(|n| n.round == round)
-                    .filter(|n| {
-                        matches!(
-                            n.kind,
-                            Kind::Card
-                                | Kind::Agreed
-                                | Kind::Revised
-                                | Kind::VoteFailed
-                                | Kind::Signatories
-                        )
-                    })
-                    .map(|n| n.text.clone())
-                    .take(4)
-                    .collect(),
-            })
-        })
+        .filter(|w| (w[1].1 - w[0].1).abs() >= 0.05)
+        .map(|w| (w[1].0, w[0].1, w[1].1))
         .collect();
     out.sort_by(|a, b| {
-        (b.after - b.before)
+        (b.2 - b.1)
             .abs()
-            .total_cmp(&(a.after - a.before).abs())
-            .then(a.round.cmp(&b.round))
+            .total_cmp(&(a.2 - a.1).abs())
+            .then(a.0.cmp(&b.0))
     });
     out.truncate(3);
-    out.sort_by_key(|t| t.round);
+    out.sort_by_key(|t| t.0);
     out
+}
+
+/// The turning points ([`turning_rounds`]), each with what happened in it.
+fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
+    let points: Vec<(u32, f64)> = series(game)
+        .iter()
+        .map(|(r, e)| (*r, e.likelihood))
+        .collect();
+    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
+    turning_rounds(&points)
+        .into_iter()
+        .map(|(round, before, after)| TurningPoint {
+            round,
+            before: r4(before),
+            after: r4(after),
+            events: lines
+                .iter()
+                .filter(|n| n.round == round)
+                .filter(|n| {
+                    matches!(
+                        n.kind,
+                        Kind::Card
+                            | Kind::Agreed
+                            | Kind::Revised
+                            | Kind::VoteFailed
+                            | Kind::Signatories
+                    )
+                })
+                .map(|n| n.text.clone())
+                .take(4)
+                .collect(),
+        })
+        .collect()
 }
 
 /// Without a deal, who would not sign the final text and why.
