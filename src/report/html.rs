@@ -34,7 +34,6 @@ code { font: 0.9em ui-monospace, "DejaVu Sans Mono", monospace; word-break: brea
 .pos { color: #1f6b24; }
 .neg { color: #a3231b; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
-.cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 28px; }
 figure { margin: 0; border: 1px solid #d7dbe1; padding: 6px 8px 2px; }
 figcaption { font-weight: 600; font-size: 0.95em; }
 svg { width: 100%; height: auto; display: block; }
@@ -72,7 +71,7 @@ footer { margin-top: 36px; color: #6b7280; font-size: 0.85em; }
   .charts { grid-template-columns: repeat(3, 1fr); gap: 5px; }
   figure { padding: 2px 4px 0; }
   figure svg { max-height: 33mm; }
-  .cols { grid-template-columns: 1fr 1fr; gap: 0 5mm; }
+  .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 5mm; }
   .detail { display: none; }
   .print-note { display: block; margin: 4px 0 0; }
   footer { display: none; }
