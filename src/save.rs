@@ -50,6 +50,10 @@ pub struct Save {
     /// The reason given for each action (an AI's or a bot's words), where one was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<Option<String>>,
+    /// A hot-seat table's facilitator PIN (`play --facilitator`), salted and
+    /// hashed ([`pin_hash`]): never the PIN itself. `resume` asks for it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<String>,
 }
 
 /// Why a save could not be used.
@@ -110,6 +114,7 @@ impl Save {
             saved: String::new(),
             actions: game.log().iter().map(|a| a.to_named(model)).collect(),
             reasons: Vec::new(),
+            facilitator: None,
         }
     }
 
@@ -318,6 +323,59 @@ pub fn recent() -> Vec<PathBuf> {
         .map(PathBuf::from)
         .filter(|p| p.is_file())
         .take(MAX_RECENT)
+        .collect()
+}
+
+/// How many times [`pin_hash`] runs SHA-256: a little work for each guess.
+const PIN_ROUNDS: u32 = 20_000;
+
+/// A facilitator PIN as a save keeps it: `sha256:SALT:DIGEST` in hex, where
+/// SALT is 16 fresh bytes and DIGEST is SHA-256 over SALT and the PIN, run
+/// [`PIN_ROUNDS`] times. The save never holds the PIN, so a student who opens
+/// the file does not read it there; a short PIN can still be found by trying
+/// every one, so the hash keeps the PIN out of sight, not out of reach.
+pub fn pin_hash(pin: &str) -> String {
+    let salt: [u8; 16] = rand::random();
+    format!("sha256:{}:{}", hex(&salt), hex(&pin_digest(&salt, pin)))
+}
+
+/// Whether `typed` is the PIN that `stored` ([`pin_hash`]) was made from.
+pub fn pin_matches(stored: &str, typed: &str) -> bool {
+    let mut parts = stored.split(':');
+    let (Some("sha256"), Some(salt), Some(digest), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Some(salt) = unhex(salt) else {
+        return false;
+    };
+    hex(&pin_digest(&salt, typed)) == digest
+}
+
+fn pin_digest(salt: &[u8], pin: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut d = Sha256::new()
+        .chain_update(salt)
+        .chain_update(pin.as_bytes())
+        .finalize();
+    for _ in 1..PIN_ROUNDS {
+        d = Sha256::new().chain_update(salt).chain_update(d).finalize();
+    }
+    d.to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
         .collect()
 }
 

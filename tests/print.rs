@@ -133,16 +133,51 @@ fn a_role_sheet_prints_on_one_page_and_a_tables_debrief_on_two_at_most() {
         report.to_str().expect("path"),
     ]);
     let n = pages(chrome, &report);
-    // The bar is two pages. The flagship as rewritten against the record
-    // (issue 13) makes longer games, and this debrief now prints on three;
-    // the stop's note keeps issue 16 open on it. Three is the ceiling here.
     assert!(
-        (1..=3).contains(&n),
-        "one table's debrief prints on {n} pages"
+        (1..=2).contains(&n),
+        "one table's debrief prints on {n} pages (A4)"
     );
-    if n > 2 {
-        eprintln!("note: one table's debrief prints on {n} pages (bar: 2)");
-    }
+    // The same on US Letter (shorter, wider).
+    let text = std::fs::read_to_string(&report).expect("report");
+    assert!(
+        text.contains("size: A4;"),
+        "the print CSS names its page size"
+    );
+    let letter = d.join("debrief-letter.html");
+    std::fs::write(&letter, text.replace("size: A4;", "size: letter;")).expect("write");
+    let n = pages(chrome, &letter);
+    assert!(
+        (1..=2).contains(&n),
+        "one table's debrief prints on {n} pages (Letter)"
+    );
+    // Several tables: the comparison, then each table from a new page on at
+    // most two pages.
+    let other = d.join("game2.ron");
+    backchannel(&[
+        "run",
+        "plan28",
+        "--seed",
+        "2",
+        "--save",
+        other.to_str().expect("path"),
+        "--out",
+        d.join("transcript2.txt").to_str().expect("path"),
+    ]);
+    let both = d.join("both.html");
+    backchannel(&[
+        "report",
+        save.to_str().expect("path"),
+        other.to_str().expect("path"),
+        "--format",
+        "html",
+        "--out",
+        both.to_str().expect("path"),
+    ]);
+    let n = pages(chrome, &both);
+    assert!(
+        (3..=6).contains(&n),
+        "a comparison and two tables print on {n} pages"
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 

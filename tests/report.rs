@@ -207,8 +207,23 @@ fn html_is_well_formed_standalone_and_printable() {
         assert!(doc.contains("Checksum"));
     }
     // One chart per metric, and the comparison overlays the tables.
-    assert_eq!(single.matches("<svg").count(), 2);
-    assert_eq!(multi.matches("<svg").count(), 2 + 2 * 2);
+    assert_eq!(single.matches("<figure>").count(), 2);
+    assert_eq!(multi.matches("<figure>").count(), 2 + 2 * 2);
+    // The turning points are marked on each table's charts (not on the
+    // comparison's), with a key under them.
+    let json = render(
+        &[table("orchard-seed7.ron", ORCHARD, orchard(7, 0.5))],
+        Format::Json,
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let turns = json["tables"][0]["turning_points"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(turns > 0, "the scripted game has a turning point");
+    assert_eq!(single.matches("<g class=\"turn\">").count(), 2 * turns);
+    assert!(single.contains("<p class=\"legend\">"));
+    assert!(single.contains("Turning point"));
     assert!(multi.contains("Clauses each table changed"));
 }
 

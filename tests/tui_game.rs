@@ -682,3 +682,89 @@ fn the_facilitator_hides_others_acceptance_and_ai_reasons() {
     press(&mut a, KeyCode::Esc);
     assert!(shown(&a).contains(&probe));
 }
+
+#[test]
+fn a_facilitated_table_keeps_its_pin_when_resumed() {
+    use backchannel::table::SeatPolicy;
+    use backchannel::tui::session::Session;
+    let dir = std::env::temp_dir().join(format!("backchannel-pin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("table.ron");
+    let model = std::sync::Arc::new(backchannel::scenario::open("tutorial").expect("tutorial"));
+    let seats = vec![SeatPolicy::Human; model.parties.len()];
+    let mut session = Session::new(model, "tutorial", 7, seats).expect("seats");
+    session.save_path = Some(path.clone());
+    let mut a = app();
+    a.settings.autosave = true;
+    a.start(session);
+    // `play --facilitator`: the PIN is chosen at the start, typed masked.
+    a.ask_pin();
+    assert_eq!(a.scope(), Scope::Pin);
+    for c in "2468".chars() {
+        ch(&mut a, c);
+    }
+    let screen = format!("{}", draw(&a, 80, 24).backend());
+    assert!(!screen.contains("2468"), "the PIN is masked: {screen}");
+    let fx = a.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert_eq!(a.scope(), Scope::Facilitator);
+    // Choosing it saves the table at once, with the PIN's hash only.
+    let mut written = false;
+    for e in fx {
+        if let Effect::Save(p, s) = e {
+            s.write(&p).expect("write save");
+            written = true;
+        }
+    }
+    assert!(written, "choosing the PIN saves the table");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("2468"), "the PIN is not in the save: {text}");
+    assert!(text.contains("facilitator: Some(\"sha256:"), "{text}");
+
+    // `backchannel resume FILE`: the facilitator menu still needs the PIN.
+    let mut b = app();
+    b.start(resume_session(&path).expect("resume"));
+    for _ in 0..20 {
+        if !matches!(
+            b.scope(),
+            Scope::Handover | Scope::Briefing | Scope::Card | Scope::Summary
+        ) {
+            break;
+        }
+        enter(&mut b);
+    }
+    assert_eq!(b.scope(), Scope::Table);
+    ch(&mut b, 'F');
+    assert_eq!(b.scope(), Scope::Pin, "{:?}", b.status);
+    for c in "1357".chars() {
+        ch(&mut b, c);
+    }
+    enter(&mut b);
+    assert_ne!(b.scope(), Scope::Facilitator, "a wrong PIN opens nothing");
+    assert!(b.status.as_deref().unwrap_or("").contains("wrong PIN"));
+    ch(&mut b, 'F');
+    for c in "2468".chars() {
+        ch(&mut b, c);
+    }
+    let screen = format!("{}", draw(&b, 160, 48).backend());
+    assert!(!screen.contains("2468"), "the PIN is masked: {screen}");
+    enter(&mut b);
+    assert_eq!(b.scope(), Scope::Facilitator, "{:?}", b.status);
+    // Its hash goes on into the next save of the resumed table.
+    assert!(play(&b).session.save("now").facilitator.is_some());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_pin_hash_is_salted_and_checks_only_its_pin() {
+    use backchannel::save::{pin_hash, pin_matches};
+    let (a, b) = (pin_hash("4711"), pin_hash("4711"));
+    assert_ne!(a, b, "each hash has its own salt");
+    assert!(a.starts_with("sha256:") && !a.contains("4711"));
+    assert!(pin_matches(&a, "4711") && pin_matches(&b, "4711"));
+    assert!(!pin_matches(&a, "4712") && !pin_matches(&a, ""));
+    assert!(
+        !pin_matches("4711", "4711"),
+        "a PIN in the clear is no hash"
+    );
+    assert!(!pin_matches("sha256:zz:00", "4711"));
+}

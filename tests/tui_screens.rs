@@ -150,7 +150,7 @@ fn facilitator_and_projector() {
     assert_eq!(a.scope(), Scope::Table);
     assert!(a.status.as_deref().unwrap_or("").contains("--facilitator"));
     // With a PIN set at the start, F asks for it; a wrong one keeps it closed.
-    a.pin = Some("4711".into());
+    a.set_pin("4711");
     ch(&mut a, 'F');
     assert_eq!(a.scope(), Scope::Pin);
     for c in "0000".chars() {
@@ -161,13 +161,62 @@ fn facilitator_and_projector() {
     assert_eq!(a.scope(), Scope::Table);
     facilitator_menu(&mut a);
     snap("facilitator", &a);
-    // The projector is a view the facilitator turns on, not a seat.
+    // The projector is a view the facilitator turns on, not a seat. The room
+    // has not seen this round's news yet: it pops up there first.
     facilitator_item(&mut a, "Projector view");
     press(&mut a, KeyCode::Esc);
+    assert_eq!(a.scope(), Scope::Card);
+    snap("projector_card", &a);
+    dismiss(&mut a);
     assert_eq!(a.scope(), Scope::Projector);
     snap("projector", &a);
     ch(&mut a, 'a');
     assert_eq!(a.scope(), Scope::Projector, "no move from the projector");
+}
+
+#[test]
+fn the_projector_shows_the_room_each_round_summary() {
+    use backchannel::table::Viewer;
+    let mut a = app();
+    to_table(&mut a);
+    let round = play(&a).session.table().game().round();
+    // The seat plays the round out (its own cards and summary at its screen).
+    for _ in 0..200 {
+        if play(&a).session.table().game().round() > round {
+            break;
+        }
+        match a.scope() {
+            Scope::Table => end_turn(&mut a),
+            Scope::Vote => ch(&mut a, 'n'),
+            Scope::Message => ch(&mut a, 'y'),
+            _ => enter(&mut a),
+        }
+        settle(&mut a);
+    }
+    assert!(play(&a).session.table().game().round() > round);
+    dismiss(&mut a);
+    // The facilitator turns the projector on: the room gets the round's
+    // summary (after any card it has not seen), in the public view.
+    facilitator_menu(&mut a);
+    facilitator_item(&mut a, "Projector view");
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(play(&a).viewer(), Viewer::Public);
+    for _ in 0..20 {
+        if a.scope() != Scope::Card {
+            break;
+        }
+        enter(&mut a);
+    }
+    assert_eq!(a.scope(), Scope::Summary);
+    let text = format!("{}", draw(&a, 80, 24).backend());
+    assert!(text.contains(&format!("Round {round} is over")), "{text}");
+    assert!(
+        !text.contains(" — for "),
+        "the room's summary is no seat's: {text}"
+    );
+    snap("projector_summary", &a);
+    dismiss(&mut a);
+    assert_eq!(a.scope(), Scope::Projector);
 }
 
 #[test]

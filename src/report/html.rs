@@ -38,6 +38,8 @@ figure { margin: 0; border: 1px solid #d7dbe1; padding: 6px 8px 2px; }
 figcaption { font-weight: 600; font-size: 0.95em; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font: 11px system-ui, sans-serif; fill: #4a5563; }
+svg.key { display: inline; width: 22px; height: 10px; vertical-align: middle; }
+p.legend { margin: 4px 0 0; font-size: 0.9em; color: #4a5563; }
 ul.timeline { margin: 4px 0 8px; padding-left: 20px; }
 ul.timeline li { margin: 2px 0; }
 ul.timeline li.revised, ul.timeline li.agreed { color: #1d4f91; }
@@ -47,25 +49,36 @@ section.table { margin-top: 28px; }
 h2.tablehead { background: #1d232b; color: #fff; padding: 6px 10px; border: none; font-size: 1.4em; }
 footer { margin-top: 36px; color: #6b7280; font-size: 0.85em; }
 @media print {
-  @page { size: A4; margin: 12mm; }
-  body { max-width: none; padding: 0; margin: 0; font-size: 9.5pt; line-height: 1.3; }
-  table { margin: 3px 0 6px; }
-  h2 { break-after: avoid; }
-  figure, table, .outcome { break-inside: avoid; }
+  @page { size: A4; margin: 11mm 12mm; }
+  body { max-width: none; padding: 0; margin: 0; font-size: 8.6pt; line-height: 1.28; }
+  h1 { font-size: 1.45em; }
+  p.sub { margin: 0 0 4px; }
+  h2 { margin: 9px 0 3px; font-size: 1.08em; border-bottom-width: 1.5px; }
+  h2.tablehead { margin-top: 0; font-size: 1.2em; padding: 3px 8px; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  table { margin: 2px 0 4px; font-size: 0.95em; }
+  th, td { padding: 1px 5px; }
+  figure, table, .outcome, ol { break-inside: avoid; }
   li, tr { break-inside: avoid; }
+  ul, ol { margin: 2px 0 4px; padding-left: 16px; }
+  li { margin: 0 0 1px; }
   p { orphans: 3; widows: 3; }
-  section.table { break-before: page; }
-  section.table:first-of-type { break-before: auto; }
-  .charts { grid-template-columns: repeat(3, 1fr); }
+  section.table { margin-top: 0; }
+  section.newpage { break-before: page; }
+  .outcome { font-size: 1.05em; padding: 4px 10px; margin: 2px 0 4px; }
+  table.facts { font-size: 0.88em; }
+  table.facts th { width: 6em; }
+  .charts { grid-template-columns: repeat(3, 1fr); gap: 5px; }
+  figure { padding: 2px 4px 0; }
+  figure svg { max-height: 33mm; }
+  .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 5mm; }
   .detail { display: none; }
-  .print-note { display: block; }
-  h2 { margin: 14px 0 4px; font-size: 1.1em; }
-  table.facts { font-size: 0.85em; }
-  figure svg { max-height: 46mm; }
+  .print-note { display: block; margin: 4px 0 0; }
   footer { display: none; }
 }
 .print-note { display: none; color: #6b7280; font-size: 0.85em; }
+.paper { display: none; }
+@media print { .paper { display: inline; } .screen { display: none; } }
 "#;
 
 /// Line colours and dash patterns: a table's line differs from another's by
@@ -78,6 +91,18 @@ const LINES: [(&str, &str); 6] = [
     ("#6a3d9a", "1 2"),
     ("#00796b", "10 4"),
 ];
+
+/// The colour of the turning-point marks on the charts.
+const TURN: &str = "#8a4f00";
+
+/// "3", "3 and 4", "3, 4 and 6".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
 
 /// The HTML text of the report.
 pub fn render(debriefs: &[Debrief], comparison: Option<&Comparison>) -> String {
@@ -110,7 +135,16 @@ pub fn render(debriefs: &[Debrief], comparison: Option<&Comparison>) -> String {
         compare(&mut out, debriefs, cmp);
     }
     for (i, d) in debriefs.iter().enumerate() {
-        let _ = writeln!(out, "<section class=\"table\">");
+        // On paper each table starts a page (the first one too, after a comparison).
+        let _ = writeln!(
+            out,
+            "<section class=\"table{}\">",
+            if i > 0 || comparison.is_some() {
+                " newpage"
+            } else {
+                ""
+            }
+        );
         if debriefs.len() > 1 {
             let _ = writeln!(
                 out,
@@ -128,6 +162,15 @@ pub fn render(debriefs: &[Debrief], comparison: Option<&Comparison>) -> String {
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+/// Text for the screen and a shorter one for paper (a party's short name in
+/// the half-width tables of the print).
+fn both(screen: &str, paper: &str) -> String {
+    if screen == paper {
+        return screen.to_string();
+    }
+    format!("<span class=\"screen\">{screen}</span><span class=\"paper\">{paper}</span>")
 }
 
 fn outcome_class(ending: &str) -> &'static str {
@@ -166,8 +209,10 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
         html(&d.outcome.text)
     );
     let _ = writeln!(out, "<table class=\"facts\">");
-    let fact = |out: &mut String, k: &str, v: String| {
-        let _ = writeln!(out, "<tr><th>{k}</th><td>{v}</td></tr>");
+    // `screen`: a row the print leaves out (the header says it already).
+    let fact = |out: &mut String, k: &str, v: String, screen: bool| {
+        let class = if screen { " class=\"detail\"" } else { "" };
+        let _ = writeln!(out, "<tr{class}><th>{k}</th><td>{v}</td></tr>");
     };
     fact(
         out,
@@ -178,35 +223,55 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
             html(&d.scenario.id),
             html(&d.scenario.version)
         ),
+        true,
     );
     fact(
         out,
         "Checksum",
         format!("<code>{}</code>", html(&d.scenario.checksum)),
+        true,
     );
-    fact(out, "Seed", d.seed.to_string());
+    fact(out, "Seed", d.seed.to_string(), false);
     let seats: Vec<String> = d
         .seats
         .iter()
         .map(|s| format!("{}: {}", html(&s.name), html(&s.policy)))
         .collect();
-    fact(out, "Seats", seats.join("; "));
-    fact(out, "Save", format!("<code>{}</code>", html(&d.table)));
+    fact(out, "Seats", seats.join("; "), false);
+    fact(
+        out,
+        "Save",
+        format!("<code>{}</code>", html(&d.table)),
+        false,
+    );
     if !d.saved.is_empty() {
-        fact(out, "Saved", html(&d.saved));
+        fact(out, "Saved", html(&d.saved), true);
     }
-    fact(out, "Actions", d.actions.to_string());
+    fact(out, "Actions", d.actions.to_string(), false);
     let _ = writeln!(out, "</table>");
 
     let _ = writeln!(
         out,
         "<h2 id=\"{t}-metrics\">Metrics over rounds</h2>\n<div class=\"charts\">"
     );
+    let marks: Vec<u32> = d.turning_points.iter().map(|tp| tp.round).collect();
     for (m, info) in d.metrics.iter().enumerate() {
         let line: Vec<(u32, f64)> = d.series.iter().map(|p| (p.round, p.values[m])).collect();
-        out.push_str(&chart(info, &[(String::new(), line)]));
+        out.push_str(&chart(info, &[(String::new(), line)], &marks));
     }
     let _ = writeln!(out, "</div>");
+    if !marks.is_empty() {
+        let rounds: Vec<String> = marks.iter().map(u32::to_string).collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"legend\"><svg class=\"key\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 22 10\" aria-hidden=\"true\">\
+             <line x1=\"0\" y1=\"5\" x2=\"22\" y2=\"5\" stroke=\"{TURN}\" stroke-width=\"2\" stroke-dasharray=\"4 3\" /></svg> \
+             Turning point{} (round{} {}): <a href=\"#{t}-turning\">what happened</a>.</p>",
+            if marks.len() == 1 { "" } else { "s" },
+            if marks.len() == 1 { "" } else { "s" },
+            and_list(&rounds)
+        );
+    }
     // The numbers behind the charts: on screen only (the print keeps to two pages).
     let _ = write!(
         out,
@@ -225,6 +290,8 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</table>");
 
+    // On paper, the parties' results beside what each seat did.
+    let _ = writeln!(out, "<div class=\"cols\">\n<div>");
     let _ = writeln!(
         out,
         "<h2 id=\"{t}-parties\">Parties: final utility against reservation</h2>"
@@ -232,26 +299,29 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     if !d.finished() {
         let _ = writeln!(
             out,
-            "<p class=\"muted\">The talks are in progress: these are the current draft's figures.</p>"
+            "<p class=\"muted\">The talks are in progress: these are the current draft&#39;s figures.</p>"
         );
     }
     let _ = writeln!(
         out,
         "<table>\n<tr><th>Party</th><th class=\"n\">Utility</th><th class=\"n\">Reservation</th>\
-         <th class=\"n\">Score</th><th>Would sign the draft</th></tr>"
+         <th class=\"n\">Score</th><th>{}</th></tr>",
+        both("Would sign the draft", "Would sign")
     );
     for p in &d.parties {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td>{}</td></tr>",
-            html(&p.name),
+            both(&html(&p.name), &html(&p.short)),
             num(p.utility),
             num(p.reservation),
             score_cell(p.score),
             if p.would_sign { "yes" } else { "no" }
         );
     }
-    let _ = writeln!(out, "</table>");
+    let _ = writeln!(out, "</table>\n</div>\n<div>");
+    contributions(out, d, t);
+    let _ = writeln!(out, "</div>\n</div>");
 
     // Red lines in play over the game: on screen only (the print says, under
     // "why there was no deal", the ones that still held the deal back).
@@ -286,6 +356,7 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     }
     let _ = writeln!(out, "</div>");
 
+    no_deal(out, d, t);
     let _ = writeln!(
         out,
         "<h2 id=\"{t}-changes\">Clauses changed from the draft</h2>"
@@ -295,12 +366,17 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     } else {
         let _ = writeln!(
             out,
-            "<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Drafted</th><th>Final</th></tr>"
+            "<table>\n<tr><th class=\"n\">#</th><th>Clause</th><th>Drafted</th><th>Adopted wording</th><th>Proposed by</th></tr>"
         );
         for c in &d.changes {
+            let by = match (&c.proposed_by, &c.card) {
+                (_, Some(card)) => format!("news: {}", html(card)),
+                (Some(p), None) => html(d.party_name(p)),
+                (None, None) => "<span class=\"muted\">—</span>".into(),
+            };
             let _ = writeln!(
                 out,
-                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{by}</td></tr>",
                 c.number,
                 html(&c.title),
                 html(&c.from_label),
@@ -406,19 +482,49 @@ fn table(out: &mut String, d: &Debrief, t: &str) {
     let _ = writeln!(out, "</div>");
 }
 
-/// For the discussion: why there was no deal, the turning points, what each
-/// seat did, and the scenario's questions.
-fn discussion(out: &mut String, d: &Debrief, t: &str) {
-    if !d.no_deal.is_empty() {
+/// Why there was no deal: who would not sign the final text.
+fn no_deal(out: &mut String, d: &Debrief, t: &str) {
+    if d.no_deal.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-no-deal\">Why there was no deal</h2>\n<ul>"
+    );
+    for w in &d.no_deal {
+        let _ = writeln!(out, "<li>{}</li>", html(w));
+    }
+    let _ = writeln!(out, "</ul>");
+}
+
+/// What each seat did.
+fn contributions(out: &mut String, d: &Debrief, t: &str) {
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{t}-contributions\">What each seat did</h2>\n<table>\n<tr><th>Seat</th><th class=\"n\">Proposals</th><th class=\"n\">Adopted</th><th class=\"n\">{}</th><th class=\"n\">Signed</th><th class=\"n\">Refused</th><th class=\"n\">Actions</th></tr>",
+        both("Votes called", "Votes")
+    );
+    for c in &d.contributions {
         let _ = writeln!(
             out,
-            "<h2 id=\"{t}-no-deal\">Why there was no deal</h2>\n<ul>"
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            both(
+                &html(d.party_name(&c.party)),
+                &html(d.party_short(&c.party))
+            ),
+            c.proposals,
+            c.adopted,
+            c.votes_called,
+            c.signed,
+            c.refused,
+            c.actions
         );
-        for w in &d.no_deal {
-            let _ = writeln!(out, "<li>{}</li>", html(w));
-        }
-        let _ = writeln!(out, "</ul>");
     }
+    let _ = writeln!(out, "</table>");
+}
+
+/// For the discussion: the turning points and the questions for the class.
+fn discussion(out: &mut String, d: &Debrief, t: &str) {
     let _ = writeln!(out, "<h2 id=\"{t}-turning\">Turning points</h2>");
     if d.turning_points.is_empty() {
         let _ = writeln!(
@@ -447,24 +553,6 @@ fn discussion(out: &mut String, d: &Debrief, t: &str) {
         }
         let _ = writeln!(out, "</ul>");
     }
-    let _ = writeln!(
-        out,
-        "<h2 id=\"{t}-contributions\">What each seat did</h2>\n<table>\n<tr><th>Seat</th><th class=\"n\">Proposals</th><th class=\"n\">Adopted</th><th class=\"n\">Votes called</th><th class=\"n\">Signed</th><th class=\"n\">Refused</th><th class=\"n\">Actions</th></tr>"
-    );
-    for c in &d.contributions {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            html(d.party_name(&c.party)),
-            c.proposals,
-            c.adopted,
-            c.votes_called,
-            c.signed,
-            c.refused,
-            c.actions
-        );
-    }
-    let _ = writeln!(out, "</table>");
     if !d.questions.is_empty() {
         let _ = writeln!(
             out,
@@ -650,7 +738,7 @@ fn compare(out: &mut String, debriefs: &[Debrief], cmp: &Comparison) {
                 )
             })
             .collect();
-        out.push_str(&chart(info, &lines));
+        out.push_str(&chart(info, &lines, &[]));
     }
     let _ = writeln!(out, "</div>");
 
@@ -688,8 +776,9 @@ fn compare(out: &mut String, debriefs: &[Debrief], cmp: &Comparison) {
 }
 
 /// An SVG line chart of one metric on its own scale, one line per table
-/// (labelled in a legend when there are several).
-fn chart(info: &MetricInfo, lines: &[(String, Vec<(u32, f64)>)]) -> String {
+/// (labelled in a legend when there are several), with a dashed mark at each
+/// round in `marks` (the turning points).
+fn chart(info: &MetricInfo, lines: &[(String, Vec<(u32, f64)>)], marks: &[u32]) -> String {
     const W: f64 = 360.0;
     const H: f64 = 190.0;
     const LEFT: f64 = 38.0;
@@ -742,6 +831,20 @@ fn chart(info: &MetricInfo, lines: &[(String, Vec<(u32, f64)>)]) -> String {
         "<line x1=\"{LEFT}\" y1=\"{axis_y:.1}\" x2=\"{:.1}\" y2=\"{axis_y:.1}\" stroke=\"#6b7280\" stroke-width=\"1\" />",
         W - RIGHT
     );
+    for &r in marks.iter().filter(|&&r| r <= last) {
+        let xx = x(r);
+        let _ = writeln!(
+            s,
+            "<g class=\"turn\"><title>turning point: round {r}</title>\
+             <line x1=\"{xx:.1}\" y1=\"{TOP:.1}\" x2=\"{xx:.1}\" y2=\"{axis_y:.1}\" stroke=\"{TURN}\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" />\
+             <path d=\"M{:.1},{:.1} L{:.1},{:.1} L{xx:.1},{:.1} Z\" fill=\"{TURN}\" /></g>",
+            xx - 4.0,
+            TOP - 2.0,
+            xx + 4.0,
+            TOP - 2.0,
+            TOP + 5.0
+        );
+    }
     for (i, (label, points)) in lines.iter().enumerate() {
         let (colour, dash) = LINES[i % LINES.len()];
         let path: Vec<String> = points

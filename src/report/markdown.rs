@@ -169,12 +169,17 @@ fn table(out: &mut String, d: &Debrief, level: usize) {
     } else {
         let _ = writeln!(
             out,
-            "| # | Clause | Drafted | Final |\n| ---: | --- | --- | --- |"
+            "| # | Clause | Drafted | Adopted wording | Proposed by |\n| ---: | --- | --- | --- | --- |"
         );
         for c in &d.changes {
+            let by = match (&c.proposed_by, &c.card) {
+                (_, Some(card)) => format!("news: {}", md(card)),
+                (Some(p), None) => md(d.party_name(p)),
+                (None, None) => "—".into(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {by} |",
                 c.number,
                 md(&c.title),
                 md(&c.from_label),
@@ -495,6 +500,7 @@ pub(super) fn ending_word(ending: &str) -> &'static str {
         "deadline" => "Deadline passed",
         "walkout" => "Walk-out",
         "collapse" => "Collapse",
+        "rejected" => "Rejected at home",
         _ => "In progress",
     }
 }

@@ -4,7 +4,7 @@
 
 use super::deal_space::DealSpace;
 use crate::analysis::Advisor;
-use crate::engine::{Ending, Evaluation, Game, Status};
+use crate::engine::{Ending, Evaluation, Event, Game, Status};
 use crate::save::Save;
 use crate::scenario::Model;
 use crate::table::narrate::{self, Kind, Narration};
@@ -44,7 +44,9 @@ pub struct Debrief {
     pub no_deal: Vec<String>,
     /// What each seat did: proposals made and adopted, votes, actions.
     pub contributions: Vec<Contribution>,
-    /// The scenario's questions for the class (optional field `debrief_questions`).
+    /// The scenario's questions for the class (optional field
+    /// `debrief_questions`); without them, questions built from this table's
+    /// own record (see [`reflection`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<String>,
 }
@@ -94,7 +96,7 @@ pub struct Seat {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
-    /// `deal`, `deadline`, `walkout`, `collapse`, or `in_progress`.
+    /// `deal`, `deadline`, `walkout`, `collapse`, `rejected`, or `in_progress`.
     pub ending: String,
     /// One sentence for people.
     pub text: String,
@@ -173,6 +175,13 @@ pub struct ClauseChange {
     /// The final option id (`struck` for a strike) and label.
     pub to: String,
     pub to_label: String,
+    /// Who proposed the final wording (a party id), when a party's proposal
+    /// was written in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed_by: Option<String>,
+    /// The event card that wrote the final wording in, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
 }
 
 /// A clause as the table left it.
@@ -205,9 +214,25 @@ impl Debrief {
             .map_or(id, |p| p.name.as_str())
     }
 
+    /// A party's short name, by id (the id itself if there is no such party).
+    pub fn party_short<'a>(&'a self, id: &'a str) -> &'a str {
+        self.parties
+            .iter()
+            .find(|p| p.party == id)
+            .map_or(id, |p| p.short.as_str())
+    }
+
     /// The debrief of `game`, replayed from `save` (read from `table`); with
     /// an advisor for the game's scenario, the "deal space" section too.
     pub fn of(table: &str, save: &Save, game: &Game, advisor: Option<&Advisor>) -> Debrief {
+        let mut d = Debrief::of_record(table, save, game, advisor);
+        if d.questions.is_empty() {
+            d.questions = reflection(&d);
+        }
+        d
+    }
+
+    fn of_record(table: &str, save: &Save, game: &Game, advisor: Option<&Advisor>) -> Debrief {
         let model = &**game.model();
         let s = &model.scenario;
         // The save's own fields and its file name are not scenario text, which
@@ -262,48 +287,116 @@ impl Debrief {
     }
 }
 
-/// The (at most three) rounds whose end moved the public chance of a deal by
-/// five points or more, largest first, each with what happened in it.
-fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
-    let points = series(game);
-    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
-    let mut out: Vec<TurningPoint> = points
+/// Questions for the class built from a table's own record, for a scenario
+/// that brings none: who paid or refused, the biggest turning point, whose
+/// proposals the pen took, and what to do differently.
+pub fn reflection(d: &Debrief) -> Vec<String> {
+    let mut q = Vec::new();
+    let score = |p: &&PartyResult| p.score;
+    let refused = d
+        .parties
+        .iter()
+        .filter(|p| !p.would_sign)
+        .min_by(|a, b| score(a).total_cmp(&score(b)));
+    let least = d
+        .parties
+        .iter()
+        .min_by(|a, b| score(a).total_cmp(&score(b)));
+    match (d.outcome.ending.as_str(), refused, least) {
+        ("in_progress", _, _) => {}
+        ("deal", _, Some(p)) => q.push(format!(
+            "{} came out of the deal with the least over its bottom line ({}). What did it give up, and what did it get for it?",
+            p.name,
+            super::text::signed(p.score)
+        )),
+        (_, Some(p), _) => q.push(format!(
+            "{} would not sign the final text. Which change could have brought it over its bottom line, and which seat would have paid for it?",
+            p.name
+        )),
+        _ => {}
+    }
+    if let Some(tp) = d.turning_points.iter().max_by(|a, b| {
+        (a.after - a.before)
+            .abs()
+            .total_cmp(&(b.after - b.before).abs())
+    }) {
+        q.push(format!(
+            "Round {} moved the chance of a deal from {} to {}. What happened, and could the table have seen it coming?",
+            tp.round,
+            super::text::percent(tp.before),
+            super::text::percent(tp.after)
+        ));
+    }
+    if let Some(c) = d
+        .contributions
+        .iter()
+        .filter(|c| c.adopted > 0)
+        .max_by_key(|c| c.adopted)
+    {
+        q.push(format!(
+            "The draft took {} proposal{} from {}. What made {} acceptable to whoever held the pen?",
+            c.adopted,
+            if c.adopted == 1 { "" } else { "s" },
+            d.party_name(&c.party),
+            if c.adopted == 1 { "it" } else { "them" }
+        ));
+    }
+    q.push("Playing your seat again, what would you do differently in the first round?".into());
+    q
+}
+
+/// The turning points of a record of the chance of a deal by round (the
+/// start, then each round's end): the (at most three) rounds whose end moved
+/// it by five points or more, the largest moves, in round order, each with
+/// the chance before and after. The report lists them; the charts mark them.
+pub fn turning_rounds(likelihood: &[(u32, f64)]) -> Vec<(u32, f64, f64)> {
+    let mut out: Vec<(u32, f64, f64)> = likelihood
         .windows(2)
-        .filter_map(|w| {
-            let (before, after) = (w[0].1.likelihood, w[1].1.likelihood);
-            let round = w[1].0;
-            ((after - before).abs() >= 0.05).then(|| TurningPoint {
-                round,
-                before: r4(before),
-                after: r4(after),
-                events: lines
-                    .iter()
-                    .filter(|n| n.round == round)
-                    .filter(|n| {
-                        matches!(
-                            n.kind,
-                            Kind::Card
-                                | Kind::Agreed
-                                | Kind::Revised
-                                | Kind::VoteFailed
-                                | Kind::Signatories
-                        )
-                    })
-                    .map(|n| n.text.clone())
-                    .take(4)
-                    .collect(),
-            })
-        })
+        .filter(|w| (w[1].1 - w[0].1).abs() >= 0.05)
+        .map(|w| (w[1].0, w[0].1, w[1].1))
         .collect();
     out.sort_by(|a, b| {
-        (b.after - b.before)
+        (b.2 - b.1)
             .abs()
-            .total_cmp(&(a.after - a.before).abs())
-            .then(a.round.cmp(&b.round))
+            .total_cmp(&(a.2 - a.1).abs())
+            .then(a.0.cmp(&b.0))
     });
     out.truncate(3);
-    out.sort_by_key(|t| t.round);
+    out.sort_by_key(|t| t.0);
     out
+}
+
+/// The turning points ([`turning_rounds`]), each with what happened in it.
+fn turning_points(model: &Model, game: &Game) -> Vec<TurningPoint> {
+    let points: Vec<(u32, f64)> = series(game)
+        .iter()
+        .map(|(r, e)| (*r, e.likelihood))
+        .collect();
+    let lines = crate::table::narrate::journal(model, game.journal(), game.history());
+    turning_rounds(&points)
+        .into_iter()
+        .map(|(round, before, after)| TurningPoint {
+            round,
+            before: r4(before),
+            after: r4(after),
+            events: lines
+                .iter()
+                .filter(|n| n.round == round)
+                .filter(|n| {
+                    matches!(
+                        n.kind,
+                        Kind::Card
+                            | Kind::Agreed
+                            | Kind::Revised
+                            | Kind::VoteFailed
+                            | Kind::Signatories
+                    )
+                })
+                .map(|n| n.text.clone())
+                .take(4)
+                .collect(),
+        })
+        .collect()
 }
 
 /// Without a deal, who would not sign the final text and why.
@@ -542,6 +635,18 @@ fn changes(model: &Model, game: &Game) -> Vec<ClauseChange> {
         .map(|(c, cm)| {
             let clause = &model.scenario.clauses[c];
             let to = game.options()[c];
+            // The last rewrite to the final wording says whose it was.
+            let by = game.journal().iter().rev().find_map(|e| match *e {
+                Event::ClauseRevised {
+                    clause,
+                    to: o,
+                    proposer,
+                    card,
+                    ..
+                } if clause == c && o == to => Some((proposer, card)),
+                _ => None,
+            });
+            let (proposer, card) = by.unwrap_or((None, None));
             ClauseChange {
                 clause: clause.id.clone(),
                 number: clause.number,
@@ -550,6 +655,10 @@ fn changes(model: &Model, game: &Game) -> Vec<ClauseChange> {
                 from_label: model.option_label(c, cm.initial).into(),
                 to: model.option_id(c, to).into(),
                 to_label: model.option_label(c, to).into(),
+                proposed_by: proposer
+                    .filter(|_| card.is_none())
+                    .map(|p| model.scenario.parties[p].id.clone()),
+                card: card.map(|e| model.scenario.events[e].title.clone()),
             }
         })
         .collect()

@@ -270,9 +270,7 @@ impl Face {
             } => {
                 if card_until.is_some_and(|at| at <= now) {
                     if let Screen::Game(play) = &mut app.screen {
-                        for q in play.notices.iter_mut() {
-                            q.pop_front();
-                        }
+                        play.room.pop_front();
                     }
                     *card_until = None;
                 }
@@ -307,14 +305,13 @@ impl Face {
     }
 }
 
-/// A projector shows each new event card for this long (nobody there to
-/// press a key), then the next.
+/// A projector shows each new event card and round summary for this long
+/// (nobody there to press a key), then the next.
 pub const CARD_SHOW: Duration = Duration::from_secs(8);
 
 /// Start the clock on the card a projector shows, if one waits.
 fn face_cards(app: &App, card_until: &mut Option<Instant>, now: Instant) {
-    let waiting =
-        matches!(&app.screen, Screen::Game(play) if play.notices.iter().any(|q| !q.is_empty()));
+    let waiting = matches!(&app.screen, Screen::Game(play) if !play.room.is_empty());
     if waiting && card_until.is_none() {
         *card_until = Some(now + CARD_SHOW);
     }

@@ -226,6 +226,10 @@ pub struct Play {
     /// Per party, the event cards and round summaries not yet shown to that
     /// seat on this screen (in hot-seat, each seat sees them at its hand-over).
     pub notices: Vec<VecDeque<Notice>>,
+    /// The event cards and round summaries not yet shown to the room: the
+    /// projector view pops them up as a seat's screen does. It holds the
+    /// last round's at most (an older summary and what came before it go).
+    pub room: VecDeque<Notice>,
     /// The scenario as this screen's viewer may know it.
     pub redacted: Redacted,
     pub focus: Pane,
@@ -279,6 +283,7 @@ impl Play {
             watcher: false,
             cards_seen: 0,
             notices: vec![VecDeque::new(); np],
+            room: VecDeque::new(),
             redacted,
             focus: Pane::Clauses,
             clause: 0,
@@ -306,9 +311,9 @@ impl Play {
     }
 
     /// The seats this screen shows notices to: its own seat, or on the local
-    /// keyboard every human seat (none on the projector).
+    /// keyboard every human seat (each at its hand-over, the projector on or off).
     fn notice_seats(&self, t: &Table) -> Vec<usize> {
-        if self.projector {
+        if self.watcher {
             return Vec::new();
         }
         match self.seat {
@@ -322,11 +327,11 @@ impl Play {
         self.pending_for(self.viewer_party())
     }
 
-    /// The notices waiting for `viewer` (a party): for renderers, which hold
-    /// the table already and know their viewer.
+    /// The notices waiting for `viewer` (a party; on the projector, the
+    /// room's): for renderers, which hold the table already and know their viewer.
     pub fn pending_for(&self, viewer: Option<usize>) -> Option<&VecDeque<Notice>> {
         if self.projector {
-            return None;
+            return Some(&self.room).filter(|q| !q.is_empty());
         }
         viewer
             .and_then(|p| self.notices.get(p))
@@ -334,6 +339,9 @@ impl Play {
     }
 
     fn pending_mut(&mut self) -> Option<&mut VecDeque<Notice>> {
+        if self.projector {
+            return Some(&mut self.room);
+        }
         let p = self.viewer_party()?;
         self.notices.get_mut(p)
     }
@@ -431,6 +439,15 @@ impl Play {
                 for &s in &seats {
                     self.notices[s].push_back(x);
                 }
+                if matches!(x, Notice::Summary(_))
+                    && let Some(i) = self
+                        .room
+                        .iter()
+                        .rposition(|n| matches!(n, Notice::Summary(_)))
+                {
+                    self.room.drain(..=i);
+                }
+                self.room.push_back(x);
             }
         }
         self.cards_seen = stream.len();
@@ -484,12 +501,10 @@ impl Play {
         {
             return Scope::Briefing;
         }
-        if self.projector {
-            return Scope::Projector;
-        }
         match self.pending().and_then(|q| q.front()) {
             Some(Notice::Card(_)) => return Scope::Card,
             Some(Notice::Summary(_)) => return Scope::Summary,
+            None if self.projector => return Scope::Projector,
             None => {}
         }
         if voting && self.human_to_move().is_some() {
@@ -598,7 +613,9 @@ pub struct App {
     pub size: (u16, u16),
     /// Click targets of the last frame.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
-    /// The facilitator's PIN (None: no facilitator at this table, `F` says so).
+    /// The facilitator's PIN, salted and hashed ([`crate::save::pin_hash`]);
+    /// None: no facilitator at this table, `F` says so. A game that joins
+    /// brings its own (a resumed table's); [`App::set_pin`] chooses one.
     pub pin: Option<String>,
 }
 
@@ -643,6 +660,16 @@ impl App {
         });
     }
 
+    /// Choose the facilitator's PIN: only its hash is kept, on this screen
+    /// and in the game's save (so `resume` asks for it again).
+    pub fn set_pin(&mut self, pin: &str) {
+        let hash = crate::save::pin_hash(pin);
+        if let Screen::Game(play) = &mut self.screen {
+            play.session.facilitator = Some(hash.clone());
+        }
+        self.pin = Some(hash);
+    }
+
     /// `F`: the PIN question, or why there is no facilitator menu.
     fn open_facilitator(&mut self) {
         if self.pin.is_some() {
@@ -685,6 +712,12 @@ impl App {
                     d.join(format!("{}-{stamp}.ron", session.model().scenario.meta.id))
                 })
             });
+        }
+        // The facilitator's PIN: a resumed table's own, or this screen's
+        // carried on to a game it starts.
+        match &session.facilitator {
+            Some(h) => self.pin = Some(h.clone()),
+            None => session.facilitator = self.pin.clone(),
         }
         self.popups.clear();
         self.screen = Screen::Game(Box::new(Play::new(session, seat)));
@@ -962,10 +995,17 @@ impl App {
                             self.status = Some("a PIN has at least 4 characters".into());
                             self.popups.push(Popup::Pin { input, set });
                         } else {
-                            self.pin = Some(typed);
+                            self.set_pin(&typed);
+                            // Saved at once, so a table resumed before any
+                            // move still asks for it.
+                            self.autosave(fx);
                             self.popups.push(Popup::Facilitator { sel: 0 });
                         }
-                    } else if self.pin.as_deref() == Some(typed.as_str()) {
+                    } else if self
+                        .pin
+                        .as_deref()
+                        .is_some_and(|h| crate::save::pin_matches(h, &typed))
+                    {
                         self.popups.push(Popup::Facilitator { sel: 0 });
                     } else {
                         self.status = Some("wrong PIN: the facilitator menu stays closed".into());
@@ -2118,6 +2158,8 @@ pub fn resume_session(path: &std::path::Path) -> Result<Session, String> {
     .map_err(|e| format!("{file}: {}", crate::text::clean_line(&e.to_string())))?;
     s.started = save.started.clone();
     s.name = save.name.clone();
+    // A table started with a facilitator keeps its PIN (as its hash).
+    s.facilitator = save.facilitator.clone();
     s.save_path = Some(path.to_path_buf());
     Ok(s)
 }

@@ -67,6 +67,9 @@ pub struct Session {
     pub started: String,
     /// The table's name (`play --name`), kept in the save for the debrief.
     pub name: String,
+    /// The facilitator's PIN, salted and hashed ([`crate::save::pin_hash`]),
+    /// kept in the save so `resume` asks for it again.
+    pub facilitator: Option<String>,
     /// The Nash package for each set of bottom lines a seat reckons with,
     /// found on a background thread (the advisor's slow part), shared by
     /// clones of the session.
@@ -144,6 +147,7 @@ impl Session {
             fresh_save: false,
             started: String::new(),
             name: String::new(),
+            facilitator: None,
             nash: Arc::new(Mutex::new(HashMap::new())),
             info: Arc::new(Mutex::new(info)),
             bench: Arc::new(Mutex::new(Bench::NotAsked)),
@@ -454,6 +458,7 @@ impl Session {
         save.reasons = t.reasons().to_vec();
         save.started = self.started.clone();
         save.name = self.name.clone();
+        save.facilitator = self.facilitator.clone();
         save.saved = now.into();
         save
     }

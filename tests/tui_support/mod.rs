@@ -149,7 +149,7 @@ pub fn to_revision(app: &mut App) {
 /// --facilitator` asks at the start) and typed after `F`.
 pub fn facilitator_menu(app: &mut App) {
     if app.pin.is_none() {
-        app.pin = Some("4711".into());
+        app.set_pin("4711");
     }
     ch(app, 'F');
     for c in "4711".chars() {

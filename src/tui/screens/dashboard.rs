@@ -123,19 +123,47 @@ pub fn render(app: &App, play: &Play, g: &View, area: Rect, buf: &mut Buffer) {
 pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let m = g.model();
-    // The legend on a row of its own, so it never hides a line.
-    let legend: Vec<Span> = (0..m.metrics.len())
-        .map(|k| {
-            Span::styled(
-                format!(
-                    "{} {}  ",
-                    ["⠿", "•", "▀", "█"][k % 4],
-                    cut(&m.scenario.metrics[k].name, 22)
-                ),
-                t.chart(k),
-            )
-        })
+    let mut points: Vec<(u32, Evaluation)> = g.history();
+    if g.ending().is_none() {
+        points.push((g.round(), g.evaluation()));
+    }
+    // The turning points (as the debrief lists them): a dotted upright at each.
+    let likelihood: Vec<(u32, f64)> = points.iter().map(|(r, e)| (*r, e.likelihood)).collect();
+    let turns: Vec<[(f64, f64); 2]> = crate::report::model::turning_rounds(&likelihood)
+        .into_iter()
+        .map(|(r, _, _)| [(f64::from(r), 0.0), (f64::from(r), 100.0)])
         .collect();
+    // The legend on a row of its own, so it never hides a line; with the
+    // key, shorter names rather than a second row.
+    let key = if turns.is_empty() {
+        ""
+    } else {
+        "⡇ turning point"
+    };
+    let legend_of = |n: usize| -> Vec<Span> {
+        let mut v: Vec<Span> = (0..m.metrics.len())
+            .map(|k| {
+                Span::styled(
+                    format!(
+                        "{} {}  ",
+                        ["⠿", "•", "▀", "█"][k % 4],
+                        cut(&m.scenario.metrics[k].name, n)
+                    ),
+                    t.chart(k),
+                )
+            })
+            .collect();
+        v.push(Span::styled(key, t.dim));
+        v
+    };
+    let fits = |v: &[Span]| v.iter().map(|s| s.width()).sum::<usize>() <= usize::from(area.width);
+    // (Only for the key: a legend that wraps anyway keeps its longer names.)
+    let legend = [22, 16]
+        .into_iter()
+        .take(if key.is_empty() { 1 } else { 2 })
+        .map(legend_of)
+        .find(|v| fits(v))
+        .unwrap_or_else(|| legend_of(22));
     let lh = super::popups::wrapped_rows(&[Line::from(legend.clone())], area.width).min(2);
     ratatui::widgets::Paragraph::new(Line::from(legend))
         .wrap(ratatui::widgets::Wrap { trim: true })
@@ -149,10 +177,6 @@ pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
         area.width,
         area.height.saturating_sub(lh),
     );
-    let mut points: Vec<(u32, Evaluation)> = g.history();
-    if g.ending().is_none() {
-        points.push((g.round(), g.evaluation()));
-    }
     let markers = [
         Marker::Braille,
         Marker::Dot,
@@ -171,6 +195,14 @@ pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
                 .collect()
         })
         .collect();
+    let uprights = turns.iter().map(|line| {
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(t.dim)
+            .data(line)
+    });
+    // The uprights over the lines, so they show where the lines are thick.
     let datasets: Vec<Dataset> = series
         .iter()
         .enumerate()
@@ -186,6 +218,7 @@ pub fn chart(app: &App, g: &View, area: Rect, buf: &mut Buffer) {
                 .style(t.chart(k))
                 .data(data)
         })
+        .chain(uprights)
         .collect();
     let max_x = f64::from(g.deadline().max(g.round()).max(1));
     let chart = Chart::new(datasets)
