@@ -80,6 +80,36 @@ pub fn text_dialog(
         .render(inner, buf);
 }
 
+/// The width of the help's keys column (keys right-aligned in 14, then 2).
+const KEYS_W: usize = 16;
+
+/// `text` in lines of at most `width` characters, broken between words (a
+/// word longer than a line is cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let (n, w) = (cur.chars().count(), word.chars().count());
+        if n > 0 && n + 1 + w > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        while cur.chars().count() > width {
+            let head: String = cur.chars().take(width).collect();
+            cur = cur.chars().skip(width).collect();
+            out.push(head);
+        }
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 fn play(app: &App) -> Option<&Play> {
     match &app.screen {
         Screen::Game(p) => Some(p),
@@ -101,12 +131,21 @@ pub fn render(app: &App, popup: &Popup, index: usize, area: Rect, buf: &mut Buff
                 buf,
             );
             let mut lines = Vec::new();
+            // A long description wraps under itself, beside the keys' column.
+            let room = (inner.width as usize).saturating_sub(KEYS_W).max(20);
             for b in Keymap::bindings(scope) {
                 let keys = app.keys.label(b.command);
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{keys:>14}  "), t.accent),
-                    Span::raw(b.help),
-                ]));
+                for (i, part) in wrap_words(b.help, room).into_iter().enumerate() {
+                    let left = if i == 0 {
+                        format!("{keys:>14}  ")
+                    } else {
+                        " ".repeat(KEYS_W)
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(left, t.accent),
+                        Span::raw(part),
+                    ]));
+                }
             }
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
@@ -922,5 +961,29 @@ fn diplomacy(app: &App, g: &View, acting: Option<usize>, sel: usize, area: Rect,
         Paragraph::new(l).wrap(Wrap { trim: false }).render(r, buf);
         hit(app, r, Hit::Row(i));
         y += hgt;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn help_lines_wrap_between_words() {
+        let lines = wrap_words(
+            "accept the clause on a condition: if another clause reads",
+            20,
+        );
+        assert_eq!(
+            lines,
+            [
+                "accept the clause on",
+                "a condition: if",
+                "another clause reads"
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(wrap_words("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_words("", 10), [""]);
     }
 }
