@@ -768,3 +768,19 @@ fn a_pin_hash_is_salted_and_checks_only_its_pin() {
     );
     assert!(!pin_matches("sha256:zz:00", "4711"));
 }
+
+#[test]
+fn ending_a_turn_without_a_move_asks_and_the_footer_says_y_or_n() {
+    let mut a = app();
+    tutorial_as(&mut a, "mill");
+    let before = play(&a).session.table().game().log().len();
+    enter(&mut a);
+    assert_eq!(a.scope(), Scope::Message, "an empty turn asks first");
+    let text = format!("{}", draw(&a, 80, 24).backend());
+    assert!(text.contains("End your turn without a move?"), "{text}");
+    assert!(text.contains("y yes") && text.contains("n no"), "{text}");
+    assert!(!text.contains("Enter close"), "{text}");
+    ch(&mut a, 'n');
+    assert_eq!(a.scope(), Scope::Table, "n keeps the turn");
+    assert_eq!(play(&a).session.table().game().log().len(), before);
+}

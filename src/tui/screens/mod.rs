@@ -107,12 +107,23 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Game(p) => scope == Scope::Table && p.human_to_move().is_none(),
         _ => false,
     };
+    // A message that asks a question is answered with y or n.
+    let asking = matches!(
+        app.popups.last(),
+        Some(super::app::Popup::Message {
+            confirm: Some(_),
+            ..
+        })
+    );
     for b in Keymap::bindings(scope) {
         use super::keys::Command as C;
-        let label = match (waiting, b.command) {
-            (true, C::Skip) => "skip AI moves",
-            (true, C::Map) => "map",
-            (true, C::Accept | C::Reject | C::Amend | C::Strike | C::Confirm) => "",
+        let label = match (waiting, asking, b.command) {
+            (true, _, C::Skip) => "skip AI moves",
+            (true, _, C::Map) => "map",
+            (true, _, C::Accept | C::Reject | C::Amend | C::Strike | C::Confirm) => "",
+            (_, true, C::Yes) => "yes",
+            (_, true, C::No) => "no",
+            (_, true, C::Confirm | C::Back) => "",
             _ => b.footer,
         };
         if label.is_empty() {
