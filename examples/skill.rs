@@ -59,7 +59,7 @@ fn main() {
             }
         }
         for (name, games) in &rows {
-            let (over, se) = paired(games, &base, p);
+            let (over, se) = skill::paired(games, &base, p);
             println!(
                 "  {name:<16} {:+7.2} ± {:.2}   deals {:5.1}%   text diff {:.2}   vs AI {over:+.2} ± {se:.2}",
                 skill::mean_score(games, p),
@@ -110,18 +110,4 @@ fn main() {
             );
         }
     }
-}
-
-/// Mean and standard error of the paired difference `a − b` in `party`'s
-/// score over the same seeds.
-fn paired(a: &[skill::Seen], b: &[skill::Seen], party: usize) -> (f64, f64) {
-    let d: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| x.scores[party] - y.scores[party])
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, (var / n).sqrt())
 }

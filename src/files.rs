@@ -327,6 +327,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = open_in_place(target)?;
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+/// Open a target that is written in place (a terminal, device or FIFO, or a
+/// file reached through one of the system's special folders) for writing.
+fn open_in_place(target: &Path) -> io::Result<File> {
     let meta = std::fs::metadata(target)?;
     if meta.is_dir() {
         return Err(io::Error::new(
@@ -349,9 +357,7 @@ fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
             }
         })?;
     set_blocking(&file)?;
-    let mut file = file;
-    file.write_all(bytes)?;
-    file.flush()
+    Ok(file)
 }
 
 /// A file written as a stream and published whole: the bytes go to a
@@ -369,19 +375,7 @@ impl AtomicWriter {
     /// Start writing `path`.
     pub fn create(path: &Path) -> io::Result<AtomicWriter> {
         let Some(target) = resolve(path)? else {
-            let meta = std::fs::metadata(path)?;
-            if meta.is_dir() {
-                return Err(io::Error::new(
-                    io::ErrorKind::IsADirectory,
-                    "it is a folder, not a file",
-                ));
-            }
-            let file = OpenOptions::new()
-                .write(true)
-                .truncate(meta.is_file())
-                .custom_flags(libc::O_NONBLOCK)
-                .open(path)?;
-            set_blocking(&file)?;
+            let file = open_in_place(path)?;
             return Ok(AtomicWriter {
                 file: io::BufWriter::with_capacity(1 << 16, file),
                 replace: None,

@@ -9,7 +9,7 @@
 use backchannel::ai::bots::BotKind;
 use backchannel::ai::{self, AiSeat, Brain};
 use backchannel::engine::{Game, Phase};
-use backchannel::runner::skill::{self, Seen};
+use backchannel::runner::skill::{self, Seen, paired};
 use backchannel::scenario::{Model, load_str, open};
 use backchannel::table::SeatPolicy;
 use std::sync::Arc;
@@ -26,20 +26,6 @@ fn with(model: &Arc<Model>, party: &str, policy: &str) -> Vec<Seen> {
 
 fn score(model: &Model, games: &[Seen], party: &str) -> f64 {
     skill::mean_score(games, model.find_party(party).unwrap())
-}
-
-/// Mean and standard error of the paired difference `a − b` in `party`'s
-/// score over the same seeds (the same drawn bottom lines).
-fn paired(a: &[Seen], b: &[Seen], party: usize) -> (f64, f64) {
-    let d: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| x.scores[party] - y.scores[party])
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt())
 }
 
 /// expert > default AI > greedy in mean score (paired over seeds); accept-all

@@ -78,6 +78,21 @@ pub fn mean_score(games: &[Seen], party: usize) -> f64 {
     games.iter().map(|g| g.scores[party]).sum::<f64>() / games.len().max(1) as f64
 }
 
+/// Mean and standard error of the paired difference `a − b` in `party`'s
+/// score over the same seeds (the same drawn bottom lines): `a` and `b` are
+/// the same games played with a different policy in one seat.
+pub fn paired(a: &[Seen], b: &[Seen], party: usize) -> (f64, f64) {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| x.scores[party] - y.scores[party])
+        .collect();
+    let n = d.len().max(1) as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, (var / n).sqrt())
+}
+
 /// Standard error of that mean.
 pub fn score_se(games: &[Seen], party: usize) -> f64 {
     let n = games.len().max(2) as f64;
