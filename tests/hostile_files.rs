@@ -538,13 +538,19 @@ fn a_fifo_with_no_writer_is_read_as_empty_not_waited_on() {
 fn endless_fifo(d: &Path) -> PathBuf {
     let fifo = d.join("endless.ron");
     mkfifo(&fifo);
-    let path = fifo.clone();
+    // The writing end is open before the program runs (read-write, which
+    // does not wait for a reader): the program, which opens a FIFO without
+    // waiting for a writer, must never find it writer-less and read it as
+    // empty. The writer then fills the pipe as fast as it is read; once the
+    // program has gone it blocks on a full pipe until this test process ends.
+    let mut w = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .expect("open the FIFO's writing end");
     std::thread::spawn(move || {
-        // Blocks until the reader opens; ends when it goes (EPIPE).
-        if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&path) {
-            let chunk = vec![b' '; 1 << 16];
-            while w.write_all(&chunk).is_ok() {}
-        }
+        let chunk = vec![b' '; 1 << 16];
+        while w.write_all(&chunk).is_ok() {}
     });
     fifo
 }
