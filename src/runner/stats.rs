@@ -258,6 +258,9 @@ pub const OUTCOMES: [&str; 6] = [
     "deal", "rejected", "deadline", "walkout", "collapse", "forfeit",
 ];
 
+/// The index of `rejected` in [`OUTCOMES`].
+pub const REJECTED: usize = 1;
+
 /// The index of `walkout` in [`OUTCOMES`].
 pub const WALKOUT: usize = 3;
 

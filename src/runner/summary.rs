@@ -1,7 +1,9 @@
 //! A sweep's summary: its statistics with what they are about, as text and
 //! JSON (docs/SWEEPS.md).
 
-use super::stats::{Dist, OUTCOMES, PARTY_FIGURES, Stats, WALKOUT, r4, rate_json, wilson};
+use super::stats::{
+    Dist, OUTCOMES, PARTY_FIGURES, REJECTED, Stats, WALKOUT, r4, rate_json, wilson,
+};
 use super::sweep::{GameResult, Seats};
 use crate::scenario::Model;
 use serde_json::{Map, Value, json};
@@ -275,13 +277,15 @@ impl Summary {
             .zip(&st.parties)
             .map(|(p, ds)| format!("{p} {:+.2}±{:.2}", ds[3].moments.mean(), ds[3].moments.se()))
             .collect();
+        let share = |k: usize| 100.0 * st.outcomes[k] as f64 / st.runs.max(1) as f64;
         format!(
-            "{label:<width$} {:>9} {:6.1}% [{:5.1}, {:5.1}] {:6.1}%  {}",
+            "{label:<width$} {:>9} {:6.1}% [{:5.1}, {:5.1}] {:7.1}% {:6.1}%  {}",
             st.runs,
             100.0 * self.deal_rate,
             100.0 * lo,
             100.0 * hi,
-            100.0 * st.outcomes[WALKOUT] as f64 / st.runs.max(1) as f64,
+            share(REJECTED),
+            share(WALKOUT),
             scores.join("  ")
         )
     }
@@ -289,8 +293,8 @@ impl Summary {
     /// The header of [`Summary::row`] lines.
     pub fn row_header(label: &str, width: usize) -> String {
         format!(
-            "{label:<width$} {:>9} {:>7} {:>14} {:>7}  mean score ± s.e. by party",
-            "games", "deal", "95% CI", "walkout"
+            "{label:<width$} {:>9} {:>7} {:>14} {:>8} {:>7}  mean score ± s.e. by party",
+            "games", "deal", "95% CI", "rejected", "walkout"
         )
     }
 
