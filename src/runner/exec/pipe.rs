@@ -47,8 +47,11 @@ pub(super) struct Pipe {
     /// Bytes queued for the bot; `sent` of them are written.
     queue: Vec<u8>,
     sent: usize,
-    /// Bytes read and not yet split into lines.
+    /// Bytes read; those from `head` on are not yet split into lines (the
+    /// consumed front is dropped before the next read, so splitting many
+    /// short lines costs no move of the rest per line).
     inbox: Vec<u8>,
+    head: usize,
     /// Inside a line over the limit: skip up to its newline.
     skipping: bool,
     /// The bot closed its output.
@@ -95,6 +98,7 @@ impl Pipe {
             queue: Vec::new(),
             sent: 0,
             inbox: Vec::with_capacity(CHUNK),
+            head: 0,
             skipping: false,
             eof: false,
             broken: false,
@@ -173,29 +177,33 @@ impl Pipe {
         self.stdin = None;
     }
 
+    fn clear_inbox(&mut self) {
+        self.inbox.clear();
+        self.head = 0;
+    }
+
     /// The next line already read, if a whole one is in the buffer.
     fn split(&mut self) -> Option<Incoming> {
         loop {
-            let newline = self.inbox.iter().position(|&b| b == b'\n');
+            let rest = &self.inbox[self.head..];
+            let newline = rest.iter().position(|&b| b == b'\n');
             if self.skipping {
                 match newline {
                     Some(at) => {
-                        self.inbox.drain(..=at);
+                        self.head += at + 1;
                         self.skipping = false;
                         continue;
                     }
                     None => {
-                        self.inbox.clear();
+                        self.clear_inbox();
                         return None;
                     }
                 }
             }
             match newline {
                 Some(at) if at <= MAX_LINE => {
-                    let text = String::from_utf8_lossy(&self.inbox[..at])
-                        .trim()
-                        .to_string();
-                    self.inbox.drain(..=at);
+                    let text = String::from_utf8_lossy(&rest[..at]).trim().to_string();
+                    self.head += at + 1;
                     if text.is_empty() {
                         continue;
                     }
@@ -206,9 +214,9 @@ impl Pipe {
                     self.skipping = true;
                     return Some(Incoming::TooLong);
                 }
-                None if self.inbox.len() > MAX_LINE => {
+                None if rest.len() > MAX_LINE => {
                     self.skipping = true;
-                    self.inbox.clear();
+                    self.clear_inbox();
                     return Some(Incoming::TooLong);
                 }
                 None => return None,
@@ -218,6 +226,11 @@ impl Pipe {
 
     /// Read what the pipe holds now, at most a chunk; false when nothing was there.
     fn read_some(&mut self) -> bool {
+        // Drop what was split off: only the start of a line remains.
+        if self.head > 0 {
+            self.inbox.drain(..self.head);
+            self.head = 0;
+        }
         let at = self.inbox.len();
         self.inbox.resize(at + CHUNK, 0);
         let got = self.stdout.read(&mut self.inbox[at..]);
