@@ -188,6 +188,28 @@ fn broken_bots_forfeit_and_the_run_goes_on() {
 }
 
 #[test]
+fn a_stopped_bot_says_why_once_and_later_turns_say_it_stopped_earlier() {
+    let o = run(&[
+        "run",
+        "tutorial",
+        "--seat",
+        "mill=exec:sleep 30",
+        "--bot-timeout",
+        "0.3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let first = "Millbrook's bot forfeits: it did not answer within 0.3 s and was stopped";
+    assert_eq!(out.matches(first).count(), 1, "{out}");
+    assert!(
+        out.contains(
+            "Millbrook's bot forfeits this turn too: earlier in the game it did not answer within 0.3 s"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn sweep_json_is_the_same_for_any_jobs() {
     let a = run(&[
         "sweep", "tutorial", "--runs", "300", "--seed", "9", "--jobs", "1", "--json",

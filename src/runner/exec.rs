@@ -44,6 +44,8 @@ pub struct Bot {
     seen: usize,
     /// Why the bot no longer plays (it then forfeits every turn).
     gone: Option<String>,
+    /// The forfeit for `gone` is in the transcript: later turns say so.
+    told: bool,
     /// The id of the next request (unique for the process's life).
     next_id: u64,
     /// Games started with this process.
@@ -91,6 +93,7 @@ impl Bot {
             timeout,
             seen: 0,
             gone: None,
+            told: false,
             next_id: 1,
             games: 0,
             failed: false,
@@ -134,6 +137,7 @@ impl Bot {
         if self.failed || self.gone.is_some() {
             self.link = None;
             self.gone = None;
+            self.told = false;
             self.start(game);
         }
         self.failed = false;
@@ -192,9 +196,18 @@ impl Bot {
         self.link = None;
     }
 
-    fn forfeits(&self) -> String {
+    /// The forfeit line: why the bot stopped the first time it is said,
+    /// and on later turns that it stopped earlier (not as if it failed again).
+    fn forfeits(&mut self) -> String {
         let why = self.gone.as_deref().unwrap_or("is not running");
-        format!("{}'s bot forfeits: it {why}", self.name)
+        if std::mem::replace(&mut self.told, true) {
+            format!(
+                "{}'s bot forfeits this turn too: earlier in the game it {why}",
+                self.name
+            )
+        } else {
+            format!("{}'s bot forfeits: it {why}", self.name)
+        }
     }
 
     /// Send a request with the next id and wait for the line that answers
