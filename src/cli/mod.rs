@@ -127,7 +127,61 @@ pub fn check_outputs(outputs: &[(&Path, &str)], inputs: &[(&Path, &str)]) -> Res
     Ok(())
 }
 
-/// Write to stdout, treating a closed pipe as success.
+/// The `--script` file of `run` and `sweep`, read within its size limit and
+/// checked against the scenario; None without one.
+pub fn load_script(
+    path: Option<&Path>,
+    model: &crate::scenario::Model,
+) -> Result<Option<crate::runner::script::Plan>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let file = path.display().to_string();
+    let bytes = crate::files::read_limited(path, crate::runner::script::MAX_SCRIPT_BYTES)
+        .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
+    crate::runner::script::Plan::load(&file, &bytes, model)
+        .map(Some)
+        .map_err(|e| CliError::input(e.to_string()))
+}
+
+/// A script alone never runs a program: its `exec:` seats need
+/// `--allow-exec`, unless `--seat` gives that seat (`named`).
+pub fn check_script_exec(
+    plan: &crate::runner::script::Plan,
+    model: &crate::scenario::Model,
+    allow_exec: bool,
+    named: impl Fn(usize) -> bool,
+) -> Result<(), CliError> {
+    if allow_exec {
+        return Ok(());
+    }
+    let Some((p, pol)) = plan
+        .seats
+        .iter()
+        .find(|(p, pol)| matches!(pol, crate::runner::Policy::Exec(_)) && !named(*p))
+    else {
+        return Ok(());
+    };
+    let id = &model.scenario.parties[*p].id;
+    let pol = crate::text::clean_line(&pol.to_string()).into_owned();
+    Err(CliError::input(format!(
+        "{}: seat {id} is '{pol}', a command the script would run; \
+         run it with --allow-exec, or give the seat on the command line \
+         (--seat {id}=exec:COMMAND, or another policy)",
+        plan.file
+    )))
+}
+
+/// `--bot-timeout SECONDS`, checked.
+pub fn bot_timeout(seconds: f64) -> Result<std::time::Duration, CliError> {
+    if !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(CliError::input(
+            "--bot-timeout must be between 0 and 3600 seconds",
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Write to stdout, treating a closed pipe as success. Everything goes
 /// through [`CleanWriter`]: no terminal control from a scenario, save, script
 /// or bot reaches the terminal, whatever path it took here.

@@ -1,13 +1,11 @@
 //! `backchannel run`: one headless game (AI, scripted or bot seats) and its transcript.
 
 use super::CliError;
-use crate::runner::script::Plan;
 use crate::runner::{self, Policy, output};
 use crate::save::Save;
 use crate::table::{self, SeatPolicy, Table, TableError};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -64,15 +62,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     .collect();
     super::check_outputs(&outputs, &inputs)?;
     let model = Arc::new(crate::scenario::open(&args.scenario)?);
-    let plan = match &args.script {
-        Some(path) => {
-            let file = path.display().to_string();
-            let bytes = crate::files::read_limited(path, crate::runner::script::MAX_SCRIPT_BYTES)
-                .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
-            Some(Plan::load(&file, &bytes, &model).map_err(|e| CliError::input(e.to_string()))?)
-        }
-        None => None,
-    };
+    let plan = super::load_script(args.script.as_deref(), &model)?;
     // Seats: AI by default, then the script's, then --seat.
     let mut policies: Vec<Policy> = vec![Policy::Ai(None); model.parties.len()];
     if let Some(plan) = &plan {
@@ -86,21 +76,8 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         policies[p] = pol;
         named[p] = true;
     }
-    if let Some(plan) = &plan
-        && !args.allow_exec
-        && let Some((p, pol)) = plan
-            .seats
-            .iter()
-            .find(|(p, pol)| matches!(pol, Policy::Exec(_)) && !named[*p])
-    {
-        let id = &model.scenario.parties[*p].id;
-        let pol = crate::text::clean_line(&pol.to_string()).into_owned();
-        return Err(CliError::input(format!(
-            "{}: seat {id} is '{pol}', a command the script would run; \
-             run it with --allow-exec, or give the seat on the command line \
-             (--seat {id}=exec:COMMAND, or another policy)",
-            plan.file
-        )));
+    if let Some(plan) = &plan {
+        super::check_script_exec(plan, &model, args.allow_exec, |p| named[p])?;
     }
     if plan.is_none()
         && let Some(p) = policies.iter().position(|p| *p == Policy::Script)
@@ -110,11 +87,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
             model.scenario.parties[p].id
         )));
     }
-    if !(args.bot_timeout > 0.0 && args.bot_timeout <= 3600.0) {
-        return Err(CliError::input(
-            "--bot-timeout must be between 0 and 3600 seconds",
-        ));
-    }
+    let bot_timeout = super::bot_timeout(args.bot_timeout)?;
     let seed = args
         .seed
         .or(plan.as_ref().and_then(|p| p.seed))
@@ -128,7 +101,7 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
     let options = table::Options {
         script: plan.map(Arc::new),
         record: true,
-        bot_timeout: Some(Duration::from_secs_f64(args.bot_timeout)),
+        bot_timeout: Some(bot_timeout),
         brain: None,
         long_lived: false,
     };

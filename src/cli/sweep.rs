@@ -4,16 +4,15 @@
 use super::CliError;
 use super::cells::{Cell, cartesian, parse_grid, parse_vary};
 use crate::files::AtomicWriter;
-use crate::runner::script::Plan as Script;
 use crate::runner::shard::{Band, Report, Shard};
 use crate::runner::stats::Stats;
-use crate::runner::{self, Policy, detail, sweep};
+use crate::runner::{self, detail, sweep};
 use crate::scenario::Model;
 use crate::scenario::edit::{self, Setting};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
@@ -109,47 +108,22 @@ pub fn execute(args: SweepArgs) -> Result<(), CliError> {
         .collect::<Result<_, _>>()
         .map_err(CliError::input)?;
     let grid = parse_grid(&args.grid)?;
-    let script = match &args.script {
-        Some(path) => {
-            let file = path.display().to_string();
-            let bytes = crate::files::read_limited(path, crate::runner::script::MAX_SCRIPT_BYTES)
-                .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
-            Some(Arc::new(
-                Script::load(&file, &bytes, &base).map_err(|e| CliError::input(e.to_string()))?,
-            ))
-        }
-        None => None,
-    };
+    let script = super::load_script(args.script.as_deref(), &base)?.map(Arc::new);
     // Seats: the script's, then --seat (a script's exec: seat only with --allow-exec).
+    let named = args
+        .seats
+        .iter()
+        .map(|s| runner::parse_seat(&base, s).map_err(CliError::input))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut chosen = Vec::new();
     if let Some(script) = &script {
-        for (p, policy) in &script.seats {
-            let named = args
-                .seats
-                .iter()
-                .any(|s| runner::parse_seat(&base, s).is_ok_and(|(q, _)| q == *p));
-            if matches!(policy, Policy::Exec(_)) && !args.allow_exec && !named {
-                let id = &base.scenario.parties[*p].id;
-                let pol = crate::text::clean_line(&policy.to_string()).into_owned();
-                return Err(CliError::input(format!(
-                    "{}: seat {id} is '{pol}', a command the script would run; \
-                     run it with --allow-exec, or give the seat on the command line \
-                     (--seat {id}=exec:COMMAND, or another policy)",
-                    script.file
-                )));
-            }
-            chosen.push((*p, policy.clone()));
-        }
+        super::check_script_exec(script, &base, args.allow_exec, |p| {
+            named.iter().any(|(q, _)| *q == p)
+        })?;
+        chosen.extend(script.seats.iter().cloned());
     }
-    for s in &args.seats {
-        chosen.push(runner::parse_seat(&base, s).map_err(CliError::input)?);
-    }
-    if !(args.bot_timeout > 0.0 && args.bot_timeout <= 3600.0) {
-        return Err(CliError::input(
-            "--bot-timeout must be between 0 and 3600 seconds",
-        ));
-    }
-    let bot_timeout = Duration::from_secs_f64(args.bot_timeout);
+    chosen.extend(named);
+    let bot_timeout = super::bot_timeout(args.bot_timeout)?;
     let make_seats = |model: &Model| -> Result<sweep::Seats, CliError> {
         sweep::seats(model, &chosen)
             .and_then(|s| s.with_script(script.clone()))

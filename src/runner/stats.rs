@@ -258,11 +258,13 @@ pub const OUTCOMES: [&str; 6] = [
     "deal", "rejected", "deadline", "walkout", "collapse", "forfeit",
 ];
 
-/// The index of `rejected` in [`OUTCOMES`].
+/// Indices into [`OUTCOMES`].
+pub const DEAL: usize = 0;
 pub const REJECTED: usize = 1;
-
-/// The index of `walkout` in [`OUTCOMES`].
+pub const DEADLINE: usize = 2;
 pub const WALKOUT: usize = 3;
+pub const COLLAPSE: usize = 4;
+pub const FORFEIT: usize = 5;
 
 /// How many outcomes there are.
 const N_OUTCOMES: usize = OUTCOMES.len();
@@ -548,7 +550,7 @@ mod tests {
     fn state_round_trips() {
         let mut s = Stats::new(2, 2, &[3, 2]);
         s.add(&GameFigures {
-            outcome: 3,
+            outcome: WALKOUT,
             walked_out: Some(1),
             forfeited: None,
             round: 4,

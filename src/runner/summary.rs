@@ -2,7 +2,7 @@
 //! JSON (docs/SWEEPS.md).
 
 use super::stats::{
-    Dist, OUTCOMES, PARTY_FIGURES, REJECTED, Stats, WALKOUT, r4, rate_json, wilson,
+    DEAL, Dist, OUTCOMES, PARTY_FIGURES, REJECTED, Stats, WALKOUT, r4, rate_json, wilson,
 };
 use super::sweep::{GameResult, Seats};
 use crate::scenario::Model;
@@ -105,7 +105,7 @@ impl Summary {
             deal_rate: if stats.runs == 0 {
                 0.0
             } else {
-                stats.outcomes[0] as f64 / stats.runs as f64
+                stats.outcomes[DEAL] as f64 / stats.runs as f64
             },
             stats,
             names: Names::of(model),
@@ -117,7 +117,7 @@ impl Summary {
         self.deal_rate = if stats.runs == 0 {
             0.0
         } else {
-            stats.outcomes[0] as f64 / stats.runs as f64
+            stats.outcomes[DEAL] as f64 / stats.runs as f64
         };
         self.stats = stats;
     }
@@ -196,7 +196,7 @@ impl Summary {
             m.insert("vary".into(), pairs(&self.provenance.vary));
         }
         m.insert("deal_rate".into(), json!(r4(self.deal_rate)));
-        m.insert("deal".into(), rate_json(st.outcomes[0], n));
+        m.insert("deal".into(), rate_json(st.outcomes[DEAL], n));
         let outcomes: Map<String, Value> = OUTCOMES
             .iter()
             .zip(&st.outcomes)
@@ -269,7 +269,7 @@ impl Summary {
     /// rate with its interval, walk-outs and each party's mean score.
     pub fn row(&self, label: &str, width: usize) -> String {
         let st = &self.stats;
-        let (lo, hi) = wilson(st.outcomes[0], st.runs);
+        let (lo, hi) = wilson(st.outcomes[DEAL], st.runs);
         let scores: Vec<String> = self
             .names
             .parties
@@ -327,7 +327,7 @@ impl Summary {
             let _ = writeln!(out, "vary: {k}={v}");
         }
         let _ = writeln!(out, "seats: {}", seats.join(", "));
-        let (lo, hi) = wilson(st.outcomes[0], st.runs);
+        let (lo, hi) = wilson(st.outcomes[DEAL], st.runs);
         let _ = writeln!(
             out,
             "deal rate: {:.1}% (95% CI {:.1}–{:.1}%)",

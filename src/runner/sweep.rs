@@ -4,7 +4,7 @@
 //! long-lived jobs ([`bots`]), one bot process per seat and job playing game
 //! after game over one pipe.
 
-use super::stats::GameFigures;
+use super::stats::{COLLAPSE, DEADLINE, DEAL, FORFEIT, GameFigures, REJECTED, WALKOUT};
 pub use super::summary::{Provenance, QUANTILES, Summary, empty_stats};
 use crate::ai::{self, AiSeat, Brain};
 use crate::engine::score::{MetricVec, PartyVec};
@@ -81,16 +81,13 @@ impl GameResult {
 /// The index of an ending in [`OUTCOMES`](super::stats::OUTCOMES).
 pub fn outcome_index(e: &Ending) -> usize {
     match e {
-        Ending::Deal => 0,
-        Ending::Rejected => 1,
-        Ending::DeadlinePassed => 2,
-        Ending::WalkOut { .. } => 3,
-        Ending::Collapse { .. } => 4,
+        Ending::Deal => DEAL,
+        Ending::Rejected => REJECTED,
+        Ending::DeadlinePassed => DEADLINE,
+        Ending::WalkOut { .. } => WALKOUT,
+        Ending::Collapse { .. } => COLLAPSE,
     }
 }
-
-/// The index of `forfeit` (a seat's bot failed) in [`OUTCOMES`](super::stats::OUTCOMES).
-pub const FORFEIT: usize = 5;
 
 /// The seats of a sweep: AI seats with each party's default personality, or
 /// the one named, checked once and shared by every worker.
@@ -127,17 +124,14 @@ impl Seats {
         self
     }
 
-    /// Whether a seat is an outside program (played by long-lived jobs).
-    pub fn has_bots(&self) -> bool {
-        self.policies
-            .iter()
-            .any(|p| matches!(p, SeatPolicy::Exec(_)))
-    }
-
-    /// Whether games need the long-lived jobs of [`bots`]: a bot seat or a
-    /// script (which can fail a game with an illegal move).
+    /// Whether games need the long-lived jobs of [`bots`]: a bot seat (an
+    /// outside program) or a script (which can fail a game with an illegal move).
     fn outside(&self) -> bool {
-        self.has_bots() || self.script.is_some()
+        self.script.is_some()
+            || self
+                .policies
+                .iter()
+                .any(|p| matches!(p, SeatPolicy::Exec(_)))
     }
 }
 
@@ -207,25 +201,13 @@ impl Worker {
 }
 
 /// Play game `seed` and keep its result: seats without a script (AI,
-/// reference bots, `exec:` bots), which always finish a game. With a script,
-/// use [`try_one`].
+/// reference bots, `exec:` bots), which always finish a game.
 pub fn one(model: &Arc<Model>, seats: &Seats, seed: u64, worker: &mut Worker) -> GameResult {
-    match try_one(model, seats, seed, worker) {
+    match play(model, seats, 0, seed, 0, worker) {
         Ok(r) => r,
         // Only a scripted move can fail a game.
         Err(e) => unreachable!("a game without a script failed: {e}"),
     }
-}
-
-/// Play game `seed` and keep its result; a scripted move that cannot be
-/// played is an error (bad input), as in `run`.
-pub fn try_one(
-    model: &Arc<Model>,
-    seats: &Seats,
-    seed: u64,
-    worker: &mut Worker,
-) -> Result<GameResult, TableError> {
-    play(model, seats, 0, seed, 0, worker)
 }
 
 /// Play game number `index` (seed `seed`) of a sweep with the given model.
