@@ -5,9 +5,12 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{scratch, write};
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,20 +18,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_backchannel");
 
 /// Longest any of these runs may take before the test calls it hung.
 const HUNG: Duration = Duration::from_secs(30);
-
-/// A temporary folder of its own for each test.
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bc-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
 
 /// How a run ended.
 struct Finished {
@@ -194,7 +183,7 @@ fn big_scenario(dir: &Path) -> String {
 
 #[test]
 fn a_bot_that_never_reads_its_input_forfeits() {
-    let dir = folder("never-reads");
+    let dir = scratch("never-reads");
     let scenario = big_scenario(&dir);
     // Answers every 10 ms without reading a thing: our writes fill the pipe.
     let bot = write(
@@ -215,7 +204,7 @@ fn a_bot_that_never_reads_its_input_forfeits() {
 
 #[test]
 fn a_hello_over_64_kib_does_not_block_the_start() {
-    let dir = folder("big-hello");
+    let dir = scratch("big-hello");
     let scenario = big_scenario(&dir);
     let f = run(&[
         "run",
@@ -231,7 +220,7 @@ fn a_hello_over_64_kib_does_not_block_the_start() {
 
 #[test]
 fn a_bot_that_closes_its_output_and_stays_alive_is_stopped() {
-    let dir = folder("closes-output");
+    let dir = scratch("closes-output");
     let pidfile = dir.join("pid");
     // (Python, as dash keeps a copy of a descriptor closed by `exec >&-`.)
     let bot = write(
@@ -263,7 +252,7 @@ fn a_bot_that_closes_its_output_and_stays_alive_is_stopped() {
 
 #[test]
 fn a_bots_children_do_not_outlive_a_normal_end() {
-    let dir = folder("children");
+    let dir = scratch("children");
     let pidfile = dir.join("pid");
     // A child left behind, then the example bot (which exits at `end`).
     let bot = write(
@@ -286,7 +275,7 @@ fn a_bots_children_do_not_outlive_a_normal_end() {
 
 #[test]
 fn a_bots_children_do_not_outlive_a_forfeit() {
-    let dir = folder("children-forfeit");
+    let dir = scratch("children-forfeit");
     let pidfile = dir.join("pid");
     let bot = write(
         &dir,
@@ -319,7 +308,7 @@ fn a_signal_to_run_takes_the_bot_down_too() {
         (libc::SIGHUP, "HUP"),
         (libc::SIGQUIT, "QUIT"),
     ] {
-        let dir = folder(&format!("signal-{name}"));
+        let dir = scratch(&format!("signal-{name}"));
         let pidfile = dir.join("pid");
         // Never answers: the run waits on it when the signal comes.
         let bot = write(
@@ -392,7 +381,7 @@ fn an_endless_line_is_a_forfeit_with_a_note_and_bounded_memory() {
 
 #[test]
 fn a_flood_of_long_lines_costs_bounded_memory() {
-    let dir = folder("flood");
+    let dir = scratch("flood");
     // Lines just under the limit, as fast as it can: about a GiB a second.
     let bot = write(
         &dir,
@@ -415,7 +404,7 @@ fn a_flood_of_long_lines_costs_bounded_memory() {
 
 #[test]
 fn a_long_reason_full_of_escape_codes_is_cut_and_the_run_completes() {
-    let dir = folder("reason");
+    let dir = scratch("reason");
     // Answers every request (an empty turn, a refusal) with a huge hostile reason.
     let bot = write(
         &dir,
@@ -460,7 +449,7 @@ for line in sys.stdin:
 
 #[test]
 fn a_script_runs_no_command_without_allow_exec() {
-    let dir = folder("allow-exec");
+    let dir = scratch("allow-exec");
     let marker = dir.join("ran");
     let script = write(
         &dir,

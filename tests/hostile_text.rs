@@ -4,23 +4,12 @@
 
 mod hostile;
 
+mod common;
+
+use common::{scratch, write};
 use hostile::{EVIL, MARKUP, TITLE, assert_clean, forbidden, orchard, swap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-/// A fresh folder for one test's files.
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bc-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp folder");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write a fixture");
-    path
-}
 
 /// Run the binary in `dir`; both streams must be clean, whatever the status.
 fn bc(dir: &Path, args: &[&str]) -> Output {
@@ -75,7 +64,7 @@ fn check_analyze_and_sweep_print_no_control_characters() {
     assert!(TITLE.chars().any(forbidden));
     assert!(EVIL.contains('\u{1b}') && EVIL.contains('\u{202e}') && EVIL.contains('\u{9b}'));
     assert!(orchard().matches('\u{1b}').count() > 40);
-    let dir = folder("check");
+    let dir = scratch("check");
     write(&dir, "orchard.ron", &orchard());
     let text = ok(&dir, &["check", "orchard.ron"]);
     assert!(text.contains("Orchard]0;pwned]52;c;cHduZWQ=[2J"), "{text}");
@@ -102,7 +91,7 @@ fn check_analyze_and_sweep_print_no_control_characters() {
 
 #[test]
 fn run_prints_no_control_characters_in_any_format() {
-    let dir = folder("run");
+    let dir = scratch("run");
     write(&dir, "orchard.ron", &orchard());
     for seed in ["1", "2", "3", "4", "5"] {
         let text = ok(&dir, &["run", "orchard.ron", "--seed", seed]);
@@ -127,7 +116,7 @@ fn run_prints_no_control_characters_in_any_format() {
 
 #[test]
 fn hostile_ids_and_names_are_refused_with_their_field_path() {
-    let dir = folder("ids");
+    let dir = scratch("ids");
     let mut s = orchard();
     swap(&mut s, "(id: \"south\"", "(id: \"south\u{1b}[2J\"");
     swap(
@@ -177,7 +166,7 @@ fn hostile_ids_and_names_are_refused_with_their_field_path() {
 
 #[test]
 fn a_hostile_script_cannot_reach_the_terminal() {
-    let dir = folder("script");
+    let dir = scratch("script");
     write(&dir, "orchard.ron", &orchard());
     write(
         &dir,
@@ -245,10 +234,10 @@ done
 
 #[test]
 fn a_bots_words_cannot_reach_the_terminal() {
-    let dir = folder("bot");
+    let dir = scratch("bot");
     write(&dir, "orchard.ron", &orchard());
     let bot = write(&dir, "bot.sh", BOT);
-    let seat = format!("south=exec:sh {}", bot.display());
+    let seat = format!("south=exec:sh {}", bot);
     for seed in ["1", "2"] {
         let text = ok(
             &dir,
@@ -278,7 +267,7 @@ fn a_bots_words_cannot_reach_the_terminal() {
 
 #[test]
 fn a_hostile_save_and_file_name_cannot_reach_the_terminal_or_a_spreadsheet() {
-    let dir = folder("save");
+    let dir = scratch("save");
     write(&dir, "orchard.ron", &orchard());
     ok(&dir, &["run", "orchard.ron", "--save", "game.ron"]);
     let mut save = std::fs::read_to_string(dir.join("game.ron")).expect("the save");
@@ -344,7 +333,7 @@ fn a_hostile_save_and_file_name_cannot_reach_the_terminal_or_a_spreadsheet() {
 /// break inside the field cannot forge a second message.
 #[test]
 fn errors_quoting_a_hostile_field_are_one_line() {
-    let dir = folder("one-line");
+    let dir = scratch("one-line");
     write(
         &dir,
         "orchard.ron",

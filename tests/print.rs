@@ -3,7 +3,10 @@
 //! one page, a table's summary on at most two). Skipped, with a notice, where
 //! Chromium is not installed (`.ci/run` installs it).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::scratch;
+use std::path::Path;
 use std::process::Command;
 
 fn chromium() -> Option<&'static str> {
@@ -13,13 +16,6 @@ fn chromium() -> Option<&'static str> {
             .output()
             .is_ok_and(|o| o.status.success())
     })
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bc-print-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("scratch folder");
-    d
 }
 
 fn backchannel(args: &[&str]) {

@@ -7,7 +7,9 @@
 
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{scratch, write};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_backchannel");
@@ -17,20 +19,6 @@ fn python() -> bool {
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-/// A temporary folder of its own for each test.
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bc-proto2-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
 }
 
 fn run(args: &[&str]) -> Output {
@@ -88,7 +76,7 @@ fn a_bot_that_prints_stray_lines_stays_in_step() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("stray");
+    let dir = scratch("stray");
     // Before every answer: a line that is not JSON, a JSON line with no id,
     // and an answer to a request that is long gone.
     let bot = write(
@@ -150,7 +138,7 @@ fn a_two_mib_line_forfeits_one_turn_and_the_bot_stays_in_step() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("long-line");
+    let dir = scratch("long-line");
     let bot = write(
         &dir,
         "bot.py",
@@ -206,7 +194,7 @@ fn moves_after_call_vote_are_played_and_refusals_are_explained() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("call-vote");
+    let dir = scratch("call-vote");
     let log = dir.join("seen.jsonl");
     // Round 2: call a vote (and refuse to sign it), then a stance and an
     // illegal move (proposing the wording already drafted) in the same answer.
@@ -324,7 +312,7 @@ fn a_bot_can_hold_the_pen() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("pen");
+    let dir = scratch("pen");
     // The US holds the pen in plan28: adopt the first proposal each round.
     let bot = write(
         &dir,
@@ -374,7 +362,7 @@ fn the_hello_lets_a_bot_compute_its_own_utility_exactly() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("utility");
+    let dir = scratch("utility");
     let mut files = Vec::new();
     for (seat, seed) in [("ua", "1"), ("eu", "2"), ("ru", "3"), ("us", "4")] {
         let file = dir.join(format!("{seat}.jsonl"));
@@ -459,7 +447,7 @@ fn a_crashing_bot_in_a_sweep_forfeits_only_its_games() {
     if !python() {
         return eprintln!("python3 is missing: skipped");
     }
-    let dir = folder("crash");
+    let dir = scratch("crash");
     // Dies in the middle of every game whose seed is a multiple of 5.
     let bot = write(
         &dir,
@@ -535,7 +523,7 @@ fn a_bot_that_never_works_stops_the_sweep_with_a_clear_error() {
 
 #[test]
 fn a_sweep_plays_script_seats() {
-    let dir = folder("script");
+    let dir = scratch("script");
     let script = write(
         &dir,
         "script.ron",

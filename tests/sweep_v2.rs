@@ -2,7 +2,10 @@
 //! sweep byte for byte, grids with common random numbers, `--set`,
 //! `--vary`, and the per-game and per-clause CSV.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::scratch;
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn bc(args: &[&str]) -> Output {
@@ -20,13 +23,6 @@ fn ok(args: &[&str]) -> Vec<u8> {
         String::from_utf8_lossy(&o.stderr)
     );
     o.stdout
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bc-sweep-v2-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn s(p: &Path) -> &str {

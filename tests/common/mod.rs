@@ -6,7 +6,7 @@
 use backchannel::engine::{Action, Game, Phase, Stance};
 use backchannel::save::Save;
 use backchannel::scenario::{Model, open};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The frozen fixture scenario (a path relative to the crate root, where
@@ -153,4 +153,11 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// Write a file into a test's folder; its path, as a command line takes it.
+pub fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path.display().to_string()
 }
